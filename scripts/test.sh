@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: format and lint gates, then every test.
+# The whole test suite, from a fresh machine: sets up libtorch and the default encoder on first
+# use, then the format and lint gates, the model-free crates without libtorch, and every test.
 # Segmentation quality gates (golden rules, pragmatic_segmenter spec, UD GUM dev) run inside
 # `cargo test`, reading ../shared/data in place (override with STANDPOINT_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+echo "== model-free crates build and test without libtorch"
+(unset LIBTORCH; cargo test -p standpoint-segment -p standpoint-stance --no-default-features --quiet)
+echo "== setup (libtorch + encoder, first run only)"
+source scripts/env.sh
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy --all-targets -- -D warnings"

@@ -16,6 +16,10 @@ pub struct Cli {
 pub enum Command {
     /// Split documents into sentences (one per line, or JSONL with byte offsets).
     Segment(SegmentArgs),
+    /// Classify the stance of sentences toward one or more targets (JSONL out).
+    Classify(ClassifyArgs),
+    /// Train the default stance head on labelled data and record dev scores.
+    Train(TrainArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,4 +55,59 @@ pub struct SegmentArgs {
     /// Do not detect numbered or lettered lists.
     #[arg(long)]
     pub no_lists: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// Model manifest (default: $STANDPOINT_MODEL or models/default/manifest.json).
+    #[arg(long, value_name = "MANIFEST")]
+    pub model: Option<PathBuf>,
+    /// Sentence-encoder folder (default: $STANDPOINT_ENCODER_DIR or .deps/models/all-MiniLM-L6-v2).
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
+    /// Threads for model inference (torch intra-op threads); default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// A target to classify stance toward; may be repeated.
+    #[arg(long = "target", required = true)]
+    pub targets: Vec<String>,
+    /// Input text (stdin when absent): one sentence per line, or whole documents with --segment.
+    pub file: Option<PathBuf>,
+    /// Segment the input into sentences first (offsets refer to the input).
+    #[arg(long)]
+    pub segment: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled JSONL training files ({"id","text","target","label"}); default: the documented
+    /// mix from the shared data folder.
+    #[arg(long = "data")]
+    pub data: Vec<PathBuf>,
+    /// Shared data folder (default: $STANDPOINT_SHARED_DATA or ../shared/data).
+    #[arg(long)]
+    pub shared: Option<PathBuf>,
+    /// Output folder for the head and its manifest.
+    #[arg(long, default_value = "models/default")]
+    pub out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Training epochs.
+    #[arg(long, default_value_t = 30)]
+    pub epochs: usize,
+    /// Hidden width of the head.
+    #[arg(long, default_value_t = 256)]
+    pub hidden: usize,
+    /// Embedding cache folder.
+    #[arg(long, default_value = ".deps/cache")]
+    pub cache: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }

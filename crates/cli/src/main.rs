@@ -7,12 +7,17 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod classify_cmd;
+mod model_setup;
 mod segment_cmd;
+mod train_cmd;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Segment(a) => segment_cmd::run(a),
+        args::Command::Classify(a) => classify_cmd::run(a),
+        args::Command::Train(a) => train_cmd::run(a),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

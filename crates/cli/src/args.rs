@@ -20,6 +20,41 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Train the default stance head on labelled data and record dev scores.
     Train(TrainArgs),
+    /// Measure encoder throughput (sentences/s) at several batch sizes, and peak memory.
+    Speed(SpeedArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// Direct tch forward pass (fused attention, native GELU).
+    Native,
+    /// rust-bert's SentenceEmbeddingsModel.
+    RustBert,
+}
+
+#[derive(Debug, Args)]
+pub struct SpeedArgs {
+    /// Labelled or unlabelled JSONL with a "text" field (default: NewsMTSC dev_rw from the shared
+    /// data folder).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// How many distinct sentences to encode per run.
+    #[arg(long, default_value_t = 1000)]
+    pub sentences: usize,
+    /// Batch sizes to measure.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    pub batch_sizes: Vec<usize>,
+    /// Timed runs per batch size (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Encoder implementation.
+    #[arg(long, value_enum, default_value = "native")]
+    pub backend: BackendArg,
+    /// Also write the measurements as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

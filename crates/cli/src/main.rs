@@ -10,6 +10,7 @@ mod args;
 mod classify_cmd;
 mod model_setup;
 mod segment_cmd;
+mod speed_cmd;
 mod train_cmd;
 
 fn main() -> ExitCode {
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         args::Command::Segment(a) => segment_cmd::run(a),
         args::Command::Classify(a) => classify_cmd::run(a),
         args::Command::Train(a) => train_cmd::run(a),
+        args::Command::Speed(a) => speed_cmd::run(a),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

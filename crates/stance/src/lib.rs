@@ -32,10 +32,15 @@ pub mod manifest;
 pub mod metrics;
 #[cfg(feature = "model")]
 mod model;
+#[cfg(feature = "model")]
+mod native;
 
 pub use error::Error;
 #[cfg(feature = "model")]
-pub use model::{Encoder, EncoderHeadClassifier, Head, HeadTrainer, TrainConfig};
+pub use model::{
+    Encoder, EncoderBackend, EncoderHeadClassifier, Head, HeadTrainer, TrainConfig,
+    DEFAULT_MAX_BATCH_TOKENS,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use standpoint_stance::manifest::Manifest;
-use standpoint_stance::{Encoder, EncoderHeadClassifier, Label, StanceClassifier};
+use standpoint_stance::{Encoder, EncoderBackend, EncoderHeadClassifier, Label, StanceClassifier};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -19,8 +19,14 @@ fn encoder_dir() -> PathBuf {
 }
 
 fn encoder() -> Encoder {
-    Encoder::load(&encoder_dir())
-        .unwrap_or_else(|e| panic!("{e} (run `bash scripts/setup-libtorch.sh`)"))
+    encoder_with(EncoderBackend::Native)
+}
+
+fn encoder_with(backend: EncoderBackend) -> Encoder {
+    let e = Encoder::load_with(&encoder_dir(), backend)
+        .unwrap_or_else(|e| panic!("{e} (run `bash scripts/setup-libtorch.sh`)"));
+    assert_eq!(e.backend(), backend);
+    e
 }
 
 const SENTENCES: &[&str] = &[
@@ -52,27 +58,96 @@ fn rows(t: &tch::Tensor) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// Reference vectors were computed once by this project (rust-bert 0.23 + libtorch 2.4 from the
-/// PyPI wheel, batch size 1) and stored; any change in loading, tokenisation, pooling or
-/// batching that alters the embeddings trips this test.
+/// Reference vectors were computed once by this project (rust-bert 0.23's
+/// `SentenceEmbeddingsModel` + libtorch 2.4 from the PyPI wheel, batch size 1) and stored; any
+/// change in loading, tokenisation, pooling or batching that alters the embeddings of either
+/// backend trips this test.
 #[test]
 fn embeddings_agree_with_stored_reference_at_every_batch_size() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference_vectors.json");
     if std::env::var_os("STANDPOINT_WRITE_REFERENCE").is_some() {
-        let v = rows(&encoder().with_batch_size(1).encode(SENTENCES).unwrap());
+        let v = rows(
+            &encoder_with(EncoderBackend::RustBert)
+                .with_batch_size(1)
+                .encode(SENTENCES)
+                .unwrap(),
+        );
         std::fs::write(&path, serde_json::to_string(&v).unwrap()).unwrap();
     }
     let reference: Vec<Vec<f32>> =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(reference.len(), SENTENCES.len());
-    for bs in [1, 3, 8, 64] {
-        let got = rows(&encoder().with_batch_size(bs).encode(SENTENCES).unwrap());
+    for (backend, bs) in [EncoderBackend::Native, EncoderBackend::RustBert]
+        .into_iter()
+        .flat_map(|b| [1, 3, 8, 64].map(|bs| (b, bs)))
+    {
+        let got = rows(
+            &encoder_with(backend)
+                .with_batch_size(bs)
+                .encode(SENTENCES)
+                .unwrap(),
+        );
         for (i, (g, r)) in got.iter().zip(&reference).enumerate() {
             assert_eq!(g.len(), 384);
             let c = cosine(g, r);
-            assert!(c >= 0.99999, "sentence {i} at batch size {bs}: cosine {c}");
+            assert!(
+                c >= 0.99999,
+                "{backend:?}, sentence {i}, batch size {bs}: cosine {c}"
+            );
         }
     }
+}
+
+/// The native forward pass and rust-bert agree on varied text: long inputs past the 256-token
+/// truncation, non-ASCII, empty strings, mixed lengths in one batch.
+#[test]
+fn native_backend_matches_rust_bert() {
+    let long = "The ceasefire talks resumed on Tuesday after a week of shelling. ".repeat(40);
+    let texts = [
+        "",
+        "Ceasefire now!",
+        "Der Waffenstillstand hält — vorerst.",
+        "Ä café in Zürich, naïve résumé, 東京 and emoji 🙂 are tokenised alike.",
+        long.as_str(),
+        "Hillary Clinton",
+        "concessions",
+    ];
+    let native = rows(&encoder().with_batch_size(4).encode(&texts).unwrap());
+    let reference = rows(
+        &encoder_with(EncoderBackend::RustBert)
+            .with_batch_size(1)
+            .encode(&texts)
+            .unwrap(),
+    );
+    for (i, (a, b)) in native.iter().zip(&reference).enumerate() {
+        let c = cosine(a, b);
+        assert!(c >= 0.99999, "text {i}: cosine {c}");
+    }
+}
+
+/// A corrupt weights file is reported as an error that says how to fix it, by both backends.
+#[test]
+fn corrupt_encoder_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("standpoint-corrupt-{}", std::process::id()));
+    let src = encoder_dir();
+    std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
+    for f in [
+        "config.json",
+        "vocab.txt",
+        "modules.json",
+        "sentence_bert_config.json",
+        "tokenizer_config.json",
+        "1_Pooling/config.json",
+    ] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let weights = std::fs::read(src.join("model.safetensors")).unwrap();
+    std::fs::write(dir.join("model.safetensors"), &weights[..weights.len() / 3]).unwrap();
+    for backend in [EncoderBackend::Native, EncoderBackend::RustBert] {
+        let err = Encoder::load_with(&dir, backend).unwrap_err().to_string();
+        assert!(err.contains("setup-libtorch.sh"), "{backend:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -1,0 +1,160 @@
+//! `standpoint speed`: encoder and classifier throughput (sentences/s) at several batch sizes,
+//! after a warm-up, median of several timed runs, with the peak resident memory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use standpoint_stance::data::read_jsonl;
+use standpoint_stance::{Encoder, EncoderBackend};
+
+use crate::args::{BackendArg, SpeedArgs};
+use crate::model_setup::{encoder_dir, set_threads};
+use crate::train_cmd::shared_dir;
+use crate::Outcome;
+
+/// sentence-transformers 3.0.1 on this machine kind, 2 threads (../shared/notes), by batch size.
+const SENTENCE_TRANSFORMERS: &[(usize, f64)] = &[(1, 119.0), (16, 125.0), (64, 88.0)];
+
+/// Peak resident set size of this process in MiB (Linux `VmHWM`).
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Measured fp32 matrix-multiply rate of this machine with the current thread budget, GFLOP/s
+/// (best of several 1024x1024x1024 products): the ceiling an encoder forward pass can approach.
+fn gemm_gflops() -> f64 {
+    let n = 1024i64;
+    let a = tch::Tensor::randn([n, n], (tch::Kind::Float, tch::Device::Cpu));
+    let b = tch::Tensor::randn([n, n], (tch::Kind::Float, tch::Device::Cpu));
+    let mut best = 0.0f64;
+    for _ in 0..8 {
+        let t = Instant::now();
+        let c = a.matmul(&b);
+        let secs = t.elapsed().as_secs_f64();
+        drop(c);
+        best = best.max(2.0 * (n * n * n) as f64 / secs / 1e9);
+    }
+    best
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+pub fn run(a: SpeedArgs) -> Result<Outcome> {
+    let threads = set_threads(&a.model);
+    let data = a
+        .data
+        .clone()
+        .unwrap_or_else(|| shared_dir(None).join("stance/newsmtsc/dev_rw.jsonl"));
+    let (good, bad) = read_jsonl(&data)?;
+    for e in &bad {
+        eprintln!("standpoint: {e}; skipped");
+    }
+    let mut seen = std::collections::HashSet::new();
+    let texts: Vec<&str> = good
+        .iter()
+        .map(|e| e.text.as_str())
+        .filter(|t| seen.insert(*t))
+        .take(a.sentences)
+        .collect();
+    anyhow::ensure!(!texts.is_empty(), "no sentences in {}", data.display());
+    let backend = match a.backend {
+        BackendArg::Native => EncoderBackend::Native,
+        BackendArg::RustBert => EncoderBackend::RustBert,
+    };
+    let dir: PathBuf = encoder_dir(&a.model);
+    let t0 = Instant::now();
+    let encoder = Encoder::load_with(&dir, backend)
+        .with_context(|| format!("loading encoder {}", dir.display()))?;
+    let load_s = t0.elapsed().as_secs_f64();
+    let tokens = encoder.token_counts(&texts);
+    let mean_tokens = tokens.iter().sum::<usize>() as f64 / tokens.len() as f64;
+    // Dense FLOPs of a BERT forward pass per sentence: 2 x (non-embedding weights) x tokens
+    // (attention score products are small at these lengths and left out).
+    let weights = encoder.dense_parameters() as f64;
+    let flop = 2.0 * weights * mean_tokens;
+    let gflops = gemm_gflops();
+    let limit = gflops * 1e9 / flop;
+    println!(
+        "{} sentences from {} (mean {:.1} tokens incl. [CLS]/[SEP]), backend {:?}, {} threads, \
+         load {:.2} s, {} timed runs after warm-up",
+        texts.len(),
+        data.display(),
+        mean_tokens,
+        encoder.backend(),
+        threads,
+        load_s,
+        a.runs
+    );
+    println!(
+        "machine: fp32 GEMM {gflops:.0} GFLOP/s on {threads} threads; {:.2} GFLOP per mean sentence \
+         -> physical limit about {limit:.0} sentences/s",
+        flop / 1e9
+    );
+    println!();
+    println!("| batch | sentences/s (median) | min..max | vs sentence-transformers (notes' machine) | share of measured limit | share of 300–450/s (notes) |");
+    println!("|---|---|---|---|---|");
+    let mut results = Vec::new();
+    let mut encoder = encoder;
+    for &bs in &a.batch_sizes {
+        encoder = encoder.with_batch_size(bs);
+        let _warm = encoder.encode(&texts[..texts.len().min(64)])?;
+        let mut rates = Vec::new();
+        for _ in 0..a.runs.max(1) {
+            let t = Instant::now();
+            let out = encoder.encode(&texts)?;
+            let secs = t.elapsed().as_secs_f64();
+            anyhow::ensure!(out.size()[0] as usize == texts.len(), "encoder lost rows");
+            rates.push(texts.len() as f64 / secs);
+        }
+        let lo = rates.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = rates.iter().cloned().fold(0.0, f64::max);
+        let med = median(rates.clone());
+        let st = SENTENCE_TRANSFORMERS
+            .iter()
+            .find(|(b, _)| *b == bs)
+            .map(|(_, r)| format!("{:.2}x ({r:.0}/s)", med / r))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "| {bs} | {med:.1} | {lo:.1}..{hi:.1} | {st} | {:.0}% | {:.0}–{:.0}% |",
+            100.0 * med / limit,
+            100.0 * med / 450.0,
+            100.0 * med / 300.0
+        );
+        results.push(serde_json::json!({
+            "batch_size": bs, "median": med, "runs": rates,
+        }));
+    }
+    let peak = peak_rss_mib();
+    println!();
+    println!(
+        "peak RSS: {}",
+        peak.map_or("unknown".into(), |m| format!("{m:.0} MiB"))
+    );
+    if let Some(path) = &a.json {
+        let doc = serde_json::json!({
+            "data": data, "sentences": texts.len(), "mean_tokens": mean_tokens,
+            "backend": format!("{:?}", encoder.backend()), "threads": threads,
+            "load_seconds": load_s, "results": results, "peak_rss_mib": peak,
+            "gemm_gflops": gflops, "gflop_per_sentence": flop / 1e9, "limit_sentences_per_s": limit,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(if bad.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Skipped
+    })
+}

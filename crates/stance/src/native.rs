@@ -1,0 +1,359 @@
+//! A direct tch forward pass for sentence-transformers BERT encoders (feature `model`).
+//!
+//! rust-bert's BERT computes GELU in five tensor operations, runs three separate projections for
+//! query, key and value, and materialises the attention matrix. This module loads the same
+//! safetensors weights and runs the same arithmetic with libtorch's fused operators: one GEMM for
+//! Q, K and V, `scaled_dot_product_attention`, and the native `gelu`. The test suite checks that
+//! it agrees with rust-bert's output (cosine >= 0.99999).
+
+use std::path::Path;
+
+use rust_bert::pipelines::common::{ModelType, TokenizerOption};
+use rust_tokenizers::tokenizer::TruncationStrategy;
+use serde::Deserialize;
+use tch::{Kind, Tensor};
+
+use crate::Error;
+
+#[derive(Debug, Deserialize)]
+struct BertJson {
+    hidden_size: i64,
+    num_attention_heads: i64,
+    num_hidden_layers: i64,
+    #[serde(default = "default_eps")]
+    layer_norm_eps: f64,
+    #[serde(default)]
+    hidden_act: Option<String>,
+    #[serde(default)]
+    position_embedding_type: Option<String>,
+}
+
+fn default_eps() -> f64 {
+    1e-12
+}
+
+#[derive(Debug, Deserialize)]
+struct PoolingJson {
+    #[serde(default)]
+    pooling_mode_cls_token: bool,
+    #[serde(default)]
+    pooling_mode_mean_tokens: bool,
+    #[serde(default)]
+    pooling_mode_max_tokens: bool,
+    #[serde(default)]
+    pooling_mode_mean_sqrt_len_tokens: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct ModuleJson {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct SbertJson {
+    #[serde(default = "default_max_len")]
+    max_seq_length: usize,
+    #[serde(default)]
+    do_lower_case: bool,
+}
+
+fn default_max_len() -> usize {
+    256
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenizerJson {
+    #[serde(default)]
+    do_lower_case: Option<bool>,
+    #[serde(default)]
+    strip_accents: Option<bool>,
+}
+
+/// How token vectors become one sentence vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pooling {
+    Mean,
+    Cls,
+}
+
+struct Layer {
+    qkv_w: Tensor,
+    qkv_b: Tensor,
+    out_w: Tensor,
+    out_b: Tensor,
+    ln1_w: Tensor,
+    ln1_b: Tensor,
+    up_w: Tensor,
+    up_b: Tensor,
+    down_w: Tensor,
+    down_b: Tensor,
+    ln2_w: Tensor,
+    ln2_b: Tensor,
+}
+
+/// A sentence-transformers BERT encoder run directly on tch.
+pub(crate) struct NativeBert {
+    tokenizer: TokenizerOption,
+    max_len: usize,
+    word: Tensor,
+    position: Tensor,
+    token_type0: Tensor,
+    emb_ln_w: Tensor,
+    emb_ln_b: Tensor,
+    layers: Vec<Layer>,
+    heads: i64,
+    hidden: i64,
+    eps: f64,
+    pooling: Pooling,
+    normalize: bool,
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::ModelFiles {
+        path: path.to_path_buf(),
+        message: format!("cannot parse: {e}"),
+    })
+}
+
+/// Why a folder cannot be run natively (so the caller can fall back to rust-bert), or `None`.
+pub(crate) fn unsupported(dir: &Path) -> Result<Option<String>, Error> {
+    let modules: Vec<ModuleJson> = read_json(&dir.join("modules.json"))?;
+    for m in &modules {
+        let k = m.kind.rsplit('.').next().unwrap_or("");
+        if !matches!(k, "Transformer" | "Pooling" | "Normalize") {
+            return Ok(Some(format!("module {}", m.kind)));
+        }
+    }
+    let cfg: BertJson = read_json(&dir.join("config.json"))?;
+    if cfg.hidden_act.as_deref().is_some_and(|a| a != "gelu") {
+        return Ok(Some(format!("activation {:?}", cfg.hidden_act)));
+    }
+    if cfg
+        .position_embedding_type
+        .as_deref()
+        .is_some_and(|p| p != "absolute")
+    {
+        return Ok(Some("relative position embeddings".into()));
+    }
+    let pool: PoolingJson = read_json(&dir.join("1_Pooling/config.json"))?;
+    let modes = [
+        pool.pooling_mode_cls_token,
+        pool.pooling_mode_mean_tokens,
+        pool.pooling_mode_max_tokens,
+        pool.pooling_mode_mean_sqrt_len_tokens,
+    ];
+    if modes.iter().filter(|&&m| m).count() != 1
+        || pool.pooling_mode_max_tokens
+        || pool.pooling_mode_mean_sqrt_len_tokens
+    {
+        return Ok(Some("pooling other than a single mean or CLS mode".into()));
+    }
+    Ok(None)
+}
+
+impl NativeBert {
+    /// Loads from a sentence-transformers folder. Call [`unsupported`] first.
+    pub(crate) fn load(dir: &Path) -> Result<NativeBert, Error> {
+        let cfg: BertJson = read_json(&dir.join("config.json"))?;
+        let pool: PoolingJson = read_json(&dir.join("1_Pooling/config.json"))?;
+        let modules: Vec<ModuleJson> = read_json(&dir.join("modules.json"))?;
+        let sbert: SbertJson = read_json(&dir.join("sentence_bert_config.json"))?;
+        let tok: TokenizerJson = read_json(&dir.join("tokenizer_config.json"))?;
+        let vocab = dir.join("vocab.txt");
+        let tokenizer = TokenizerOption::from_file(
+            ModelType::Bert,
+            &vocab.to_string_lossy(),
+            None,
+            tok.do_lower_case.unwrap_or(sbert.do_lower_case),
+            tok.strip_accents,
+            None,
+        )?;
+        let weights_path = dir.join("model.safetensors");
+        let corrupt = |message: String| Error::ModelFiles {
+            path: weights_path.clone(),
+            message,
+        };
+        let tensors = Tensor::read_safetensors(&weights_path).map_err(|e| {
+            corrupt(format!(
+                "cannot read weights ({e}); reinstall with `bash scripts/setup-libtorch.sh`"
+            ))
+        })?;
+        let mut map: std::collections::HashMap<String, Tensor> = tensors
+            .into_iter()
+            .map(|(k, v)| (k.strip_prefix("bert.").unwrap_or(&k).to_string(), v))
+            .collect();
+        // `-1` in a shape accepts any size in that dimension.
+        let mut take = |name: &str, shape: &[i64]| -> Result<Tensor, Error> {
+            let t = map
+                .remove(name)
+                .ok_or_else(|| corrupt(format!("tensor {name} missing")))?;
+            let size = t.size();
+            let fits =
+                size.len() == shape.len() && size.iter().zip(shape).all(|(&a, &b)| b < 0 || a == b);
+            if !fits {
+                return Err(corrupt(format!(
+                    "tensor {name} has shape {size:?}, config says {shape:?}"
+                )));
+            }
+            Ok(t.to_kind(Kind::Float))
+        };
+        let h = cfg.hidden_size;
+        let word = take("embeddings.word_embeddings.weight", &[-1, h])?;
+        let position = take("embeddings.position_embeddings.weight", &[-1, h])?;
+        let max_len = sbert.max_seq_length.min(position.size()[0] as usize);
+        let token_type = take("embeddings.token_type_embeddings.weight", &[-1, h])?;
+        let emb_ln_w = take("embeddings.LayerNorm.weight", &[h])?;
+        let emb_ln_b = take("embeddings.LayerNorm.bias", &[h])?;
+        let mut layers = Vec::new();
+        for i in 0..cfg.num_hidden_layers {
+            let p = format!("encoder.layer.{i}.");
+            let q_w = take(&format!("{p}attention.self.query.weight"), &[h, h])?;
+            let k_w = take(&format!("{p}attention.self.key.weight"), &[h, h])?;
+            let v_w = take(&format!("{p}attention.self.value.weight"), &[h, h])?;
+            let q_b = take(&format!("{p}attention.self.query.bias"), &[h])?;
+            let k_b = take(&format!("{p}attention.self.key.bias"), &[h])?;
+            let v_b = take(&format!("{p}attention.self.value.bias"), &[h])?;
+            let up_w = take(&format!("{p}intermediate.dense.weight"), &[-1, h])?;
+            let inter = up_w.size()[0];
+            layers.push(Layer {
+                qkv_w: Tensor::cat(&[q_w, k_w, v_w], 0),
+                qkv_b: Tensor::cat(&[q_b, k_b, v_b], 0),
+                out_w: take(&format!("{p}attention.output.dense.weight"), &[h, h])?,
+                out_b: take(&format!("{p}attention.output.dense.bias"), &[h])?,
+                ln1_w: take(&format!("{p}attention.output.LayerNorm.weight"), &[h])?,
+                ln1_b: take(&format!("{p}attention.output.LayerNorm.bias"), &[h])?,
+                up_b: take(&format!("{p}intermediate.dense.bias"), &[inter])?,
+                up_w,
+                down_w: take(&format!("{p}output.dense.weight"), &[h, inter])?,
+                down_b: take(&format!("{p}output.dense.bias"), &[h])?,
+                ln2_w: take(&format!("{p}output.LayerNorm.weight"), &[h])?,
+                ln2_b: take(&format!("{p}output.LayerNorm.bias"), &[h])?,
+            });
+        }
+        if h % cfg.num_attention_heads != 0 {
+            return Err(Error::ModelFiles {
+                path: dir.join("config.json"),
+                message: "hidden_size is not a multiple of num_attention_heads".into(),
+            });
+        }
+        let normalize = modules.iter().any(|m| m.kind.ends_with("Normalize"));
+        Ok(NativeBert {
+            tokenizer,
+            max_len,
+            word,
+            position,
+            token_type0: token_type.get(0),
+            emb_ln_w,
+            emb_ln_b,
+            layers,
+            heads: cfg.num_attention_heads,
+            hidden: h,
+            eps: cfg.layer_norm_eps,
+            pooling: if pool.pooling_mode_cls_token {
+                Pooling::Cls
+            } else {
+                Pooling::Mean
+            },
+            normalize,
+        })
+    }
+
+    pub(crate) fn dense_parameters(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.qkv_w.numel() + l.out_w.numel() + l.up_w.numel() + l.down_w.numel())
+            .sum()
+    }
+
+    pub(crate) fn dim(&self) -> i64 {
+        self.hidden
+    }
+
+    /// Token ids of each text ([CLS] ... [SEP], truncated to the model's maximum length).
+    pub(crate) fn tokenize(&self, texts: &[&str]) -> Vec<Vec<i64>> {
+        self.tokenizer
+            .encode_list(texts, self.max_len, &TruncationStrategy::LongestFirst, 0)
+            .into_iter()
+            .map(|t| t.token_ids)
+            .collect()
+    }
+
+    /// Embeds one batch of token-id sequences: `[n, hidden]`.
+    pub(crate) fn forward(&self, ids: &[&[i64]]) -> Tensor {
+        tch::no_grad(|| self.forward_inner(ids))
+    }
+
+    fn forward_inner(&self, ids: &[&[i64]]) -> Tensor {
+        let b = ids.len() as i64;
+        let l = ids.iter().map(|s| s.len()).max().unwrap_or(0).max(1) as i64;
+        let mut flat = vec![0i64; (b * l) as usize];
+        let mut mask = vec![0f32; (b * l) as usize];
+        for (r, s) in ids.iter().enumerate() {
+            let o = r * l as usize;
+            flat[o..o + s.len()].copy_from_slice(s);
+            mask[o..o + s.len()].fill(1.0);
+        }
+        let input = Tensor::from_slice(&flat).view([b, l]);
+        let mask = Tensor::from_slice(&mask).view([b, l]);
+        let h = self.hidden;
+        let hd = h / self.heads;
+        let mut x = self.word.index_select(0, &input.view([-1])).view([b, l, h])
+            + self.position.narrow(0, 0, l).unsqueeze(0)
+            + &self.token_type0;
+        x = x.layer_norm(
+            [h],
+            Some(&self.emb_ln_w),
+            Some(&self.emb_ln_b),
+            self.eps,
+            false,
+        );
+        // Additive mask: 0 for tokens, a large negative number for padding. (tch 0.17 passes a
+        // `None` mask to libtorch as an undefined tensor, which sdpa rejects, so a mask is always
+        // given.)
+        let attn_mask = (mask.view([b, 1, 1, l]) - 1.0) * 1e9;
+        for layer in &self.layers {
+            let qkv = x.linear(&layer.qkv_w, Some(&layer.qkv_b));
+            let qkv = qkv.view([b, l, 3, self.heads, hd]).permute([2, 0, 3, 1, 4]);
+            let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
+            let ctx = Tensor::scaled_dot_product_attention(
+                &q,
+                &k,
+                &v,
+                Some(&attn_mask),
+                0.0,
+                false,
+                None,
+            );
+            let ctx = ctx.transpose(1, 2).reshape([b, l, h]);
+            let a = ctx.linear(&layer.out_w, Some(&layer.out_b)) + &x;
+            x = a.layer_norm([h], Some(&layer.ln1_w), Some(&layer.ln1_b), self.eps, false);
+            let up = x.linear(&layer.up_w, Some(&layer.up_b)).gelu("none");
+            let down = up.linear(&layer.down_w, Some(&layer.down_b)) + &x;
+            x = down.layer_norm([h], Some(&layer.ln2_w), Some(&layer.ln2_b), self.eps, false);
+        }
+        let pooled = match self.pooling {
+            Pooling::Cls => x.select(1, 0),
+            Pooling::Mean => {
+                let m = mask.unsqueeze(-1);
+                let sum = (&x * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+                let count = m
+                    .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+                    .clamp_min(1e-9);
+                sum / count
+            }
+        };
+        if self.normalize {
+            let norm = pooled
+                .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+                .clamp_min(1e-12);
+            pooled / norm
+        } else {
+            pooled
+        }
+    }
+}

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use standpoint_stance::manifest::Manifest;
-use standpoint_stance::{EncoderHeadClassifier, StanceClassifier};
+use standpoint_stance::{
+    EncoderHeadClassifier, NliClassifier, SequenceClassifier, StanceClassifier,
+};
 
 use crate::args::ModelArgs;
 
@@ -42,6 +44,8 @@ pub fn load_classifier(a: &ModelArgs) -> Result<Box<dyn StanceClassifier>> {
         Manifest::EncoderHead(m) => {
             Box::new(EncoderHeadClassifier::load(&m, &dir, &encoder_dir(a))?)
         }
+        Manifest::ZeroShotNli(m) => Box::new(NliClassifier::load(&m, &dir)?),
+        Manifest::SequenceClassifier(m) => Box::new(SequenceClassifier::load(&m, &dir)?),
         Manifest::Majority(m) => Box::new(m),
         Manifest::Lexical => Box::new(standpoint_stance::baseline::Lexical),
         other => anyhow::bail!("unsupported manifest kind: {other:?}"),

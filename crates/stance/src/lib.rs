@@ -34,6 +34,8 @@ pub mod metrics;
 mod model;
 #[cfg(feature = "model")]
 mod native;
+#[cfg(feature = "model")]
+mod pairs;
 
 pub use error::Error;
 #[cfg(feature = "model")]
@@ -41,6 +43,8 @@ pub use model::{
     Encoder, EncoderBackend, EncoderHeadClassifier, Head, HeadTrainer, TrainConfig,
     DEFAULT_MAX_BATCH_TOKENS,
 };
+#[cfg(feature = "model")]
+pub use pairs::{NliClassifier, SequenceClassifier};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! `kind`; they round-trip through serde.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,10 @@ use crate::{Error, Label};
 pub enum Manifest {
     /// Frozen sentence encoder + trained head (the default model).
     EncoderHead(EncoderHeadManifest),
+    /// Zero-shot NLI model the user brings (rust-bert `ZeroShotClassificationModel`).
+    ZeroShotNli(NliManifest),
+    /// Fine-tuned (target, text) stance classifier the user brings.
+    SequenceClassifier(SequenceManifest),
     /// Majority class per target.
     Majority(Majority),
     /// Lexical cue baseline.
@@ -45,6 +49,116 @@ pub struct EncoderHeadManifest {
     /// Dev-set scores measured after training (name -> metric -> value).
     #[serde(default)]
     pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// A model folder a user brings (config.json with id2label, model.safetensors or
+/// rust_model.ot, the tokenizer vocabulary).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelFolder {
+    /// The folder, relative to the manifest's folder unless absolute.
+    pub model_dir: PathBuf,
+    /// Architecture: bert (default), distilbert, roberta, xlm-roberta, albert, deberta,
+    /// mobilebert, bart.
+    #[serde(default = "default_model_type")]
+    pub model_type: String,
+    /// Lower-case input (default: config.json's `do_lower_case`, else true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lower_case: Option<bool>,
+}
+
+fn default_model_type() -> String {
+    "bert".into()
+}
+
+fn default_max_length() -> usize {
+    256
+}
+
+fn default_batch_pairs() -> usize {
+    48
+}
+
+/// Hypothesis templates for zero-shot NLI; `{target}` is replaced by the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Templates {
+    /// Hypothesis for FAVOR.
+    pub favor: String,
+    /// Hypothesis for AGAINST.
+    pub against: String,
+    /// Hypothesis for NONE.
+    pub none: String,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates {
+            favor: "The author supports {target}.".into(),
+            against: "The author opposes {target}.".into(),
+            none: "The author is neutral about {target}.".into(),
+        }
+    }
+}
+
+/// A zero-shot NLI classifier.
+///
+/// ```
+/// use standpoint_stance::manifest::Manifest;
+/// let m: Manifest = serde_json::from_str(
+///     r#"{"kind":"zero_shot_nli","model_dir":"/models/my-mnli"}"#).unwrap();
+/// let Manifest::ZeroShotNli(nli) = m else { panic!() };
+/// assert_eq!(nli.templates.favor, "The author supports {target}.");
+/// assert_eq!(nli.folder.model_type, "bert");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NliManifest {
+    /// The model folder.
+    #[serde(flatten)]
+    pub folder: ModelFolder,
+    /// Hypothesis templates.
+    #[serde(default)]
+    pub templates: Templates,
+    /// Index of the entailment logit (default: from id2label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entailment: Option<usize>,
+    /// Index of the contradiction logit (default: from id2label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contradiction: Option<usize>,
+    /// Maximum tokens per premise-hypothesis pair.
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+    /// Premise-hypothesis pairs per forward pass.
+    #[serde(default = "default_batch_pairs")]
+    pub batch_pairs: usize,
+}
+
+/// A fine-tuned (target, text) pair classifier.
+///
+/// ```
+/// use standpoint_stance::{manifest::Manifest, Label};
+/// let m: Manifest = serde_json::from_str(r#"{"kind":"sequence_classifier",
+///     "model_dir":"stance-bert","labels":{"LABEL_0":"AGAINST","LABEL_1":"FAVOR","LABEL_2":"NONE"}}"#).unwrap();
+/// let Manifest::SequenceClassifier(s) = m else { panic!() };
+/// assert_eq!(s.labels["LABEL_1"], Label::Favor);
+/// assert!(!s.text_first);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceManifest {
+    /// The model folder.
+    #[serde(flatten)]
+    pub folder: ModelFolder,
+    /// Model label (id2label value, case-insensitive) -> stance. Labels named FAVOR, AGAINST or
+    /// NONE map to themselves without an entry.
+    #[serde(default)]
+    pub labels: BTreeMap<String, Label>,
+    /// Feed (text, target) instead of the default (target, text).
+    #[serde(default)]
+    pub text_first: bool,
+    /// Maximum tokens per pair.
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+    /// Pairs per forward pass.
+    #[serde(default = "default_batch_pairs")]
+    pub batch_pairs: usize,
 }
 
 /// Which encoder a head was trained on.

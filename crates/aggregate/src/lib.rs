@@ -1,0 +1,469 @@
+//! Mergeable stance summaries: per document, and per group (source, date bucket, any metadata
+//! field) and target.
+//!
+//! Sentence-level results go into a [`Tally`]; tallies of documents go into [`Aggregates`],
+//! keyed by grouping, group value and target. Both merge associatively and commutatively, and
+//! exactly: probabilities are summed as integer millionths, and evidence lists are the top `k`
+//! of a total order, so shards computed in any order, on any machine, merge into the same bytes
+//! as a single run.
+//!
+//! ```
+//! use standpoint_aggregate::{Aggregates, DecisionRule, Decision, GroupBy, Observation, Tally};
+//! use standpoint_stance::Probs;
+//!
+//! let mut doc = Tally::new(2);
+//! doc.add(&Observation { seq: 0, doc: "d1", index: 0, start: 0, end: 20,
+//!     text: "A ceasefire now.", probs: Probs::new(0.8, 0.1, 0.1) });
+//! doc.add(&Observation { seq: 0, doc: "d1", index: 1, start: 21, end: 40,
+//!     text: "Markets fell.", probs: Probs::new(0.05, 0.05, 0.9) });
+//! let s = doc.summary(&DecisionRule::default());
+//! assert_eq!(s.decision, Decision::Favor);
+//! assert_eq!(s.counts.favor, 1);
+//!
+//! let mut all = Aggregates::new(vec![GroupBy::All, GroupBy::parse("source").unwrap()], 2);
+//! let meta = [("source".to_string(), "Wire".to_string())].into_iter().collect();
+//! all.add_document(&meta, [("a ceasefire", &doc)]);
+//! let shard = all.clone();
+//! all.merge(shard); // two shards holding the same document
+//! assert_eq!(all.get("source", "Wire", "a ceasefire").unwrap().sentences(), 4);
+//! ```
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use standpoint_stance::{Label, Probs};
+
+mod group;
+mod interval;
+
+pub use group::{DateBucket, GroupBy};
+pub use interval::{wilson, Interval};
+
+/// Errors of the aggregation crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A grouping specification could not be parsed.
+    #[error("bad grouping {spec:?}: {message}")]
+    GroupSpec {
+        /// The specification as given.
+        spec: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Fixed-point scale of summed probabilities (millionths).
+pub const SCALE: u64 = 1_000_000;
+
+fn micros(p: f32) -> u64 {
+    (p.clamp(0.0, 1.0) as f64 * SCALE as f64).round() as u64
+}
+
+/// One sentence's stance toward one target.
+#[derive(Debug, Clone, Copy)]
+pub struct Observation<'a> {
+    /// Position of the document in the input (orders evidence deterministically).
+    pub seq: u64,
+    /// Document id.
+    pub doc: &'a str,
+    /// Sentence index within the document.
+    pub index: u32,
+    /// Byte offset of the sentence in the document.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Sentence text.
+    pub text: &'a str,
+    /// Probabilities.
+    pub probs: Probs,
+}
+
+/// A sentence kept as evidence for one side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Probability of the side, in millionths.
+    pub score: u64,
+    /// Position of the document in the input.
+    pub seq: u64,
+    /// Document id.
+    pub doc: String,
+    /// Sentence index.
+    pub index: u32,
+    /// Byte offsets in the document.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Sentence text.
+    pub text: String,
+}
+
+impl Evidence {
+    /// Total order: higher score first, then input order.
+    fn rank(&self) -> (std::cmp::Reverse<u64>, u64, u32, &str) {
+        (
+            std::cmp::Reverse(self.score),
+            self.seq,
+            self.index,
+            &self.doc,
+        )
+    }
+}
+
+/// The `k` best evidence sentences of a side, best first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TopK(pub Vec<Evidence>);
+
+impl TopK {
+    fn push(&mut self, e: Evidence, k: usize) {
+        if k == 0 {
+            return;
+        }
+        if self.0.len() == k && e.rank() >= self.0[k - 1].rank() {
+            return;
+        }
+        let pos = self.0.partition_point(|x| x.rank() < e.rank());
+        self.0.insert(pos, e);
+        self.0.truncate(k);
+    }
+
+    fn merge(&mut self, other: TopK, k: usize) {
+        for e in other.0 {
+            self.push(e, k);
+        }
+    }
+}
+
+/// Label counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counts {
+    /// Sentences labelled FAVOR.
+    pub favor: u64,
+    /// Sentences labelled AGAINST.
+    pub against: u64,
+    /// Sentences labelled NONE.
+    pub none: u64,
+}
+
+/// Mean probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Means {
+    /// Mean P(FAVOR).
+    pub favor: f64,
+    /// Mean P(AGAINST).
+    pub against: f64,
+    /// Mean P(NONE).
+    pub none: f64,
+}
+
+/// Mergeable statistics of many sentences toward one target.
+///
+/// A sentence is *stance-bearing* when its most probable label is FAVOR or AGAINST; its counts,
+/// net score and evidence come from those sentences. All sums are integers, so
+/// [`Tally::merge`] is exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    k: usize,
+    counts: Counts,
+    /// Summed probabilities (millionths): favor, against, none.
+    sums: [u64; 3],
+    /// Summed P(FAVOR) - P(AGAINST) over stance-bearing sentences (millionths).
+    net: i64,
+    favor_evidence: TopK,
+    against_evidence: TopK,
+}
+
+impl Tally {
+    /// An empty tally keeping `k` evidence sentences per side.
+    pub fn new(k: usize) -> Tally {
+        Tally {
+            k,
+            counts: Counts::default(),
+            sums: [0; 3],
+            net: 0,
+            favor_evidence: TopK::default(),
+            against_evidence: TopK::default(),
+        }
+    }
+
+    /// Adds one sentence.
+    pub fn add(&mut self, o: &Observation<'_>) {
+        let p = o.probs;
+        let m = [micros(p.favor), micros(p.against), micros(p.none)];
+        for (s, x) in self.sums.iter_mut().zip(m) {
+            *s += x;
+        }
+        let label = p.label();
+        match label {
+            Label::Favor => self.counts.favor += 1,
+            Label::Against => self.counts.against += 1,
+            Label::None => self.counts.none += 1,
+        }
+        if label == Label::None {
+            return;
+        }
+        self.net += m[0] as i64 - m[1] as i64;
+        let evidence = |score| Evidence {
+            score,
+            seq: o.seq,
+            doc: o.doc.to_string(),
+            index: o.index,
+            start: o.start,
+            end: o.end,
+            text: o.text.to_string(),
+        };
+        let k = self.k;
+        if label == Label::Favor {
+            self.favor_evidence.push(evidence(m[0]), k);
+        } else {
+            self.against_evidence.push(evidence(m[1]), k);
+        }
+    }
+
+    /// Merges another tally in (associative, commutative, exact). The larger `k` is kept.
+    pub fn merge(&mut self, other: Tally) {
+        self.k = self.k.max(other.k);
+        self.counts.favor += other.counts.favor;
+        self.counts.against += other.counts.against;
+        self.counts.none += other.counts.none;
+        for (s, x) in self.sums.iter_mut().zip(other.sums) {
+            *s += x;
+        }
+        self.net += other.net;
+        let k = self.k;
+        self.favor_evidence.merge(other.favor_evidence, k);
+        self.against_evidence.merge(other.against_evidence, k);
+    }
+
+    /// Sentences seen.
+    pub fn sentences(&self) -> u64 {
+        self.counts.favor + self.counts.against + self.counts.none
+    }
+
+    /// Label counts.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Summarises the tally under a decision rule.
+    pub fn summary(&self, rule: &DecisionRule) -> Summary {
+        let n = self.sentences();
+        let mean = |s: u64| {
+            if n == 0 {
+                0.0
+            } else {
+                s as f64 / SCALE as f64 / n as f64
+            }
+        };
+        let stance = self.counts.favor + self.counts.against;
+        let net = if stance == 0 {
+            0.0
+        } else {
+            self.net as f64 / SCALE as f64 / stance as f64
+        };
+        let decision = if stance < rule.min_stance_sentences.max(1) {
+            Decision::None
+        } else if net >= rule.margin {
+            Decision::Favor
+        } else if net <= -rule.margin {
+            Decision::Against
+        } else {
+            Decision::Mixed
+        };
+        Summary {
+            sentences: n,
+            counts: self.counts,
+            mean: Means {
+                favor: mean(self.sums[0]),
+                against: mean(self.sums[1]),
+                none: mean(self.sums[2]),
+            },
+            net,
+            decision,
+            favor_share: (stance > 0).then(|| wilson(self.counts.favor, stance, rule.z)),
+            stance_share: (n > 0).then(|| wilson(stance, n, rule.z)),
+            favor_evidence: self.favor_evidence.0.clone(),
+            against_evidence: self.against_evidence.0.clone(),
+        }
+    }
+}
+
+/// How a tally becomes a decision.
+///
+/// Stance-bearing sentences (most probable label FAVOR or AGAINST) are the only ones that
+/// count; NONE-dominated sentences are ignored. The net score is the mean of P(FAVOR) -
+/// P(AGAINST) over them, in [-1, 1]. With fewer than `min_stance_sentences` stance-bearing
+/// sentences the decision is NONE; otherwise FAVOR if net >= `margin`, AGAINST if
+/// net <= -`margin`, else MIXED.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRule {
+    /// Net score needed for a FAVOR or AGAINST decision.
+    pub margin: f64,
+    /// Stance-bearing sentences needed for any decision but NONE.
+    pub min_stance_sentences: u64,
+    /// z of the Wilson intervals (1.96 for 95%).
+    pub z: f64,
+}
+
+impl Default for DecisionRule {
+    fn default() -> Self {
+        DecisionRule {
+            margin: 0.2,
+            min_stance_sentences: 1,
+            z: 1.96,
+        }
+    }
+}
+
+/// A decision about a document's or group's stance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Decision {
+    /// Mostly for the target.
+    Favor,
+    /// Mostly against it.
+    Against,
+    /// Stance-bearing sentences on both sides, within the margin.
+    Mixed,
+    /// No (or too few) stance-bearing sentences.
+    None,
+}
+
+impl Decision {
+    /// The decision's name.
+    ///
+    /// ```
+    /// assert_eq!(standpoint_aggregate::Decision::Mixed.as_str(), "MIXED");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Favor => "FAVOR",
+            Decision::Against => "AGAINST",
+            Decision::Mixed => "MIXED",
+            Decision::None => "NONE",
+        }
+    }
+}
+
+/// A readable summary of a [`Tally`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Sentences seen.
+    pub sentences: u64,
+    /// Sentences per most probable label.
+    pub counts: Counts,
+    /// Mean probabilities over all sentences.
+    pub mean: Means,
+    /// Net stance in [-1, 1] over stance-bearing sentences.
+    pub net: f64,
+    /// The decision.
+    pub decision: Decision,
+    /// Share of FAVOR among stance-bearing sentences, with its Wilson interval.
+    pub favor_share: Option<Interval>,
+    /// Share of stance-bearing sentences among all, with its Wilson interval.
+    pub stance_share: Option<Interval>,
+    /// Strongest FAVOR sentences.
+    pub favor_evidence: Vec<Evidence>,
+    /// Strongest AGAINST sentences.
+    pub against_evidence: Vec<Evidence>,
+}
+
+/// Group-level partial results: grouping -> group value -> target -> tally, plus document and
+/// sentence counts. Serialisable and exactly mergeable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aggregates {
+    groupings: Vec<GroupBy>,
+    k: usize,
+    documents: u64,
+    groups: BTreeMap<String, BTreeMap<String, BTreeMap<String, Tally>>>,
+}
+
+impl Aggregates {
+    /// Empty aggregates for these groupings, keeping `k` evidence sentences per side.
+    pub fn new(groupings: Vec<GroupBy>, k: usize) -> Aggregates {
+        Aggregates {
+            groupings,
+            k,
+            documents: 0,
+            groups: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one document: its metadata and its tally per target.
+    pub fn add_document<'t>(
+        &mut self,
+        meta: &BTreeMap<String, String>,
+        tallies: impl IntoIterator<Item = (&'t str, &'t Tally)>,
+    ) {
+        self.documents += 1;
+        let keys: Vec<(String, String)> = self
+            .groupings
+            .iter()
+            .map(|g| (g.name(), g.key(meta)))
+            .collect();
+        for (target, tally) in tallies {
+            for (name, value) in &keys {
+                self.groups
+                    .entry(name.clone())
+                    .or_default()
+                    .entry(value.clone())
+                    .or_default()
+                    .entry(target.to_string())
+                    .or_insert_with(|| Tally::new(self.k))
+                    .merge(tally.clone());
+            }
+        }
+    }
+
+    /// Merges another partial in (associative, commutative, exact).
+    pub fn merge(&mut self, other: Aggregates) {
+        for g in other.groupings {
+            if !self.groupings.contains(&g) {
+                self.groupings.push(g);
+            }
+        }
+        self.k = self.k.max(other.k);
+        self.documents += other.documents;
+        for (name, values) in other.groups {
+            let mine = self.groups.entry(name).or_default();
+            for (value, targets) in values {
+                let mine = mine.entry(value).or_default();
+                for (target, tally) in targets {
+                    match mine.get_mut(&target) {
+                        Some(t) => t.merge(tally),
+                        None => {
+                            mine.insert(target, tally);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Documents added.
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// The groupings.
+    pub fn groupings(&self) -> &[GroupBy] {
+        &self.groupings
+    }
+
+    /// The tally of one group and target.
+    pub fn get(&self, grouping: &str, value: &str, target: &str) -> Option<&Tally> {
+        self.groups.get(grouping)?.get(value)?.get(target)
+    }
+
+    /// Every (grouping, value, target, tally), in sorted order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str, &Tally)> {
+        self.groups.iter().flat_map(|(g, values)| {
+            values.iter().flat_map(move |(v, targets)| {
+                targets
+                    .iter()
+                    .map(move |(t, tally)| (g.as_str(), v.as_str(), t.as_str(), tally))
+            })
+        })
+    }
+}

@@ -25,7 +25,8 @@
 //! all.add_document(&meta, [("a ceasefire", &doc)]);
 //! let shard = all.clone();
 //! all.merge(shard); // two shards holding the same document
-//! assert_eq!(all.get("source", "Wire", "a ceasefire").unwrap().sentences(), 4);
+//! let g = all.get("source", "Wire", "a ceasefire").unwrap();
+//! assert_eq!((g.sentences.sentences(), g.documents.favor), (4, 2));
 //! ```
 #![deny(missing_docs)]
 
@@ -369,25 +370,91 @@ pub struct Summary {
     pub against_evidence: Vec<Evidence>,
 }
 
-/// Group-level partial results: grouping -> group value -> target -> tally, plus document and
-/// sentence counts. Serialisable and exactly mergeable.
+/// Document decisions counted in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DecisionCounts {
+    /// Documents decided FAVOR.
+    pub favor: u64,
+    /// Documents decided AGAINST.
+    pub against: u64,
+    /// Documents decided MIXED.
+    pub mixed: u64,
+    /// Documents decided NONE.
+    pub none: u64,
+}
+
+impl DecisionCounts {
+    fn add(&mut self, d: Decision) {
+        match d {
+            Decision::Favor => self.favor += 1,
+            Decision::Against => self.against += 1,
+            Decision::Mixed => self.mixed += 1,
+            Decision::None => self.none += 1,
+        }
+    }
+
+    fn merge(&mut self, o: DecisionCounts) {
+        self.favor += o.favor;
+        self.against += o.against;
+        self.mixed += o.mixed;
+        self.none += o.none;
+    }
+
+    /// Documents counted.
+    pub fn total(&self) -> u64 {
+        self.favor + self.against + self.mixed + self.none
+    }
+}
+
+/// A group's statistics toward one target: the sentences of all its documents, and the
+/// documents' own decisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupTally {
+    /// All sentences of the group's documents.
+    pub sentences: Tally,
+    /// Per-document decisions.
+    pub documents: DecisionCounts,
+}
+
+impl GroupTally {
+    fn merge(&mut self, o: GroupTally) {
+        self.sentences.merge(o.sentences);
+        self.documents.merge(o.documents);
+    }
+}
+
+/// Group-level partial results: grouping -> group value -> target -> [`GroupTally`], plus the
+/// document count. Serialisable and exactly mergeable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregates {
     groupings: Vec<GroupBy>,
     k: usize,
+    rule: DecisionRule,
     documents: u64,
-    groups: BTreeMap<String, BTreeMap<String, BTreeMap<String, Tally>>>,
+    groups: BTreeMap<String, BTreeMap<String, BTreeMap<String, GroupTally>>>,
 }
 
 impl Aggregates {
-    /// Empty aggregates for these groupings, keeping `k` evidence sentences per side.
+    /// Empty aggregates for these groupings, keeping `k` evidence sentences per side and
+    /// deciding documents with the default [`DecisionRule`].
     pub fn new(groupings: Vec<GroupBy>, k: usize) -> Aggregates {
+        Aggregates::with_rule(groupings, k, DecisionRule::default())
+    }
+
+    /// Empty aggregates deciding documents with `rule`.
+    pub fn with_rule(groupings: Vec<GroupBy>, k: usize, rule: DecisionRule) -> Aggregates {
         Aggregates {
             groupings,
             k,
+            rule,
             documents: 0,
             groups: BTreeMap::new(),
         }
+    }
+
+    /// The decision rule.
+    pub fn rule(&self) -> &DecisionRule {
+        &self.rule
     }
 
     /// Adds one document: its metadata and its tally per target.
@@ -403,15 +470,21 @@ impl Aggregates {
             .map(|g| (g.name(), g.key(meta)))
             .collect();
         for (target, tally) in tallies {
+            let decision = tally.summary(&self.rule).decision;
             for (name, value) in &keys {
-                self.groups
+                let g = self
+                    .groups
                     .entry(name.clone())
                     .or_default()
                     .entry(value.clone())
                     .or_default()
                     .entry(target.to_string())
-                    .or_insert_with(|| Tally::new(self.k))
-                    .merge(tally.clone());
+                    .or_insert_with(|| GroupTally {
+                        sentences: Tally::new(self.k),
+                        documents: DecisionCounts::default(),
+                    });
+                g.sentences.merge(tally.clone());
+                g.documents.add(decision);
             }
         }
     }
@@ -451,13 +524,13 @@ impl Aggregates {
         &self.groupings
     }
 
-    /// The tally of one group and target.
-    pub fn get(&self, grouping: &str, value: &str, target: &str) -> Option<&Tally> {
+    /// The statistics of one group and target.
+    pub fn get(&self, grouping: &str, value: &str, target: &str) -> Option<&GroupTally> {
         self.groups.get(grouping)?.get(value)?.get(target)
     }
 
-    /// Every (grouping, value, target, tally), in sorted order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str, &Tally)> {
+    /// Every (grouping, value, target, statistics), in sorted order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str, &GroupTally)> {
         self.groups.iter().flat_map(|(g, values)| {
             values.iter().flat_map(move |(v, targets)| {
                 targets

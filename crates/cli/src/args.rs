@@ -22,6 +22,88 @@ pub enum Command {
     Train(TrainArgs),
     /// Measure encoder throughput (sentences/s) at several batch sizes, and peak memory.
     Speed(SpeedArgs),
+    /// Segment, classify and summarise a corpus (resumable, shardable) into an output folder.
+    Run(RunArgs),
+    /// Merge the output folders of `run --shard K/N` into the output of one run.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Inputs: JSONL, CSV or .txt files (gzip allowed), folders of .txt files, or "-" for JSONL
+    /// on standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (created; a rerun with the same arguments resumes).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// A target; may be repeated.
+    #[arg(long = "target")]
+    pub targets: Vec<String>,
+    /// A file of targets, one per line (# comments allowed).
+    #[arg(long)]
+    pub targets_file: Option<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: crate::input::Format,
+    /// Field (JSONL) or column (CSV) holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Field (JSONL) or column (CSV) holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Group summaries by a metadata field, or a date field by day/week/month
+    /// (e.g. source, speaker, date:week); may be repeated. "all" is always there.
+    #[arg(long = "group-by", default_values_t = ["source".to_string(), "date:month".to_string()])]
+    pub group_by: Vec<String>,
+    /// Evidence sentences kept per side for each document and group.
+    #[arg(long, default_value_t = 3)]
+    pub evidence: usize,
+    /// Net score needed for a FAVOR/AGAINST decision (else MIXED).
+    #[arg(long, default_value_t = 0.2)]
+    pub margin: f64,
+    /// Stance-bearing sentences needed for any decision but NONE.
+    #[arg(long, default_value_t = 1)]
+    pub min_stance_sentences: u64,
+    /// Documents per chunk (the unit of checkpointing).
+    #[arg(long, default_value_t = 64)]
+    pub chunk_docs: usize,
+    /// Sentences per classifier call.
+    #[arg(long, default_value_t = 256)]
+    pub batch_sentences: usize,
+    /// Documents larger than this are reported and skipped.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_doc_bytes: usize,
+    /// Stop at the first bad record (exit 2) instead of reporting and skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Process only shard K of N (by a stable hash of the document id).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::run_cmd::Shard>,
+    /// Ignore an existing checkpoint in the output folder and start over.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Threads for sentence segmentation (rayon).
+    #[arg(long, default_value_t = 1)]
+    pub segment_threads: usize,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `standpoint run --shard K/N`.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Merged output folder.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Merge even if some shards are missing.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

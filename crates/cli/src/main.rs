@@ -8,7 +8,10 @@ use clap::Parser;
 
 mod args;
 mod classify_cmd;
+mod input;
+mod merge_cmd;
 mod model_setup;
+mod run_cmd;
 mod segment_cmd;
 mod speed_cmd;
 mod train_cmd;
@@ -20,6 +23,8 @@ fn main() -> ExitCode {
         args::Command::Classify(a) => classify_cmd::run(a),
         args::Command::Train(a) => train_cmd::run(a),
         args::Command::Speed(a) => speed_cmd::run(a),
+        args::Command::Run(a) => run_cmd::run(a),
+        args::Command::Merge(a) => merge_cmd::run(a),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

@@ -1,0 +1,472 @@
+//! Corpus readers for `standpoint run`: JSONL, CSV, a directory of .txt files, a single .txt
+//! file, or standard input (JSONL); gzip is detected by its magic bytes. Every record, good or
+//! bad, is one item in input order, so positions are stable across runs (resume, shards).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// By extension: .jsonl/.ndjson/.json (JSONL), .csv, .txt, a directory of .txt files;
+    /// a trailing .gz is looked through. Standard input is JSONL.
+    Auto,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// Each file is one document.
+    Txt,
+}
+
+/// Field names of records.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: String,
+    pub text: String,
+}
+
+/// A document read from the input.
+#[derive(Debug)]
+pub struct Doc {
+    pub file: String,
+    pub line: u64,
+    pub id: String,
+    pub text: String,
+    pub meta: BTreeMap<String, String>,
+}
+
+/// A record that cannot be used.
+#[derive(Debug, Clone)]
+pub struct Bad {
+    pub file: String,
+    pub line: u64,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+pub type Item = Result<Doc, Bad>;
+
+/// Opens a file (or stdin for "-"), decompressing gzip transparently.
+fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path)?)
+    };
+    let mut r = BufReader::with_capacity(1 << 16, raw);
+    let gz = r.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gz {
+        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(r)))
+    } else {
+        Box::new(r)
+    })
+}
+
+fn format_of(path: &Path, requested: Format) -> Format {
+    if requested != Format::Auto {
+        return requested;
+    }
+    if path.as_os_str() == "-" {
+        return Format::Jsonl;
+    }
+    if path.is_dir() {
+        return Format::Txt;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    if name.ends_with(".csv") {
+        Format::Csv
+    } else if name.ends_with(".txt") {
+        Format::Txt
+    } else {
+        Format::Jsonl
+    }
+}
+
+fn meta_value(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Checks the text of a document: not empty, not enormous.
+fn check_text(text: &str, max_bytes: usize) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("empty document".into());
+    }
+    if text.len() > max_bytes {
+        return Err(format!(
+            "document of {} bytes exceeds --max-doc-bytes {max_bytes}",
+            text.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Reads all inputs in order, yielding one item per record.
+pub struct Reader {
+    inputs: Vec<PathBuf>,
+    format: Format,
+    fields: Fields,
+    max_bytes: usize,
+    next_input: usize,
+    current: Option<Box<dyn Iterator<Item = Item> + Send>>,
+}
+
+impl Reader {
+    pub fn new(inputs: Vec<PathBuf>, format: Format, fields: Fields, max_bytes: usize) -> Reader {
+        Reader {
+            inputs,
+            format,
+            fields,
+            max_bytes,
+            next_input: 0,
+            current: None,
+        }
+    }
+
+    fn open_next(&mut self) -> Option<Box<dyn Iterator<Item = Item> + Send>> {
+        let path = self.inputs.get(self.next_input)?.clone();
+        self.next_input += 1;
+        let name = path.display().to_string();
+        let unreadable = |e: io::Error| -> Box<dyn Iterator<Item = Item> + Send> {
+            Box::new(std::iter::once(Err(Bad {
+                file: name.clone(),
+                line: 0,
+                id: None,
+                message: format!("cannot read: {e}"),
+            })))
+        };
+        let max = self.max_bytes;
+        Some(match format_of(&path, self.format) {
+            Format::Txt if path.is_dir() => match txt_files(&path) {
+                Ok(files) => Box::new(files.into_iter().map(move |f| read_txt(&path, &f, max))),
+                Err(e) => unreadable(e),
+            },
+            Format::Txt => {
+                let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                Box::new(std::iter::once(read_txt(&base, &path, max)))
+            }
+            Format::Csv => match open(&path) {
+                Ok(r) => Box::new(CsvItems::new(name, r, self.fields.clone(), max)),
+                Err(e) => unreadable(e),
+            },
+            Format::Jsonl | Format::Auto => match open(&path) {
+                Ok(r) => Box::new(JsonlItems {
+                    file: name,
+                    reader: r,
+                    line: 0,
+                    fields: self.fields.clone(),
+                    max_bytes: max,
+                    buf: Vec::new(),
+                }),
+                Err(e) => unreadable(e),
+            },
+        })
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some(it) = &mut self.current {
+                if let Some(item) = it.next() {
+                    return Some(item);
+                }
+            }
+            self.current = Some(self.open_next()?);
+        }
+    }
+}
+
+/// .txt and .txt.gz files under a directory, recursively, in sorted path order.
+fn txt_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let p = entry?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let n = p.to_string_lossy().to_ascii_lowercase();
+                if n.ends_with(".txt") || n.ends_with(".txt.gz") {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn read_txt(base: &Path, path: &Path, max_bytes: usize) -> Item {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let id = rel.to_string_lossy().into_owned();
+    let file = path.display().to_string();
+    let bad = |message: String| Bad {
+        file: file.clone(),
+        line: 0,
+        id: Some(id.clone()),
+        message,
+    };
+    let mut bytes = Vec::new();
+    open(path)
+        .and_then(|r| r.take(max_bytes as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
+        bad(format!("invalid UTF-8 at byte {at} (line {line})"))
+    })?;
+    check_text(&text, max_bytes).map_err(bad)?;
+    let mut meta = BTreeMap::new();
+    meta.insert("file".to_string(), id.clone());
+    Ok(Doc {
+        file,
+        line: 0,
+        id,
+        text,
+        meta,
+    })
+}
+
+struct JsonlItems {
+    file: String,
+    reader: Box<dyn BufRead + Send>,
+    line: u64,
+    fields: Fields,
+    max_bytes: usize,
+    buf: Vec<u8>,
+}
+
+impl Iterator for JsonlItems {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            // Read at most max_bytes + 1 of a line; the rest of an enormous line is skipped.
+            let limit = self.max_bytes as u64 * 2 + 1024;
+            match (&mut self.reader)
+                .take(limit)
+                .read_until(b'\n', &mut self.buf)
+            {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    let bad = Bad {
+                        file: self.file.clone(),
+                        line: self.line,
+                        id: None,
+                        message: format!("read error: {e}"),
+                    };
+                    // A broken stream ends this input.
+                    self.reader = Box::new(io::empty());
+                    return Some(Err(bad));
+                }
+            }
+            let truncated = !self.buf.ends_with(b"\n") && self.buf.len() as u64 == limit;
+            if truncated {
+                let mut sink = Vec::new();
+                let _ = self.reader.read_until(b'\n', &mut sink);
+                return Some(Err(self.bad(
+                    None,
+                    format!(
+                        "record longer than {limit} bytes (--max-doc-bytes {})",
+                        self.max_bytes
+                    ),
+                )));
+            }
+            let raw = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if raw.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            return Some(self.parse(raw));
+        }
+    }
+}
+
+impl JsonlItems {
+    fn bad(&self, id: Option<String>, message: String) -> Bad {
+        Bad {
+            file: self.file.clone(),
+            line: self.line,
+            id,
+            message,
+        }
+    }
+
+    fn parse(&self, raw: &[u8]) -> Item {
+        let s = std::str::from_utf8(raw)
+            .map_err(|e| self.bad(None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+        let v: serde_json::Value =
+            serde_json::from_str(s).map_err(|e| self.bad(None, format!("malformed JSON: {e}")))?;
+        let serde_json::Value::Object(obj) = v else {
+            return Err(self.bad(None, "not a JSON object".into()));
+        };
+        let id = match obj.get(&self.fields.id) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            None | Some(serde_json::Value::Null) => format!("{}:{}", self.file, self.line),
+            Some(_) => {
+                return Err(self.bad(
+                    None,
+                    format!("field {:?} is not a string or number", self.fields.id),
+                ))
+            }
+        };
+        let text = match obj.get(&self.fields.text) {
+            Some(serde_json::Value::String(t)) => t.clone(),
+            Some(_) => {
+                return Err(self.bad(
+                    Some(id),
+                    format!("field {:?} is not a string", self.fields.text),
+                ))
+            }
+            None => return Err(self.bad(Some(id), format!("missing field {:?}", self.fields.text))),
+        };
+        check_text(&text, self.max_bytes).map_err(|m| self.bad(Some(id.clone()), m))?;
+        let meta = obj
+            .iter()
+            .filter(|(k, _)| **k != self.fields.id && **k != self.fields.text)
+            .filter_map(|(k, v)| Some((k.clone(), meta_value(v)?)))
+            .collect();
+        Ok(Doc {
+            file: self.file.clone(),
+            line: self.line,
+            id,
+            text,
+            meta,
+        })
+    }
+}
+
+struct CsvItems {
+    file: String,
+    reader: csv::Reader<Box<dyn BufRead + Send>>,
+    headers: Option<Result<Vec<String>, String>>,
+    fields: Fields,
+    max_bytes: usize,
+    record: csv::ByteRecord,
+    done: bool,
+}
+
+impl CsvItems {
+    fn new(file: String, r: Box<dyn BufRead + Send>, fields: Fields, max_bytes: usize) -> Self {
+        CsvItems {
+            file,
+            reader: csv::ReaderBuilder::new().flexible(true).from_reader(r),
+            headers: None,
+            fields,
+            max_bytes,
+            record: csv::ByteRecord::new(),
+            done: false,
+        }
+    }
+}
+
+impl Iterator for CsvItems {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if self.done {
+            return None;
+        }
+        let file = self.file.clone();
+        let bad = |line: u64, id: Option<String>, message: String| Bad {
+            file: file.clone(),
+            line,
+            id,
+            message,
+        };
+        if self.headers.is_none() {
+            self.headers = Some(match self.reader.byte_headers() {
+                Ok(h) => h
+                    .iter()
+                    .map(|f| {
+                        String::from_utf8(f.to_vec()).map_err(|_| "header is not UTF-8".to_string())
+                    })
+                    .collect(),
+                Err(e) => Err(format!("cannot read header: {e}")),
+            });
+            if let Some(Err(m)) = &self.headers {
+                self.done = true;
+                return Some(Err(bad(1, None, m.clone())));
+            }
+        }
+        let headers = match &self.headers {
+            Some(Ok(h)) => h.clone(),
+            _ => return None,
+        };
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
+                    self.done = true;
+                }
+                Some(Err(bad(line, None, format!("malformed CSV: {e}"))))
+            }
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                let mut values = BTreeMap::new();
+                for (h, f) in headers.iter().zip(self.record.iter()) {
+                    match std::str::from_utf8(f) {
+                        Ok(s) => {
+                            values.insert(h.clone(), s.to_string());
+                        }
+                        Err(e) => {
+                            return Some(Err(bad(
+                                line,
+                                None,
+                                format!("column {h:?}: invalid UTF-8 at byte {}", e.valid_up_to()),
+                            )))
+                        }
+                    }
+                }
+                let id = values
+                    .remove(&self.fields.id)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("{}:{line}", self.file));
+                let Some(text) = values.remove(&self.fields.text) else {
+                    return Some(Err(bad(
+                        line,
+                        Some(id),
+                        format!("missing column {:?}", self.fields.text),
+                    )));
+                };
+                if let Err(m) = check_text(&text, self.max_bytes) {
+                    return Some(Err(bad(line, Some(id), m)));
+                }
+                values.retain(|_, v| !v.is_empty());
+                Some(Ok(Doc {
+                    file: self.file.clone(),
+                    line,
+                    id,
+                    text,
+                    meta: values,
+                }))
+            }
+        }
+    }
+}

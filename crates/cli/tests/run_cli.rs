@@ -1,0 +1,507 @@
+//! End-to-end tests of `standpoint run` and `standpoint merge`: bad input, formats,
+//! determinism, kill-and-resume, shards merged equal one run.
+//!
+//! Most tests use the model-free lexical classifier (fast, deterministic); the resume and
+//! determinism tests also run the real default model, so they need the encoder installed
+//! (`bash scripts/setup-libtorch.sh`) and fail without it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("standpoint-run-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self, f: &str) -> PathBuf {
+        self.0.join(f)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn standpoint() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_standpoint"));
+    c.current_dir(root());
+    c
+}
+
+fn lexical_model(dir: &TempDir) -> PathBuf {
+    let p = dir.path("lexical.json");
+    std::fs::write(&p, r#"{"kind":"lexical"}"#).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> Output {
+    let out = standpoint()
+        .arg("run")
+        .args([
+            "--no-progress",
+            "--target",
+            "a ceasefire",
+            "--target",
+            "concessions",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+const COMPARED: &[&str] = &[
+    "sentences.jsonl",
+    "documents.jsonl",
+    "documents.csv",
+    "errors.jsonl",
+    "groups.json",
+    "groups.csv",
+];
+
+fn same_outputs(a: &Path, b: &Path) {
+    for f in COMPARED {
+        assert!(
+            read(&a.join(f)) == read(&b.join(f)),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+/// A corpus of `n` wire-style documents built from the example stories, with sources and
+/// dates, plus bad records at fixed places.
+fn write_corpus(path: &Path, n: usize, with_bad: bool) {
+    let stories: Vec<serde_json::Value> = read(&root().join("tests/data/corpus/wire.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut f = std::fs::File::create(path).unwrap();
+    for i in 0..n {
+        let mut s = stories[i % stories.len()].clone();
+        s["id"] = format!("doc-{i:05}").into();
+        s["date"] = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28).into();
+        writeln!(f, "{s}").unwrap();
+        if with_bad && i % 17 == 5 {
+            writeln!(f, "{{\"id\": \"broken-{i}\", \"text\": ").unwrap();
+            writeln!(f, "{{\"id\": \"notext-{i}\", \"body\": \"x\"}}").unwrap();
+        }
+    }
+}
+
+#[test]
+fn bad_records_are_reported_with_file_line_and_id_and_the_run_goes_on() {
+    let t = TempDir::new("bad");
+    let model = lexical_model(&t);
+    let input = t.path("in.jsonl");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"{\"id\":\"a\",\"text\":\"We support a ceasefire now.\"}\n");
+    bytes.extend_from_slice(b"{\"id\":\"b\",\"text\": oops}\n");
+    bytes.extend_from_slice(b"{\"id\":\"c\",\"body\":\"no text field\"}\n");
+    bytes.extend_from_slice(b"{\"id\":\"d\",\"text\":\"bad \xff byte\"}\n");
+    bytes.extend_from_slice(b"{\"id\":\"e\",\"text\":\"   \"}\n");
+    bytes.extend_from_slice(
+        format!("{{\"id\":\"f\",\"text\":\"{}\"}}\n", "word ".repeat(400)).as_bytes(),
+    );
+    bytes.extend_from_slice(b"[1,2]\n");
+    bytes.extend_from_slice(b"{\"id\":\"g\",\"text\":\"They reject any concessions.\"}\n");
+    std::fs::write(&input, bytes).unwrap();
+    let out = t.path("out");
+    let missing = t.path("missing.jsonl");
+    let o = run(&[
+        input.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--max-doc-bytes",
+        "1000",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let errors: Vec<serde_json::Value> = read(&out.join("errors.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(u64, Option<&str>, &str)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["id"].as_str(),
+                e["error"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(summary.len(), 7, "{summary:?}");
+    assert!(
+        summary[0].0 == 2 && summary[0].2.contains("malformed JSON"),
+        "{summary:?}"
+    );
+    assert!(
+        summary[1] == (3, Some("c"), "missing field \"text\""),
+        "{summary:?}"
+    );
+    assert!(
+        summary[2].0 == 4 && summary[2].2.contains("invalid UTF-8"),
+        "{summary:?}"
+    );
+    assert!(
+        summary[3] == (5, Some("e"), "empty document"),
+        "{summary:?}"
+    );
+    assert!(
+        summary[4].0 == 6 && summary[4].2.contains("exceeds --max-doc-bytes"),
+        "{summary:?}"
+    );
+    assert!(
+        summary[5].0 == 7 && summary[5].2.contains("not a JSON object"),
+        "{summary:?}"
+    );
+    assert!(summary[6].2.contains("cannot read"), "{summary:?}");
+    assert!(errors[6]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("missing.jsonl"));
+    assert!(errors[1]["file"].as_str().unwrap().ends_with("in.jsonl"));
+    let docs: Vec<serde_json::Value> = read(&out.join("documents.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(
+        (docs[0]["doc"].as_str(), docs[1]["doc"].as_str()),
+        (Some("a"), Some("g"))
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(manifest["counts"]["errors"], 7);
+    assert_eq!(manifest["counts"]["documents"], 2);
+    assert!(
+        stderr(&o).contains("in.jsonl:3 (id c): missing field"),
+        "{}",
+        stderr(&o)
+    );
+
+    // --strict: the first bad record is fatal (exit 2), what came before it is kept.
+    let strict = t.path("strict");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        strict.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--strict"), "{}", stderr(&o));
+    assert_eq!(read(&strict.join("documents.jsonl")).lines().count(), 1);
+}
+
+#[test]
+fn csv_gzip_text_folders_and_stdin_are_read() {
+    let t = TempDir::new("formats");
+    let model = lexical_model(&t);
+    std::fs::write(
+        t.path("in.csv"),
+        "id,text,source\nc1,\"We support a ceasefire, \"\"now\"\".\",Wire\nc2,They oppose concessions.,Daily\n",
+    )
+    .unwrap();
+    let gz = t.path("in.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    enc.write_all(b"{\"doc_id\":\"g1\",\"body\":\"No ceasefire. No concessions.\"}\n")
+        .unwrap();
+    enc.finish().unwrap();
+    std::fs::create_dir_all(t.path("txt/sub")).unwrap();
+    std::fs::write(t.path("txt/b.txt"), "Second file. It has two sentences.").unwrap();
+    std::fs::write(t.path("txt/sub/a.txt"), "Nested file.").unwrap();
+    std::fs::write(t.path("txt/ignored.md"), "not read").unwrap();
+
+    let o = run(&[
+        t.path("in.csv").to_str().unwrap(),
+        "--out",
+        t.path("o1").to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docs = read(&t.path("o1/documents.jsonl"));
+    assert!(
+        docs.contains("\"doc\":\"c1\"") && docs.contains("\"source\":\"Daily\""),
+        "{docs}"
+    );
+    assert!(read(&t.path("o1/sentences.jsonl")).contains(r#"We support a ceasefire, \"now\"."#));
+
+    let o = run(&[
+        gz.to_str().unwrap(),
+        "--out",
+        t.path("o2").to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--id-field",
+        "doc_id",
+        "--text-field",
+        "body",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read(&t.path("o2/sentences.jsonl")).lines().count(), 2);
+    assert!(read(&t.path("o2/documents.jsonl")).contains("\"doc\":\"g1\""));
+
+    let o = run(&[
+        t.path("txt").to_str().unwrap(),
+        "--out",
+        t.path("o3").to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ids: Vec<String> = read(&t.path("o3/documents.jsonl"))
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["b.txt", "sub/a.txt"]);
+
+    let mut child = standpoint()
+        .args([
+            "run",
+            "-",
+            "--no-progress",
+            "--target",
+            "a ceasefire",
+            "--out",
+        ])
+        .arg(t.path("o4"))
+        .arg("--model")
+        .arg(&model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\":\"s1\",\"text\":\"From stdin.\"}\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(read(&t.path("o4/documents.jsonl")).contains("\"doc\":\"s1\""));
+}
+
+#[test]
+fn shards_merged_equal_one_run() {
+    let t = TempDir::new("shards");
+    let model = lexical_model(&t);
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 300, true);
+    let common = [
+        "--model",
+        model.to_str().unwrap(),
+        "--chunk-docs",
+        "16",
+        "--group-by",
+        "source",
+        "--group-by",
+        "date:week",
+    ];
+    let whole = t.path("whole");
+    let o = run(&[
+        &[input.to_str().unwrap(), "--out", whole.to_str().unwrap()][..],
+        &common[..],
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o)); // the bad records
+    let mut shard_dirs = Vec::new();
+    for k in 1..=3 {
+        let d = t.path(&format!("shard{k}"));
+        let spec = format!("{k}/3");
+        let o = run(&[
+            &[
+                input.to_str().unwrap(),
+                "--out",
+                d.to_str().unwrap(),
+                "--shard",
+                &spec,
+            ][..],
+            &common[..],
+        ]
+        .concat());
+        assert!(
+            o.status.code() == Some(0) || o.status.code() == Some(1),
+            "{}",
+            stderr(&o)
+        );
+        let docs = read(&d.join("documents.jsonl")).lines().count();
+        assert!(docs > 50 && docs < 250, "shard {k} has {docs} documents");
+        shard_dirs.push(d);
+    }
+    let merged = t.path("merged");
+    let o = standpoint()
+        .arg("merge")
+        .args(&shard_dirs)
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    same_outputs(&whole, &merged);
+
+    // Missing shards are refused unless --partial.
+    let o = standpoint()
+        .arg("merge")
+        .args(&shard_dirs[..2])
+        .arg("--out")
+        .arg(t.path("m2"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing shards 3/3"), "{}", stderr(&o));
+}
+
+#[test]
+fn serial_and_parallel_runs_are_byte_identical() {
+    let t = TempDir::new("determinism");
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 40, true);
+    // The real default model, one thread each vs two threads each.
+    let a = t.path("serial");
+    let b = t.path("parallel");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        a.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--segment-threads",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        b.to_str().unwrap(),
+        "--threads",
+        "2",
+        "--segment-threads",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    same_outputs(&a, &b);
+}
+
+#[test]
+fn killed_run_resumes_without_losing_or_duplicating_documents() {
+    let t = TempDir::new("resume");
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 120, true);
+    let reference = t.path("reference");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        reference.to_str().unwrap(),
+        "--chunk-docs",
+        "4",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    let out = t.path("killed");
+    let mut child = standpoint()
+        .args([
+            "run",
+            "--no-progress",
+            "--target",
+            "a ceasefire",
+            "--target",
+            "concessions",
+            "--chunk-docs",
+            "4",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for a few checkpoints, then SIGKILL (Child::kill sends SIGKILL on Unix).
+    let start = Instant::now();
+    loop {
+        let done = std::fs::read_to_string(out.join("state.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+            .and_then(|v| v["documents"].as_u64())
+            .unwrap_or(0);
+        if done >= 12 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let state: serde_json::Value = serde_json::from_str(&read(&out.join("state.json"))).unwrap();
+    assert_eq!(
+        state["complete"], false,
+        "killed after completion; the test proves nothing"
+    );
+    assert!(!out.join("groups.json").exists());
+
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--chunk-docs",
+        "4",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("resuming after"), "{}", stderr(&o));
+    same_outputs(&reference, &out);
+
+    // A different run into the same folder is refused.
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--chunk-docs",
+        "8",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds a different run"),
+        "{}",
+        stderr(&o)
+    );
+}

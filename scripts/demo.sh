@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The main job on the embedded example corpus: set up libtorch and the encoder on first use,
-# build, segment the example wire stories and classify each sentence's stance toward targets.
+# build, then run the whole pipeline (segment -> classify -> aggregate) over the example wire
+# stories toward two targets and print a per-target summary. Outputs land in out/demo/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 cargo build --release --quiet -p standpoint-cli
-for f in tests/data/corpus/*.txt; do
-  echo "== $f"
-  ./target/release/standpoint classify --segment --target "a ceasefire" --target "concessions" "$f" |
-    python3 scripts/show_stance.py
-done
+./target/release/standpoint run tests/data/corpus/wire.jsonl \
+  --target "a ceasefire" --target "concessions" \
+  --group-by source --group-by date:month \
+  --out out/demo --fresh
+echo
+echo "Full results in out/demo/: sentences.jsonl, documents.jsonl/.csv, groups.json/.csv, run.json"

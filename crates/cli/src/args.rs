@@ -26,6 +26,66 @@ pub enum Command {
     Run(RunArgs),
     /// Merge the output folders of `run --shard K/N` into the output of one run.
     Merge(MergeArgs),
+    /// Compare classifiers on labelled data: scores, intervals, paired tests, cost.
+    Bench(BenchArgs),
+    /// One classifier of `bench`, in its own process (internal).
+    #[command(hide = true)]
+    BenchWorker(BenchWorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Labelled JSONL ({"id","text","target","label"}); may be repeated.
+    #[arg(long = "data", required = true)]
+    pub data: Vec<PathBuf>,
+    /// A classifier: default, lexical, majority (fit on train.jsonl beside each data file),
+    /// majority:TRAIN.jsonl, or a manifest file; may be repeated.
+    #[arg(long = "classifier")]
+    pub classifiers: Vec<String>,
+    /// Bootstrap resamples for intervals and paired tests.
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Timed speed passes (median reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Items per classifier call.
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// Items per timed speed pass.
+    #[arg(long, default_value_t = 1000)]
+    pub speed_items: usize,
+    /// Print the N most confident mistakes per set and classifier.
+    #[arg(long, default_value_t = 0)]
+    pub errors: usize,
+    /// Write all results as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write per-item predictions (JSONL) here.
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchWorkerArgs {
+    #[arg(long = "data", required = true)]
+    pub data: Vec<PathBuf>,
+    #[arg(long)]
+    pub classifier: String,
+    #[arg(long)]
+    pub report: PathBuf,
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    #[arg(long, default_value_t = 1000)]
+    pub speed_items: usize,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod bench_cmd;
 mod classify_cmd;
 mod input;
 mod merge_cmd;
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
         args::Command::Speed(a) => speed_cmd::run(a),
         args::Command::Run(a) => run_cmd::run(a),
         args::Command::Merge(a) => merge_cmd::run(a),
+        args::Command::Bench(a) => bench_cmd::run(a),
+        args::Command::BenchWorker(a) => bench_cmd::worker(a),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

@@ -1,0 +1,554 @@
+//! `standpoint bench`: every classifier on every labelled set, with scores, intervals, paired
+//! tests and cost. Each classifier runs in a child process (`standpoint bench-worker`), so that
+//! its load time and peak memory are its own.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use standpoint_stance::baseline::{Lexical, Majority};
+use standpoint_stance::data::{read_jsonl, Example};
+use standpoint_stance::manifest::Manifest;
+use standpoint_stance::metrics::{
+    bootstrap_interval, by_target, f_macro, mcnemar, paired_bootstrap, Confusion,
+};
+use standpoint_stance::{Label, Probs, StanceClassifier};
+
+use crate::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
+use crate::model_setup::{load_classifier, set_threads};
+use crate::speed_cmd::peak_rss_mib;
+use crate::Outcome;
+
+/// What a worker reports for one classifier.
+#[derive(Debug, Serialize, Deserialize)]
+struct WorkerReport {
+    name: String,
+    load_seconds: f64,
+    /// Sentences/s of each timed pass; the median is reported.
+    speed_runs: Vec<f64>,
+    speed_items: usize,
+    batch_ms: Vec<f64>,
+    peak_rss_mib: Option<f64>,
+    /// Per data file, probabilities in item order.
+    predictions: Vec<Vec<[f32; 3]>>,
+}
+
+fn load_examples(files: &[PathBuf]) -> Result<(Vec<Vec<Example>>, usize)> {
+    let mut sets = Vec::new();
+    let mut skipped = 0;
+    for f in files {
+        let (good, bad) = read_jsonl(f)?;
+        for e in &bad {
+            eprintln!("standpoint: {e}; skipped");
+        }
+        skipped += bad.len();
+        if good.is_empty() {
+            bail!("{}: no usable labelled rows", f.display());
+        }
+        sets.push(good);
+    }
+    Ok((sets, skipped))
+}
+
+/// Resolves a classifier spec: `default`, `lexical`, `majority` (fit on the `train.jsonl` beside
+/// each data file), `majority:FILE.jsonl`, or a manifest path.
+fn build_classifier(
+    spec: &str,
+    data: &[PathBuf],
+    model: &ModelArgs,
+) -> Result<Box<dyn StanceClassifier>> {
+    match spec {
+        "lexical" => return Ok(Box::new(Lexical)),
+        "default" => {
+            let m = ModelArgs {
+                model: Some(PathBuf::from("models/default/manifest.json")),
+                encoder: model.encoder.clone(),
+                threads: model.threads,
+            };
+            return load_classifier(&m);
+        }
+        _ => {}
+    }
+    if let Some(rest) = spec.strip_prefix("majority") {
+        let train: Vec<PathBuf> = match rest.strip_prefix(':') {
+            Some(f) => vec![PathBuf::from(f)],
+            None if rest.is_empty() => {
+                let mut v: Vec<PathBuf> = data
+                    .iter()
+                    .filter_map(|d| Some(d.parent()?.join("train.jsonl")))
+                    .filter(|p| p.is_file())
+                    .collect();
+                v.sort();
+                v.dedup();
+                if v.is_empty() {
+                    bail!(
+                        "majority: no train.jsonl beside the data files; use majority:TRAIN.jsonl"
+                    );
+                }
+                v
+            }
+            None => bail!("unknown classifier {spec:?}"),
+        };
+        let mut items = Vec::new();
+        for f in &train {
+            let (good, _) = read_jsonl(f)?;
+            items.extend(good);
+        }
+        return Ok(Box::new(Majority::fit(
+            items.iter().map(|e| (e.target.as_str(), e.label)),
+        )));
+    }
+    let m = ModelArgs {
+        model: Some(PathBuf::from(spec)),
+        encoder: model.encoder.clone(),
+        threads: model.threads,
+    };
+    if !Path::new(spec).is_file() {
+        bail!("classifier {spec:?} is not default, lexical, majority[:FILE] or a manifest file");
+    }
+    let _ = Manifest::load(Path::new(spec))?;
+    load_classifier(&m)
+}
+
+/// The worker: loads one classifier, predicts every set, times it.
+pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
+    set_threads(&a.model);
+    let (sets, _) = load_examples(&a.data)?;
+    let t0 = Instant::now();
+    let clf = build_classifier(&a.classifier, &a.data, &a.model)?;
+    let load_seconds = t0.elapsed().as_secs_f64();
+    let batch = a.batch.max(1);
+    let mut batch_ms = Vec::new();
+    let mut predictions = Vec::new();
+    for set in &sets {
+        let mut probs = Vec::with_capacity(set.len());
+        for chunk in set.chunks(batch) {
+            let pairs: Vec<(&str, &str)> = chunk
+                .iter()
+                .map(|e| (e.text.as_str(), e.target.as_str()))
+                .collect();
+            let t = Instant::now();
+            let p = clf.predict_pairs(&pairs)?;
+            batch_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            probs.extend(p.into_iter().map(|p| [p.favor, p.against, p.none]));
+        }
+        predictions.push(probs);
+    }
+    // Throughput: the first `speed_items` items of all sets, after a warm-up batch.
+    let all: Vec<(&str, &str)> = sets
+        .iter()
+        .flatten()
+        .take(a.speed_items)
+        .map(|e| (e.text.as_str(), e.target.as_str()))
+        .collect();
+    let _ = clf.predict_pairs(&all[..all.len().min(batch)])?;
+    let mut speed_runs = Vec::new();
+    for _ in 0..a.runs.max(1) {
+        let t = Instant::now();
+        for chunk in all.chunks(batch) {
+            clf.predict_pairs(chunk)?;
+        }
+        speed_runs.push(all.len() as f64 / t.elapsed().as_secs_f64().max(1e-9));
+    }
+    let report = WorkerReport {
+        name: clf.name().to_string(),
+        load_seconds,
+        speed_runs,
+        speed_items: all.len(),
+        batch_ms,
+        peak_rss_mib: peak_rss_mib(),
+        predictions,
+    };
+    std::fs::write(&a.report, serde_json::to_vec(&report)?)
+        .with_context(|| format!("writing {}", a.report.display()))?;
+    Ok(Outcome::Clean)
+}
+
+/// A p-value for the table: "< 1/resamples" when no resample crossed zero.
+fn p_text(p: f64, resamples: usize) -> String {
+    if p == 0.0 {
+        format!("< {:.4}", 1.0 / resamples.max(1) as f64)
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)]
+}
+
+/// One evaluation set: a data file, or its zero-shot rows.
+struct EvalSet<'a> {
+    name: String,
+    file: usize,
+    rows: Vec<usize>,
+    items: &'a [Example],
+    /// No NONE gold labels: predictions are the argmax of FAVOR and AGAINST.
+    no_none: bool,
+}
+
+fn predicted(p: [f32; 3], no_none: bool) -> Label {
+    let probs = Probs {
+        favor: p[0],
+        against: p[1],
+        none: p[2],
+    };
+    if no_none {
+        probs.label_without_none()
+    } else {
+        probs.label()
+    }
+}
+
+#[derive(Serialize)]
+struct ClassScores {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+}
+
+#[derive(Serialize)]
+struct SetScores {
+    n: usize,
+    accuracy: f64,
+    macro_f1: f64,
+    macro_f1_ci: (f64, f64),
+    f_avg: f64,
+    f_avg_ci: (f64, f64),
+    f_macro: f64,
+    per_class: BTreeMap<&'static str, ClassScores>,
+    per_target_f_avg: BTreeMap<String, f64>,
+    /// `confusion[gold][predicted]` in FAVOR, AGAINST, NONE order.
+    confusion: [[u64; 3]; 3],
+}
+
+fn confusion(gold: &[Label], pred: &[Label], idx: &[usize]) -> Confusion {
+    Confusion::from_pairs(idx.iter().map(|&i| (gold[i], pred[i])))
+}
+
+fn score_set(
+    gold: &[Label],
+    pred: &[Label],
+    targets: &[&str],
+    resamples: usize,
+    seed: u64,
+) -> SetScores {
+    let all: Vec<usize> = (0..gold.len()).collect();
+    let c = confusion(gold, pred, &all);
+    let per_target = by_target(all.iter().map(|&i| (targets[i], gold[i], pred[i])));
+    let macro_ci = bootstrap_interval(gold.len(), resamples, seed, |s| {
+        confusion(gold, pred, s).macro_f1()
+    });
+    let favg_ci = bootstrap_interval(gold.len(), resamples, seed, |s| {
+        confusion(gold, pred, s).f_avg()
+    });
+    SetScores {
+        n: gold.len(),
+        accuracy: c.accuracy(),
+        macro_f1: c.macro_f1(),
+        macro_f1_ci: macro_ci,
+        f_avg: c.f_avg(),
+        f_avg_ci: favg_ci,
+        f_macro: f_macro(&per_target),
+        per_class: Label::ALL
+            .iter()
+            .map(|&l| {
+                (
+                    l.as_str(),
+                    ClassScores {
+                        precision: c.precision(l),
+                        recall: c.recall(l),
+                        f1: c.f1(l),
+                    },
+                )
+            })
+            .collect(),
+        per_target_f_avg: per_target
+            .iter()
+            .map(|(t, c)| (t.clone(), c.f_avg()))
+            .collect(),
+        confusion: c.counts,
+    }
+}
+
+pub fn run(a: BenchArgs) -> Result<Outcome> {
+    if a.classifiers.is_empty() {
+        bail!("give at least one --classifier (default, lexical, majority, or a manifest)");
+    }
+    let (sets, skipped) = load_examples(&a.data)?;
+    let exe = std::env::current_exe().context("locating the standpoint binary")?;
+    let tmp = std::env::temp_dir().join(format!("standpoint-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let mut reports = Vec::new();
+    for (i, spec) in a.classifiers.iter().enumerate() {
+        eprintln!("standpoint: bench: running {spec}");
+        let report = tmp.join(format!("{i}.json"));
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("bench-worker")
+            .arg("--classifier")
+            .arg(spec)
+            .arg("--report")
+            .arg(&report)
+            .arg("--runs")
+            .arg(a.runs.to_string())
+            .arg("--batch")
+            .arg(a.batch.to_string())
+            .arg("--speed-items")
+            .arg(a.speed_items.to_string());
+        for d in &a.data {
+            cmd.arg("--data").arg(d);
+        }
+        if let Some(e) = &a.model.encoder {
+            cmd.arg("--encoder").arg(e);
+        }
+        if let Some(t) = a.model.threads {
+            cmd.arg("--threads").arg(t.to_string());
+        }
+        let status = cmd.status().context("starting the bench worker")?;
+        if !status.success() {
+            bail!("classifier {spec:?} failed (see the messages above)");
+        }
+        let r: WorkerReport = serde_json::from_slice(&std::fs::read(&report)?)?;
+        reports.push((spec.clone(), r));
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    // Evaluation sets: each file, plus its zero-shot rows when it marks them (VAST).
+    let mut eval_sets = Vec::new();
+    for (f, items) in sets.iter().enumerate() {
+        let name = a.data[f]
+            .strip_prefix(a.data[f].ancestors().nth(2).unwrap_or(Path::new("")))
+            .unwrap_or(&a.data[f])
+            .display()
+            .to_string();
+        let no_none = !items.iter().any(|e| e.label == Label::None);
+        eval_sets.push(EvalSet {
+            name: name.clone(),
+            file: f,
+            rows: (0..items.len()).collect(),
+            items,
+            no_none,
+        });
+        let zs: Vec<usize> = (0..items.len())
+            .filter(|&i| items[i].seen == Some(0))
+            .collect();
+        if !zs.is_empty() && zs.len() < items.len() {
+            eval_sets.push(EvalSet {
+                name: format!("{name} [zero-shot rows]"),
+                file: f,
+                rows: zs,
+                items,
+                no_none,
+            });
+        }
+    }
+
+    let mut json_sets = Vec::new();
+    let mut pred_lines = Vec::new();
+    for set in &eval_sets {
+        let gold: Vec<Label> = set.rows.iter().map(|&i| set.items[i].label).collect();
+        let targets: Vec<&str> = set
+            .rows
+            .iter()
+            .map(|&i| set.items[i].target.as_str())
+            .collect();
+        let preds: Vec<Vec<Label>> = reports
+            .iter()
+            .map(|(_, r)| {
+                set.rows
+                    .iter()
+                    .map(|&i| predicted(r.predictions[set.file][i], set.no_none))
+                    .collect()
+            })
+            .collect();
+        println!();
+        println!(
+            "### {} ({} items{})",
+            set.name,
+            gold.len(),
+            if set.no_none {
+                "; no NONE class: predictions are the argmax of FAVOR and AGAINST"
+            } else {
+                ""
+            }
+        );
+        println!();
+        println!("| classifier | accuracy | macro-F1 [95% CI] | F_avg [95% CI] | F_macro | F1 FAVOR / AGAINST / NONE | sentences/s | batch p50 / p95 ms | load s | peak MiB |");
+        println!("|---|---|---|---|---|---|---|---|---|---|");
+        let mut per_clf = Vec::new();
+        for ((spec, r), pred) in reports.iter().zip(&preds) {
+            let s = score_set(&gold, pred, &targets, a.bootstrap, a.seed);
+            println!(
+                "| {spec} | {:.1} | {:.1} [{:.1}, {:.1}] | {:.1} [{:.1}, {:.1}] | {:.1} | {:.1} / {:.1} / {} | {:.0} | {:.0} / {:.0} | {:.2} | {} |",
+                100.0 * s.accuracy,
+                100.0 * s.macro_f1,
+                100.0 * s.macro_f1_ci.0,
+                100.0 * s.macro_f1_ci.1,
+                100.0 * s.f_avg,
+                100.0 * s.f_avg_ci.0,
+                100.0 * s.f_avg_ci.1,
+                100.0 * s.f_macro,
+                100.0 * s.per_class["FAVOR"].f1,
+                100.0 * s.per_class["AGAINST"].f1,
+                if set.no_none { "-".to_string() } else { format!("{:.1}", 100.0 * s.per_class["NONE"].f1) },
+                median(&r.speed_runs),
+                quantile(&r.batch_ms, 0.5),
+                quantile(&r.batch_ms, 0.95),
+                r.load_seconds,
+                r.peak_rss_mib.map_or("?".into(), |m| format!("{m:.0}")),
+            );
+            per_clf.push(serde_json::json!({"classifier": spec, "scores": s}));
+        }
+        // Paired tests between every pair of classifiers on the same items.
+        let mut tests = Vec::new();
+        if reports.len() > 1 {
+            println!();
+            println!("| A vs B | Δ macro-F1 | p (paired bootstrap) | Δ F_avg | p (paired bootstrap) | McNemar p (accuracy) |");
+            println!("|---|---|---|---|---|---|");
+        }
+        for x in 0..reports.len() {
+            for y in x + 1..reports.len() {
+                let (pa, pb) = (&preds[x], &preds[y]);
+                let all: Vec<usize> = (0..gold.len()).collect();
+                let d_macro =
+                    confusion(&gold, pa, &all).macro_f1() - confusion(&gold, pb, &all).macro_f1();
+                let d_favg =
+                    confusion(&gold, pa, &all).f_avg() - confusion(&gold, pb, &all).f_avg();
+                let p_macro = paired_bootstrap(gold.len(), a.bootstrap, a.seed, |s| {
+                    confusion(&gold, pa, s).macro_f1() - confusion(&gold, pb, s).macro_f1()
+                });
+                let p_favg = paired_bootstrap(gold.len(), a.bootstrap, a.seed, |s| {
+                    confusion(&gold, pa, s).f_avg() - confusion(&gold, pb, s).f_avg()
+                });
+                let b = (0..gold.len())
+                    .filter(|&i| pa[i] == gold[i] && pb[i] != gold[i])
+                    .count() as u64;
+                let c = (0..gold.len())
+                    .filter(|&i| pa[i] != gold[i] && pb[i] == gold[i])
+                    .count() as u64;
+                let p_mc = mcnemar(b, c);
+                println!(
+                    "| {} vs {} | {:+.1} | {} | {:+.1} | {} | {:.4} |",
+                    reports[x].0,
+                    reports[y].0,
+                    100.0 * d_macro,
+                    p_text(p_macro, a.bootstrap),
+                    100.0 * d_favg,
+                    p_text(p_favg, a.bootstrap),
+                    p_mc
+                );
+                tests.push(serde_json::json!({
+                    "a": reports[x].0, "b": reports[y].0,
+                    "delta_macro_f1": d_macro, "p_macro_f1": p_macro,
+                    "delta_f_avg": d_favg, "p_f_avg": p_favg,
+                    "mcnemar_b": b, "mcnemar_c": c, "mcnemar_p": p_mc,
+                }));
+            }
+        }
+        if a.errors > 0 {
+            for ((spec, r), pred) in reports.iter().zip(&preds) {
+                let mut wrong: Vec<(f32, usize)> = set
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| pred[*k] != gold[*k])
+                    .map(|(k, &i)| {
+                        let p = r.predictions[set.file][i];
+                        (p[pred[k].index()], k)
+                    })
+                    .collect();
+                wrong.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                println!();
+                println!(
+                    "{} most confident mistakes of {spec}:",
+                    a.errors.min(wrong.len())
+                );
+                for (conf, k) in wrong.iter().take(a.errors) {
+                    let e = &set.items[set.rows[*k]];
+                    let text: String = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text: String = text.chars().take(140).collect();
+                    println!(
+                        "- [{}] target {:?}: gold {}, predicted {} ({:.2}): {text}",
+                        e.id, e.target, gold[*k], pred[*k], conf
+                    );
+                }
+            }
+        }
+        if a.predictions.is_some() && !set.name.ends_with("[zero-shot rows]") {
+            for ((spec, r), pred) in reports.iter().zip(&preds) {
+                for (k, &i) in set.rows.iter().enumerate() {
+                    let e = &set.items[i];
+                    let p = r.predictions[set.file][i];
+                    pred_lines.push(serde_json::json!({
+                        "set": set.name, "classifier": spec, "id": e.id, "target": e.target,
+                        "gold": gold[k], "predicted": pred[k],
+                        "favor": p[0], "against": p[1], "none": p[2],
+                    }));
+                }
+            }
+        }
+        json_sets.push(serde_json::json!({
+            "set": set.name, "items": gold.len(), "no_none_class": set.no_none,
+            "classifiers": per_clf, "paired_tests": tests,
+        }));
+    }
+    println!();
+    println!(
+        "Intervals: percentile bootstrap, {} resamples, seed {}. Speed: median of {} passes over the \
+         first {} items in batches of {} after a warm-up batch; latency per batch over the scoring pass.",
+        a.bootstrap, a.seed, a.runs, reports.first().map_or(0, |r| r.1.speed_items), a.batch
+    );
+    if let Some(p) = &a.json {
+        let costs: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|(spec, r)| {
+                serde_json::json!({
+                    "classifier": spec, "name": r.name, "load_seconds": r.load_seconds,
+                    "sentences_per_second": median(&r.speed_runs), "speed_runs": r.speed_runs,
+                    "batch_ms_p50": quantile(&r.batch_ms, 0.5), "batch_ms_p95": quantile(&r.batch_ms, 0.95),
+                    "peak_rss_mib": r.peak_rss_mib,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "data": a.data, "bootstrap": a.bootstrap, "seed": a.seed, "batch": a.batch,
+            "skipped_rows": skipped, "cost": costs, "sets": json_sets,
+        });
+        std::fs::write(p, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if let Some(p) = &a.predictions {
+        let mut s = String::new();
+        for l in &pred_lines {
+            s.push_str(&l.to_string());
+            s.push('\n');
+        }
+        std::fs::write(p, s).with_context(|| format!("writing {}", p.display()))?;
+    }
+    Ok(if skipped > 0 {
+        Outcome::Skipped
+    } else {
+        Outcome::Clean
+    })
+}

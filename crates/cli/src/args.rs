@@ -257,6 +257,9 @@ pub struct ClassifyArgs {
     /// Segment the input into sentences first (offsets refer to the input).
     #[arg(long)]
     pub segment: bool,
+    /// Sentences per classifier call.
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
     #[command(flatten)]
     pub model: ModelArgs,
 }

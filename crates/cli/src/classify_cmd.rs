@@ -30,8 +30,6 @@ struct Record<'a> {
     stance: BTreeMap<&'a str, StanceOut>,
 }
 
-const BATCH: usize = 64;
-
 pub fn run(a: ClassifyArgs) -> Result<Outcome> {
     set_threads(&a.model);
     let clf = load_classifier(&a.model)?;
@@ -70,7 +68,8 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
     let targets: Vec<&str> = a.targets.iter().map(String::as_str).collect();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    for (b, chunk) in spans.chunks(BATCH).enumerate() {
+    let batch = a.batch.max(1);
+    for (b, chunk) in spans.chunks(batch).enumerate() {
         let sentences: Vec<&str> = chunk.iter().map(|&(s, e)| &input[s..e]).collect();
         let probs = clf.predict(&sentences, &targets)?;
         for (i, (&(start, end), text)) in chunk.iter().zip(&sentences).enumerate() {
@@ -80,7 +79,7 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
                 .map(|(j, t)| (*t, out_of(probs[i * targets.len() + j])))
                 .collect();
             let rec = Record {
-                index: b * BATCH + i,
+                index: b * batch + i,
                 start,
                 end,
                 text,

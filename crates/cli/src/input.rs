@@ -470,3 +470,58 @@ impl Iterator for CsvItems {
         }
     }
 }
+
+/// Number of records in the inputs, when it can be known cheaply: uncompressed JSONL (non-blank
+/// lines) and CSV (lines minus the header) files and folders of .txt files. `None` for standard
+/// input and gzip, where the progress bar shows a rate without an ETA.
+pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
+    let mut total = 0u64;
+    for path in inputs {
+        if path.as_os_str() == "-" {
+            return None;
+        }
+        let f = format_of(path, format);
+        if f == Format::Txt {
+            total += if path.is_dir() {
+                txt_files(path).ok()?.len() as u64
+            } else {
+                1
+            };
+            continue;
+        }
+        let mut file = File::open(path).ok()?;
+        let mut buf = vec![0u8; 1 << 16];
+        let n = file.read(&mut buf).ok()?;
+        if buf[..n].starts_with(&[0x1f, 0x8b]) {
+            return None;
+        }
+        let (mut lines, mut blank, mut last) = (0u64, 0u64, b'\n');
+        let mut chunk = &buf[..n];
+        loop {
+            for &b in chunk {
+                if b == b'\n' {
+                    lines += 1;
+                    if last == b'\n' {
+                        blank += 1;
+                    }
+                }
+                last = b;
+            }
+            let n = file.read(&mut buf).ok()?;
+            if n == 0 {
+                break;
+            }
+            chunk = &buf[..n];
+        }
+        if last != b'\n' {
+            lines += 1;
+        }
+        let records = lines.saturating_sub(blank);
+        total += if f == Format::Csv {
+            records.saturating_sub(1)
+        } else {
+            records
+        };
+    }
+    Some(total)
+}

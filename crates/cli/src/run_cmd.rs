@@ -418,17 +418,26 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
         }
     });
 
-    let progress = if a.no_progress {
-        ProgressBar::hidden()
+    let total = if a.no_progress {
+        None
     } else {
-        ProgressBar::new_spinner()
+        crate::input::count_records(&spec.inputs, a.format)
+    };
+    let progress = match (a.no_progress, total) {
+        (true, _) => ProgressBar::hidden(),
+        (false, Some(n)) => ProgressBar::new(n),
+        (false, None) => ProgressBar::new_spinner(),
+    };
+    let template = if total.is_some() {
+        "{bar:30} {pos}/{len} records [{elapsed_precise}<{eta_precise}] {msg}"
+    } else {
+        "{spinner} {pos} records [{elapsed_precise}] {msg}"
     };
     progress.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed_precise} {pos} docs ({per_sec}) {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    progress.set_position(state.documents);
-    progress.reset_elapsed();
+    progress.set_position(state.items_done);
+    progress.reset_eta();
     let started = Instant::now();
     let seconds_before = state.seconds;
     let mut sentence_buf: Vec<u8> = Vec::with_capacity(1 << 20);
@@ -579,7 +588,6 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                         .add_document(&d.meta, targets.iter().copied().zip(tallies.iter()));
                     state.documents += 1;
                     state.sentences += sentences.len() as u64;
-                    progress.inc(1);
                 }
             }
         }

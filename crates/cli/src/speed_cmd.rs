@@ -104,7 +104,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     );
     println!();
     println!("| batch | sentences/s (median) | min..max | vs sentence-transformers (notes' machine) | share of measured limit | share of 300–450/s (notes) |");
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     let mut results = Vec::new();
     let mut encoder = encoder;
     for &bs in &a.batch_sizes {

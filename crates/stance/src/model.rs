@@ -501,4 +501,25 @@ impl StanceClassifier for EncoderHeadClassifier {
         let t = self.encoder.encode(targets)?;
         Ok(self.head.predict(&s, &t))
     }
+
+    /// All sentences in one length-sorted encoder pass, each distinct target encoded once.
+    fn predict_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>, Error> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sentences: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+        let mut targets: Vec<&str> = pairs.iter().map(|p| p.1).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        let idx: Vec<i64> = pairs
+            .iter()
+            .map(|p| targets.binary_search(&p.1).unwrap_or(0) as i64)
+            .collect();
+        let s = self.encoder.encode(&sentences)?;
+        let t = self
+            .encoder
+            .encode(&targets)?
+            .index_select(0, &Tensor::from_slice(&idx));
+        Ok(self.head.predict_aligned(&s, &t))
+    }
 }

@@ -202,3 +202,23 @@ fn default_model_reads_clear_stances() {
     assert_eq!(p[0].label(), Label::Favor, "{:?}", p[0]);
     assert_eq!(p[1].label(), Label::Against, "{:?}", p[1]);
 }
+
+#[test]
+fn predict_pairs_matches_predict() {
+    let clf = default_classifier();
+    let targets = ["a ceasefire", "concessions", "Hillary Clinton"];
+    let pairs: Vec<(&str, &str)> = SENTENCES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, targets[i % targets.len()]))
+        .collect();
+    let got = clf.predict_pairs(&pairs).unwrap();
+    assert_eq!(got.len(), pairs.len());
+    for ((s, t), g) in pairs.iter().zip(&got) {
+        let one = clf.predict(&[s], &[t]).unwrap()[0];
+        assert!(
+            (one.favor - g.favor).abs() < 1e-4 && (one.against - g.against).abs() < 1e-4,
+            "{s} / {t}: {one:?} vs {g:?}"
+        );
+    }
+}

@@ -449,14 +449,18 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
                     .count() as u64;
                 let p_mc = mcnemar(b, c);
                 println!(
-                    "| {} vs {} | {:+.1} | {} | {:+.1} | {} | {:.4} |",
+                    "| {} vs {} | {:+.1} | {} | {:+.1} | {} | {} |",
                     reports[x].0,
                     reports[y].0,
                     100.0 * d_macro,
                     p_text(p_macro, a.bootstrap),
                     100.0 * d_favg,
                     p_text(p_favg, a.bootstrap),
-                    p_mc
+                    if p_mc < 1e-4 {
+                        "< 0.0001".to_string()
+                    } else {
+                        format!("{p_mc:.4}")
+                    }
                 );
                 tests.push(serde_json::json!({
                     "a": reports[x].0, "b": reports[y].0,

@@ -288,6 +288,10 @@ pub struct TrainArgs {
     /// Embedding cache folder.
     #[arg(long, default_value = ".deps/cache")]
     pub cache: PathBuf,
+    /// Add this fraction of extra NONE pairs: a training sentence with another example's
+    /// (different) target.
+    #[arg(long, default_value_t = 0.0)]
+    pub negatives: f64,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -148,7 +148,7 @@ pub fn run(a: MergeArgs) -> Result<Outcome> {
         .collect::<Result<_>>()?;
     write_final(&a.out, &merged, "merged", 0, 0)?;
     merged.save(&a.out)?;
-    print_summary(&merged);
+    print_summary(&merged)?;
     Ok(if merged.errors > 0 {
         Outcome::Skipped
     } else {

@@ -336,7 +336,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
             out_dir.display(),
             state.documents
         );
-        print_summary(&state);
+        print_summary(&state)?;
         return Ok(if state.errors > 0 {
             Outcome::Skipped
         } else {
@@ -630,7 +630,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
         seg_threads,
     )?;
     state.save(&out_dir)?;
-    print_summary(&state);
+    print_summary(&state)?;
     Ok(if state.errors > 0 {
         Outcome::Skipped
     } else {
@@ -772,10 +772,12 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 /// A readable per-target summary on stdout.
-pub fn print_summary(state: &State) {
+pub fn print_summary(state: &State) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     let agg = &state.aggregates;
     let rule = *agg.rule();
-    println!(
+    writeln!(
+        out,
         "{} documents, {} sentences, {} skipped records{} in {:.1} s",
         state.documents,
         state.sentences,
@@ -786,19 +788,20 @@ pub fn print_summary(state: &State) {
             String::new()
         },
         state.seconds
-    );
+    )?;
     for target in &state.spec.targets {
         let Some(all) = agg.get("all", "all", target) else {
             continue;
         };
         let s = all.sentences.summary(&rule);
         let d = all.documents;
-        println!();
-        println!("== {target}");
-        println!(
+        writeln!(out)?;
+        writeln!(out, "== {target}")?;
+        writeln!(
+            out,
             "   documents: {} favor, {} against, {} mixed, {} no stance",
             d.favor, d.against, d.mixed, d.none
-        );
+        )?;
         let share = s
             .favor_share
             .map(|i| {
@@ -810,10 +813,11 @@ pub fn print_summary(state: &State) {
                 )
             })
             .unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "   sentences: {} favor, {} against, {} none; net {:+.2}{share}",
             s.counts.favor, s.counts.against, s.counts.none, s.net
-        );
+        )?;
         for g in agg.groupings().iter().filter(|g| **g != GroupBy::All) {
             let name = g.name();
             let mut parts = Vec::new();
@@ -826,14 +830,15 @@ pub fn print_summary(state: &State) {
                 }
             }
             if !parts.is_empty() {
-                println!("   net by {name}: {}", parts.join(", "));
+                writeln!(out, "   net by {name}: {}", parts.join(", "))?;
             }
         }
         if let Some(e) = s.favor_evidence.first() {
-            println!("   + [{}] {}", e.doc, clip(&e.text, 110));
+            writeln!(out, "   + [{}] {}", e.doc, clip(&e.text, 110))?;
         }
         if let Some(e) = s.against_evidence.first() {
-            println!("   - [{}] {}", e.doc, clip(&e.text, 110));
+            writeln!(out, "   - [{}] {}", e.doc, clip(&e.text, 110))?;
         }
     }
+    Ok(())
 }

@@ -211,19 +211,42 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     let mut labels = Vec::new();
     let mut weights = Vec::new();
     let mut record = Vec::new();
+    let mut target_names: Vec<String> = Vec::new();
     for f in &files {
         let ex = load(f).with_context(|| format!("reading {}", f.display()))?;
         let (s, t) = embed_examples(&encoder, &ex, &a.cache, &f.display().to_string())?;
         // Each data set weighs in proportion to the square root of its size.
         let w = 1.0 / (ex.len().max(1) as f32).sqrt();
         labels.extend(ex.iter().map(|e| e.label.index() as i64));
+        target_names.extend(ex.iter().map(|e| e.target.clone()));
         weights.extend(std::iter::repeat(w).take(ex.len()));
         record.push((f.display().to_string(), ex.len()));
         all_s.push(s);
         all_t.push(t);
     }
-    let s = Tensor::cat(&all_s, 0);
-    let t = Tensor::cat(&all_t, 0);
+    let mut s = Tensor::cat(&all_s, 0);
+    let mut t = Tensor::cat(&all_t, 0);
+    // Optional negatives: a sentence paired with another example's (different) target is NONE,
+    // so that the head learns that unrelated targets get no stance.
+    let n = labels.len();
+    let n_neg = (a.negatives.max(0.0) * n as f64).round() as usize;
+    if n_neg > 0 && n > 1 {
+        let mut rng = standpoint_stance::metrics::SplitMix64::new(a.seed ^ 0x6e65_6761_7469_7665);
+        let mean_w = weights.iter().sum::<f32>() / n as f32;
+        let (mut si, mut ti) = (Vec::with_capacity(n_neg), Vec::with_capacity(n_neg));
+        while si.len() < n_neg {
+            let (i, j) = (rng.below(n), rng.below(n));
+            if !target_names[i].eq_ignore_ascii_case(&target_names[j]) {
+                si.push(i as i64);
+                ti.push(j as i64);
+            }
+        }
+        s = Tensor::cat(&[&s, &s.index_select(0, &Tensor::from_slice(&si))], 0);
+        t = Tensor::cat(&[&t, &t.index_select(0, &Tensor::from_slice(&ti))], 0);
+        labels.extend(std::iter::repeat(Label::None.index() as i64).take(n_neg));
+        weights.extend(std::iter::repeat(mean_w).take(n_neg));
+        eprintln!("standpoint: added {n_neg} mismatched-target NONE pairs");
+    }
     let config = TrainConfig {
         seed: a.seed,
         epochs: a.epochs,
@@ -297,6 +320,7 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
                 })
                 .collect(),
             seed: config.seed,
+            negatives: a.negatives,
             epochs: config.epochs,
             learning_rate: config.learning_rate,
             weight_decay: config.weight_decay,

@@ -181,6 +181,9 @@ pub struct TrainingRecord {
     pub data: Vec<(String, usize)>,
     /// Random seed.
     pub seed: u64,
+    /// Fraction of extra mismatched-target NONE pairs (0 when absent).
+    #[serde(default)]
+    pub negatives: f64,
     /// Epochs.
     pub epochs: usize,
     /// Learning rate.

@@ -247,6 +247,32 @@ impl Tally {
         self.counts
     }
 
+    /// Net stance in [-1, 1]: the mean of P(FAVOR) - P(AGAINST) over stance-bearing sentences
+    /// (0 when there are none).
+    pub fn net(&self) -> f64 {
+        let stance = self.counts.favor + self.counts.against;
+        if stance == 0 {
+            0.0
+        } else {
+            self.net as f64 / SCALE as f64 / stance as f64
+        }
+    }
+
+    /// The decision under a rule (as in [`Tally::summary`], without building the summary).
+    pub fn decision(&self, rule: &DecisionRule) -> Decision {
+        let stance = self.counts.favor + self.counts.against;
+        let net = self.net();
+        if stance < rule.min_stance_sentences.max(1) {
+            Decision::None
+        } else if net >= rule.margin {
+            Decision::Favor
+        } else if net <= -rule.margin {
+            Decision::Against
+        } else {
+            Decision::Mixed
+        }
+    }
+
     /// Summarises the tally under a decision rule.
     pub fn summary(&self, rule: &DecisionRule) -> Summary {
         let n = self.sentences();
@@ -258,20 +284,8 @@ impl Tally {
             }
         };
         let stance = self.counts.favor + self.counts.against;
-        let net = if stance == 0 {
-            0.0
-        } else {
-            self.net as f64 / SCALE as f64 / stance as f64
-        };
-        let decision = if stance < rule.min_stance_sentences.max(1) {
-            Decision::None
-        } else if net >= rule.margin {
-            Decision::Favor
-        } else if net <= -rule.margin {
-            Decision::Against
-        } else {
-            Decision::Mixed
-        };
+        let net = self.net();
+        let decision = self.decision(rule);
         Summary {
             sentences: n,
             counts: self.counts,
@@ -470,7 +484,7 @@ impl Aggregates {
             .map(|g| (g.name(), g.key(meta)))
             .collect();
         for (target, tally) in tallies {
-            let decision = tally.summary(&self.rule).decision;
+            let decision = tally.decision(&self.rule);
             for (name, value) in &keys {
                 let g = self
                     .groups

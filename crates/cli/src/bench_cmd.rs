@@ -18,7 +18,7 @@ use standpoint_stance::{Label, Probs, StanceClassifier};
 
 use crate::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
 use crate::model_setup::{load_classifier, set_threads};
-use crate::speed_cmd::peak_rss_mib;
+use crate::speed_cmd::{median, peak_rss_mib};
 use crate::Outcome;
 
 /// What a worker reports for one classifier.
@@ -172,20 +172,6 @@ fn p_text(p: f64, resamples: usize) -> String {
         format!("< {:.4}", 1.0 / resamples.max(1) as f64)
     } else {
         format!("{p:.4}")
-    }
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 
@@ -431,10 +417,9 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
             for y in x + 1..reports.len() {
                 let (pa, pb) = (&preds[x], &preds[y]);
                 let all: Vec<usize> = (0..gold.len()).collect();
-                let d_macro =
-                    confusion(&gold, pa, &all).macro_f1() - confusion(&gold, pb, &all).macro_f1();
-                let d_favg =
-                    confusion(&gold, pa, &all).f_avg() - confusion(&gold, pb, &all).f_avg();
+                let (ca, cb) = (confusion(&gold, pa, &all), confusion(&gold, pb, &all));
+                let d_macro = ca.macro_f1() - cb.macro_f1();
+                let d_favg = ca.f_avg() - cb.f_avg();
                 let p_macro = paired_bootstrap(gold.len(), a.bootstrap, a.seed, |s| {
                     confusion(&gold, pa, s).macro_f1() - confusion(&gold, pb, s).macro_f1()
                 });

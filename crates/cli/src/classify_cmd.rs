@@ -13,12 +13,24 @@ use crate::args::ClassifyArgs;
 use crate::model_setup::{load_classifier, set_threads};
 use crate::Outcome;
 
+/// One target's stance in the sentence-level JSONL of `classify` and `run`.
 #[derive(Serialize)]
-struct StanceOut {
+pub struct StanceOut {
     label: &'static str,
     favor: f32,
     against: f32,
     none: f32,
+}
+
+impl From<Probs> for StanceOut {
+    fn from(p: Probs) -> StanceOut {
+        StanceOut {
+            label: p.label().as_str(),
+            favor: p.favor,
+            against: p.against,
+            none: p.none,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -76,7 +88,7 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
             let stance = targets
                 .iter()
                 .enumerate()
-                .map(|(j, t)| (*t, out_of(probs[i * targets.len() + j])))
+                .map(|(j, t)| (*t, StanceOut::from(probs[i * targets.len() + j])))
                 .collect();
             let rec = Record {
                 index: b * batch + i,
@@ -91,13 +103,4 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Clean)
-}
-
-fn out_of(p: Probs) -> StanceOut {
-    StanceOut {
-        label: p.label().as_str(),
-        favor: p.favor,
-        against: p.against,
-        none: p.none,
-    }
 }

@@ -25,6 +25,7 @@ use standpoint_segment::{Segmenter, Sentence};
 use standpoint_stance::Probs;
 
 use crate::args::RunArgs;
+use crate::classify_cmd::StanceOut;
 use crate::input::{Bad, Doc, Fields, Item, Reader};
 use crate::model_setup::{load_classifier, manifest_path, set_threads};
 use crate::Outcome;
@@ -200,6 +201,21 @@ struct Chunk {
     entries: Vec<Entry>,
 }
 
+/// The sentence statistics columns shared by documents.csv and groups.csv: sentences, label
+/// counts, mean probabilities, net.
+fn sentence_columns(s: &Summary) -> [String; 8] {
+    [
+        s.sentences.to_string(),
+        s.counts.favor.to_string(),
+        s.counts.against.to_string(),
+        s.counts.none.to_string(),
+        format!("{:.4}", s.mean.favor),
+        format!("{:.4}", s.mean.against),
+        format!("{:.4}", s.mean.none),
+        format!("{:.4}", s.net),
+    ]
+}
+
 fn quantize(p: f32) -> f32 {
     (p * 10_000.0).round() / 10_000.0
 }
@@ -210,14 +226,6 @@ fn quantized(p: Probs) -> Probs {
         against: quantize(p.against),
         none: quantize(p.none),
     }
-}
-
-#[derive(Serialize)]
-struct StanceOut {
-    label: &'static str,
-    favor: f32,
-    against: f32,
-    none: f32,
 }
 
 #[derive(Serialize)]
@@ -515,15 +523,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                         let mut stance = BTreeMap::new();
                         for (j, t) in targets.iter().enumerate() {
                             let q = quantized(probs[p + i * targets.len() + j]);
-                            stance.insert(
-                                *t,
-                                StanceOut {
-                                    label: q.label().as_str(),
-                                    favor: q.favor,
-                                    against: q.against,
-                                    none: q.none,
-                                },
-                            );
+                            stance.insert(*t, StanceOut::from(q));
                             tallies[j].add(&Observation {
                                 seq,
                                 doc: &d.id,
@@ -555,20 +555,10 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                         .map(|(t, tally)| (*t, tally.summary(&spec.rule)))
                         .collect();
                     for (t, s) in &summaries {
-                        csv_rows.write_record([
-                            seq.to_string(),
-                            d.id.clone(),
-                            t.to_string(),
-                            s.sentences.to_string(),
-                            s.counts.favor.to_string(),
-                            s.counts.against.to_string(),
-                            s.counts.none.to_string(),
-                            format!("{:.4}", s.mean.favor),
-                            format!("{:.4}", s.mean.against),
-                            format!("{:.4}", s.mean.none),
-                            format!("{:.4}", s.net),
-                            s.decision.as_str().to_string(),
-                        ])?;
+                        let mut row = vec![seq.to_string(), d.id.clone(), t.to_string()];
+                        row.extend(sentence_columns(s));
+                        row.push(s.decision.as_str().to_string());
+                        csv_rows.write_record(&row)?;
                     }
                     serde_json::to_writer(
                         &mut doc_buf,
@@ -701,7 +691,7 @@ pub fn write_final(
                 .as_ref()
                 .map_or(String::new(), |i| format!("{:.4}", f(i)))
         };
-        w.write_record([
+        let mut row = vec![
             r.grouping.to_string(),
             r.group.to_string(),
             r.target.to_string(),
@@ -710,19 +700,15 @@ pub fn write_final(
             r.documents.against.to_string(),
             r.documents.mixed.to_string(),
             r.documents.none.to_string(),
-            s.sentences.to_string(),
-            s.counts.favor.to_string(),
-            s.counts.against.to_string(),
-            s.counts.none.to_string(),
-            format!("{:.4}", s.mean.favor),
-            format!("{:.4}", s.mean.against),
-            format!("{:.4}", s.mean.none),
-            format!("{:.4}", s.net),
+        ];
+        row.extend(sentence_columns(s));
+        row.extend([
             share(|i| i.estimate),
             share(|i| i.low),
             share(|i| i.high),
             s.decision.as_str().to_string(),
-        ])?;
+        ]);
+        w.write_record(&row)?;
     }
     w.flush()?;
     let secs = state.seconds.max(1e-9);

@@ -41,8 +41,13 @@ fn gemm_gflops() -> f64 {
     best
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// The median (NaN for no values).
+pub fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
     let n = v.len();
     if n % 2 == 1 {
         v[n / 2]
@@ -120,7 +125,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
         }
         let lo = rates.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = rates.iter().cloned().fold(0.0, f64::max);
-        let med = median(rates.clone());
+        let med = median(&rates);
         let st = SENTENCE_TRANSFORMERS
             .iter()
             .find(|(b, _)| *b == bs)

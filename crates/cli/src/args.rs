@@ -20,6 +20,8 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Train the default stance head on labelled data and record dev scores.
     Train(TrainArgs),
+    /// Fine-tune the encoder as a (target, sentence) cross-encoder with LoRA adapters.
+    Finetune(FinetuneArgs),
     /// Measure encoder throughput (sentences/s) at several batch sizes, and peak memory.
     Speed(SpeedArgs),
     /// Segment, classify and summarise a corpus (resumable, shardable) into an output folder.
@@ -38,8 +40,9 @@ pub struct BenchArgs {
     /// Labelled JSONL ({"id","text","target","label"}); may be repeated.
     #[arg(long = "data", required = true)]
     pub data: Vec<PathBuf>,
-    /// A classifier: default, lexical, majority (fit on train.jsonl beside each data file),
-    /// majority:TRAIN.jsonl, or a manifest file; may be repeated.
+    /// A classifier: default, cross, ensemble (the shipped models), lexical, majority (fit on
+    /// train.jsonl beside each data file), majority:TRAIN.jsonl, or a manifest file; may be
+    /// repeated.
     #[arg(long = "classifier")]
     pub classifiers: Vec<String>,
     /// Bootstrap resamples for intervals and paired tests.
@@ -236,7 +239,9 @@ pub struct SegmentArgs {
 
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// Model manifest (default: $STANDPOINT_MODEL or models/default/manifest.json).
+    /// Model manifest, or the name of a shipped model: `default` (frozen encoder + head),
+    /// `cross` (fine-tuned cross-encoder) or `ensemble` (both, averaged). Default:
+    /// $STANDPOINT_MODEL or `default`.
     #[arg(long, value_name = "MANIFEST")]
     pub model: Option<PathBuf>,
     /// Sentence-encoder folder (default: $STANDPOINT_ENCODER_DIR or .deps/models/all-MiniLM-L6-v2).
@@ -292,6 +297,51 @@ pub struct TrainArgs {
     /// (different) target.
     #[arg(long, default_value_t = 0.0)]
     pub negatives: f64,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FinetuneArgs {
+    /// Labelled JSONL training files; default: the same mix as `train`.
+    #[arg(long = "data")]
+    pub data: Vec<PathBuf>,
+    /// Shared data folder (default: $STANDPOINT_SHARED_DATA or ../shared/data).
+    #[arg(long)]
+    pub shared: Option<PathBuf>,
+    /// Output folder for the adapters and the manifest (written after every epoch).
+    #[arg(long, default_value = "models/cross")]
+    pub out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Training epochs.
+    #[arg(long, default_value_t = 2)]
+    pub epochs: usize,
+    /// Adapter rank.
+    #[arg(long, default_value_t = 8)]
+    pub rank: usize,
+    /// Adapter scale numerator (updates scaled by alpha / rank).
+    #[arg(long, default_value_t = 16.0)]
+    pub alpha: f64,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 5e-4)]
+    pub lr: f64,
+    /// Pairs per step.
+    #[arg(long, default_value_t = 16)]
+    pub batch_size: usize,
+    /// Maximum tokens per (target, sentence) pair.
+    #[arg(long, default_value_t = 128)]
+    pub max_length: usize,
+    /// Add this fraction of extra NONE pairs (a sentence with another example's target).
+    #[arg(long, default_value_t = 0.25)]
+    pub negatives: f64,
+    /// Train on a seeded random sample of this many examples (quick runs).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Score the dev sets after every epoch (default: only after the last).
+    #[arg(long)]
+    pub dev_every_epoch: bool,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -17,7 +17,7 @@ use standpoint_stance::metrics::{
 use standpoint_stance::{Label, Probs, StanceClassifier};
 
 use crate::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
-use crate::model_setup::{load_classifier, set_threads};
+use crate::model_setup::{load_classifier, resolve_model, set_threads, NAMED_MODELS};
 use crate::speed_cmd::{median, peak_rss_mib};
 use crate::Outcome;
 
@@ -52,7 +52,7 @@ fn load_examples(files: &[PathBuf]) -> Result<(Vec<Vec<Example>>, usize)> {
     Ok((sets, skipped))
 }
 
-/// Resolves a classifier spec: `default`, `lexical`, `majority` (fit on the `train.jsonl` beside
+/// Resolves a classifier spec: `default`, `cross`, `ensemble` (the shipped models), `lexical`, `majority` (fit on the `train.jsonl` beside
 /// each data file), `majority:FILE.jsonl`, or a manifest path.
 fn build_classifier(
     spec: &str,
@@ -61,9 +61,9 @@ fn build_classifier(
 ) -> Result<Box<dyn StanceClassifier>> {
     match spec {
         "lexical" => return Ok(Box::new(Lexical)),
-        "default" => {
+        name if NAMED_MODELS.contains(&name) && !Path::new(name).exists() => {
             let m = ModelArgs {
-                model: Some(PathBuf::from("models/default/manifest.json")),
+                model: Some(resolve_model(Path::new(name))),
                 encoder: model.encoder.clone(),
                 threads: model.threads,
             };
@@ -106,7 +106,7 @@ fn build_classifier(
         threads: model.threads,
     };
     if !Path::new(spec).is_file() {
-        bail!("classifier {spec:?} is not default, lexical, majority[:FILE] or a manifest file");
+        bail!("classifier {spec:?} is not default, cross, ensemble, lexical, majority[:FILE] or a manifest file");
     }
     let _ = Manifest::load(Path::new(spec))?;
     load_classifier(&m)

@@ -9,6 +9,7 @@ use clap::Parser;
 mod args;
 mod bench_cmd;
 mod classify_cmd;
+mod finetune_cmd;
 mod input;
 mod merge_cmd;
 mod model_setup;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         args::Command::Segment(a) => segment_cmd::run(a),
         args::Command::Classify(a) => classify_cmd::run(a),
         args::Command::Train(a) => train_cmd::run(a),
+        args::Command::Finetune(a) => finetune_cmd::run(a),
         args::Command::Speed(a) => speed_cmd::run(a),
         args::Command::Run(a) => run_cmd::run(a),
         args::Command::Merge(a) => merge_cmd::run(a),

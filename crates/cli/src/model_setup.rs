@@ -1,19 +1,34 @@
 //! Resolving model paths and the thread budget (the CLI owns both).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use standpoint_stance::manifest::Manifest;
 use standpoint_stance::{
-    EncoderHeadClassifier, NliClassifier, SequenceClassifier, StanceClassifier,
+    CrossEncoder, EncoderHeadClassifier, Ensemble, NliClassifier, SequenceClassifier,
+    StanceClassifier,
 };
 
 use crate::args::ModelArgs;
+
+/// Shipped models that `--model` (and `bench --classifier`) accept by name.
+pub const NAMED_MODELS: &[&str] = &["default", "cross", "ensemble"];
+
+/// `models/NAME/manifest.json` for a shipped model's name, otherwise the path itself.
+pub fn resolve_model(spec: &std::path::Path) -> PathBuf {
+    match spec.to_str() {
+        Some(name) if NAMED_MODELS.contains(&name) && !spec.exists() => {
+            PathBuf::from(format!("models/{name}/manifest.json"))
+        }
+        _ => spec.to_path_buf(),
+    }
+}
 
 pub fn manifest_path(a: &ModelArgs) -> PathBuf {
     a.model
         .clone()
         .or_else(|| std::env::var_os("STANDPOINT_MODEL").map(PathBuf::from))
+        .map(|p| resolve_model(&p))
         .unwrap_or_else(|| PathBuf::from("models/default/manifest.json"))
 }
 
@@ -36,14 +51,35 @@ pub fn set_threads(a: &ModelArgs) -> usize {
 }
 
 pub fn load_classifier(a: &ModelArgs) -> Result<Box<dyn StanceClassifier>> {
-    let path = manifest_path(a);
-    let manifest = Manifest::load(&path)
+    load_manifest(&manifest_path(a), a, 0)
+}
+
+/// Loads the classifier a manifest file describes; `depth` bounds nested ensembles.
+fn load_manifest(path: &Path, a: &ModelArgs, depth: usize) -> Result<Box<dyn StanceClassifier>> {
+    let manifest = Manifest::load(path)
         .with_context(|| format!("loading model manifest {}", path.display()))?;
     let dir = path.parent().map(PathBuf::from).unwrap_or_default();
     Ok(match manifest {
+        Manifest::Ensemble(m) => {
+            if depth >= 4 {
+                anyhow::bail!(
+                    "{}: ensembles nested more than 4 deep (a cycle?)",
+                    path.display()
+                );
+            }
+            let mut members = Vec::new();
+            for member in &m.members {
+                let p = dir.join(&member.model);
+                let clf = load_manifest(&p, a, depth + 1)
+                    .with_context(|| format!("ensemble member of {}", path.display()))?;
+                members.push((clf, member.weight as f32));
+            }
+            Box::new(Ensemble::new(members).with_context(|| path.display().to_string())?)
+        }
         Manifest::EncoderHead(m) => {
             Box::new(EncoderHeadClassifier::load(&m, &dir, &encoder_dir(a))?)
         }
+        Manifest::CrossEncoder(m) => Box::new(CrossEncoder::load(&m, &dir, &encoder_dir(a))?),
         Manifest::ZeroShotNli(m) => Box::new(NliClassifier::load(&m, &dir)?),
         Manifest::SequenceClassifier(m) => Box::new(SequenceClassifier::load(&m, &dir)?),
         Manifest::Majority(m) => Box::new(m),

@@ -65,7 +65,7 @@ pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("../shared/data"))
 }
 
-fn load(path: &Path) -> Result<Vec<Example>> {
+pub fn load(path: &Path) -> Result<Vec<Example>> {
     let (good, bad) = read_jsonl(path)?;
     for e in &bad {
         eprintln!("standpoint: {e}; skipped");
@@ -189,6 +189,25 @@ pub fn score(
     out
 }
 
+/// `count` seeded (sentence example, target example) index pairs whose targets differ
+/// (case-insensitively); empty when every example has the same target.
+pub fn negative_pairs(targets: &[String], count: usize, seed: u64) -> Vec<(usize, usize)> {
+    let n = targets.len();
+    let distinct = targets.iter().any(|t| !t.eq_ignore_ascii_case(&targets[0]));
+    if n < 2 || !distinct {
+        return Vec::new();
+    }
+    let mut rng = standpoint_stance::metrics::SplitMix64::new(seed ^ 0x6e65_6761_7469_7665);
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let (i, j) = (rng.below(n), rng.below(n));
+        if !targets[i].eq_ignore_ascii_case(&targets[j]) {
+            out.push((i, j));
+        }
+    }
+    out
+}
+
 pub fn run(a: TrainArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
     let shared = shared_dir(a.shared.as_deref());
@@ -231,16 +250,12 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     let n = labels.len();
     let n_neg = (a.negatives.max(0.0) * n as f64).round() as usize;
     if n_neg > 0 && n > 1 {
-        let mut rng = standpoint_stance::metrics::SplitMix64::new(a.seed ^ 0x6e65_6761_7469_7665);
         let mean_w = weights.iter().sum::<f32>() / n as f32;
-        let (mut si, mut ti) = (Vec::with_capacity(n_neg), Vec::with_capacity(n_neg));
-        while si.len() < n_neg {
-            let (i, j) = (rng.below(n), rng.below(n));
-            if !target_names[i].eq_ignore_ascii_case(&target_names[j]) {
-                si.push(i as i64);
-                ti.push(j as i64);
-            }
-        }
+        let (si, ti): (Vec<i64>, Vec<i64>) = negative_pairs(&target_names, n_neg, a.seed)
+            .into_iter()
+            .map(|(i, j)| (i as i64, j as i64))
+            .unzip();
+        let n_neg = si.len();
         s = Tensor::cat(&[&s, &s.index_select(0, &Tensor::from_slice(&si))], 0);
         t = Tensor::cat(&[&t, &t.index_select(0, &Tensor::from_slice(&ti))], 0);
         labels.extend(std::iter::repeat(Label::None.index() as i64).take(n_neg));

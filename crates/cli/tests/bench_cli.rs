@@ -153,3 +153,87 @@ fn sets_without_none_use_favor_against_argmax() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("no NONE class"));
 }
+
+#[test]
+fn ensemble_manifest_averages_its_members_and_cycles_are_refused() {
+    let t = temp("ensemble");
+    let dev: String = [
+        row("1", "we support it", "FAVOR"),
+        row("2", "we reject it", "AGAINST"),
+        row("3", "the weather", "NONE"),
+        row("4", "a terrible, awful idea", "AGAINST"),
+    ]
+    .concat();
+    std::fs::write(t.0.join("dev.jsonl"), dev).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(t.0.join(name), text).unwrap();
+    write("lexical.json", r#"{"kind":"lexical"}"#);
+    write(
+        "majority.json",
+        r#"{"kind":"majority","per_target":{"t":{"favor":0.5,"against":0.25,"none":0.25}},
+            "overall":{"favor":0.5,"against":0.25,"none":0.25}}"#,
+    );
+    write(
+        "ens.json",
+        r#"{"kind":"ensemble","members":[{"model":"lexical.json","weight":3},
+                                         {"model":"majority.json","weight":1}]}"#,
+    );
+    let preds = t.0.join("pred.jsonl");
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .arg("bench")
+        .arg("--data")
+        .arg(t.0.join("dev.jsonl"))
+        .arg("--classifier")
+        .arg(t.0.join("lexical.json"))
+        .arg("--classifier")
+        .arg(t.0.join("majority.json"))
+        .arg("--classifier")
+        .arg(t.0.join("ens.json"))
+        .args(["--runs", "1", "--bootstrap", "50", "--predictions"])
+        .arg(&preds)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut by: std::collections::HashMap<(String, String), [f64; 3]> = Default::default();
+    for line in std::fs::read_to_string(&preds).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let clf = v["classifier"].as_str().unwrap();
+        let name = std::path::Path::new(clf).file_name().unwrap();
+        by.insert(
+            (
+                name.to_string_lossy().into_owned(),
+                v["id"].as_str().unwrap().into(),
+            ),
+            ["favor", "against", "none"].map(|k| v[k].as_f64().unwrap()),
+        );
+    }
+    assert_eq!(by.len(), 12);
+    for id in ["1", "2", "3", "4"] {
+        let get = |c: &str| by[&(c.to_string(), id.to_string())];
+        let (l, m, e) = (get("lexical.json"), get("majority.json"), get("ens.json"));
+        for k in 0..3 {
+            assert!(
+                (e[k] - (0.75 * l[k] + 0.25 * m[k])).abs() < 1e-5,
+                "item {id}: {e:?} vs {l:?} / {m:?}"
+            );
+        }
+    }
+
+    // A cycle is an error naming the nesting, not a hang.
+    write(
+        "a.json",
+        r#"{"kind":"ensemble","members":[{"model":"b.json","weight":1}]}"#,
+    );
+    write(
+        "b.json",
+        r#"{"kind":"ensemble","members":[{"model":"a.json","weight":1}]}"#,
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .args(["classify", "--target", "t", "--model"])
+        .arg(t.0.join("a.json"))
+        .arg(t.0.join("dev.jsonl"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nested"), "{stderr}");
+}

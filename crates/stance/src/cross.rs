@@ -114,7 +114,8 @@ impl CrossEncoder {
         let classifier_b = map
             .remove("classifier.bias")
             .filter(|t| t.size() == [3])
-            .ok_or_else(|| bad("tensor classifier.bias missing or not of shape [3]".into()))?;
+            .ok_or_else(|| bad("tensor classifier.bias missing or not of shape [3]".into()))?
+            .to_kind(Kind::Float);
         let adapters = Adapters {
             layers,
             scale: manifest.alpha / manifest.rank.max(1) as f64,

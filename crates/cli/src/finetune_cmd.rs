@@ -1,7 +1,6 @@
 //! `standpoint finetune`: fine-tunes the sentence encoder as a (target, sentence) cross-encoder
 //! with LoRA adapters, scores the dev sets and writes the adapters and their manifest.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,41 +15,18 @@ use standpoint_stance::{
 
 use crate::args::FinetuneArgs;
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::train_cmd::{load, negative_pairs, score, shared_dir, DEFAULT_TRAIN, DEV_SETS};
+use crate::train_cmd::{load, negative_pairs, score_dev, shared_dir, DevScores, DEFAULT_TRAIN};
 use crate::Outcome;
 
-type DevScores = BTreeMap<String, BTreeMap<String, f64>>;
-
-/// Scores `model` on every dev set found under `shared`, printing one line per set.
-pub fn score_dev(model: &dyn StanceClassifier, shared: &Path) -> Result<DevScores> {
-    let mut dev = BTreeMap::new();
-    for (name, file, metric) in DEV_SETS {
-        let path = shared.join(file);
-        if !path.is_file() {
-            eprintln!(
-                "standpoint: dev set {} not found; not scored",
-                path.display()
-            );
-            continue;
-        }
-        let ex = load(&path)?;
+/// Scores `model` on every dev set found under `shared`.
+fn score_model(model: &dyn StanceClassifier, shared: &Path) -> Result<DevScores> {
+    score_dev(shared, |_, ex| {
         let pairs: Vec<(&str, &str)> = ex
             .iter()
             .map(|e| (e.text.as_str(), e.target.as_str()))
             .collect();
-        let probs = model.predict_pairs(&pairs)?;
-        let scores = score(*metric, &ex, &probs);
-        println!(
-            "{name:>16}: {}",
-            scores
-                .iter()
-                .map(|(k, v)| format!("{k} {v:.2}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        dev.insert(name.to_string(), scores);
-    }
-    Ok(dev)
+        Ok(model.predict_pairs(&pairs)?)
+    })
 }
 
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
@@ -207,7 +183,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
                 };
                 if a.dev_every_epoch || epoch == config.epochs {
                     let dev = bar
-                        .suspend(|| score_dev(model, &shared))
+                        .suspend(|| score_model(model, &shared))
                         .map_err(|e| standpoint_stance::Error::Model(format!("{e:#}")))?;
                     write(dev)?;
                 } else {

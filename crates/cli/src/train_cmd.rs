@@ -208,6 +208,41 @@ pub fn negative_pairs(targets: &[String], count: usize, seed: u64) -> Vec<(usize
     out
 }
 
+/// Dev-set scores, name -> metric -> value.
+pub type DevScores = BTreeMap<String, BTreeMap<String, f64>>;
+
+/// Scores every dev set found under `shared` with `predict(name, examples)`, printing one line
+/// per set; missing sets are reported and skipped.
+pub fn score_dev(
+    shared: &Path,
+    mut predict: impl FnMut(&str, &[Example]) -> Result<Vec<standpoint_stance::Probs>>,
+) -> Result<DevScores> {
+    let mut dev = BTreeMap::new();
+    for (name, file, metric) in DEV_SETS {
+        let path = shared.join(file);
+        if !path.is_file() {
+            eprintln!(
+                "standpoint: dev set {} not found; not scored",
+                path.display()
+            );
+            continue;
+        }
+        let ex = load(&path)?;
+        let probs = predict(name, &ex)?;
+        let scores = score(*metric, &ex, &probs);
+        println!(
+            "{name:>16}: {}",
+            scores
+                .iter()
+                .map(|(k, v)| format!("{k} {v:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        dev.insert(name.to_string(), scores);
+    }
+    Ok(dev)
+}
+
 pub fn run(a: TrainArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
     let shared = shared_dir(a.shared.as_deref());
@@ -284,30 +319,10 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     })?;
     bar.finish_and_clear();
 
-    let mut dev = BTreeMap::new();
-    for (name, file, metric) in DEV_SETS {
-        let path = shared.join(file);
-        if !path.is_file() {
-            eprintln!(
-                "standpoint: dev set {} not found; not scored",
-                path.display()
-            );
-            continue;
-        }
-        let ex = load(&path)?;
-        let (ds, dt) = embed_examples(&encoder, &ex, &a.cache, name)?;
-        let probs = head.predict_aligned(&ds, &dt);
-        let scores = score(*metric, &ex, &probs);
-        println!(
-            "{name:>16}: {}",
-            scores
-                .iter()
-                .map(|(k, v)| format!("{k} {v:.2}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        dev.insert(name.to_string(), scores);
-    }
+    let dev = score_dev(&shared, |name, ex| {
+        let (ds, dt) = embed_examples(&encoder, ex, &a.cache, name)?;
+        Ok(head.predict_aligned(&ds, &dt))
+    })?;
 
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let head_file = "head.safetensors";

@@ -90,19 +90,22 @@ fn finetune_writes_a_model_that_classify_uses() {
     assert_eq!(manifest["training"]["data"][0][1], 10);
     assert!(out.join("adapters.safetensors").is_file());
 
-    let o = standpoint()
-        .args([
-            "classify",
-            "--target",
-            "the new tax",
-            "--target",
-            "x",
-            "--model",
-        ])
-        .arg(out.join("manifest.json"))
-        .arg(t.0.join("sentences.txt"))
-        .output()
-        .unwrap();
+    let classify = || {
+        standpoint()
+            .args([
+                "classify",
+                "--target",
+                "the new tax",
+                "--target",
+                "x",
+                "--model",
+            ])
+            .arg(out.join("manifest.json"))
+            .arg(t.0.join("sentences.txt"))
+            .output()
+            .unwrap()
+    };
+    let o = classify();
     // A missing input file is an error naming it; the model loaded first.
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("sentences.txt"));
@@ -112,19 +115,7 @@ fn finetune_writes_a_model_that_classify_uses() {
         "We back the new tax.\nNothing to see here.\n",
     )
     .unwrap();
-    let o = standpoint()
-        .args([
-            "classify",
-            "--target",
-            "the new tax",
-            "--target",
-            "x",
-            "--model",
-        ])
-        .arg(out.join("manifest.json"))
-        .arg(t.0.join("sentences.txt"))
-        .output()
-        .unwrap();
+    let o = classify();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
         .lines()

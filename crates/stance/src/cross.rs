@@ -17,7 +17,7 @@ use tch::{Device, Kind, Tensor};
 
 use crate::manifest::CrossEncoderManifest;
 use crate::metrics::SplitMix64;
-use crate::native::{mean_pool, Adapters, LayerLora, Lora, NativeBert};
+use crate::native::{mean_pool, Adapters, Lora, NativeBert};
 use crate::{Error, Label, Probs, StanceClassifier};
 
 /// A cross-encoder stance classifier: one encoder pass per (target, sentence) pair.
@@ -91,24 +91,16 @@ impl CrossEncoder {
             }
             Ok(t.to_kind(Kind::Float))
         };
-        let mut layers = Vec::new();
-        for (i, shapes) in bert.dense_shapes().iter().enumerate() {
-            let mut parts = Vec::new();
-            for (part, &(out, inp)) in Adapters::PARTS.iter().zip(shapes) {
-                parts.push(Lora {
+        let adapters = Adapters::build(
+            &bert.dense_shapes(),
+            manifest.alpha / manifest.rank.max(1) as f64,
+            |i, part, (out, inp)| {
+                Ok(Lora {
                     a: take(&format!("layer.{i}.{part}.a"), [rank, inp])?,
                     b: take(&format!("layer.{i}.{part}.b"), [out, rank])?,
-                });
-            }
-            let mut parts = parts.into_iter();
-            let mut next = || parts.next().expect("four parts");
-            layers.push(LayerLora {
-                qkv: next(),
-                out: next(),
-                up: next(),
-                down: next(),
-            });
-        }
+                })
+            },
+        )?;
         let h = bert.dim();
         let classifier_w = take("classifier.weight", [3, h])?;
         let classifier_b = map
@@ -116,10 +108,6 @@ impl CrossEncoder {
             .filter(|t| t.size() == [3])
             .ok_or_else(|| bad("tensor classifier.bias missing or not of shape [3]".into()))?
             .to_kind(Kind::Float);
-        let adapters = Adapters {
-            layers,
-            scale: manifest.alpha / manifest.rank.max(1) as f64,
-        };
         bert.merge(&adapters)?;
         Ok(CrossEncoder {
             bert,
@@ -337,12 +325,12 @@ impl CrossEncoderTrainer {
         let vs = nn::VarStore::new(Device::Cpu);
         let root = vs.root();
         let r = c.rank.max(1) as i64;
-        let mut layers = Vec::new();
-        for (i, shapes) in bert.dense_shapes().iter().enumerate() {
-            let mut parts = Vec::new();
-            for (part, &(out, inp)) in Adapters::PARTS.iter().zip(shapes) {
+        let adapters = Adapters::build(
+            &bert.dense_shapes(),
+            c.alpha / r as f64,
+            |i, part, (out, inp)| {
                 let bound = 1.0 / (inp as f64).sqrt();
-                parts.push(Lora {
+                Ok(Lora {
                     a: root.var(
                         &format!("l{i}_{part}_a"),
                         &[r, inp],
@@ -352,17 +340,9 @@ impl CrossEncoderTrainer {
                         },
                     ),
                     b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
-                });
-            }
-            let mut parts = parts.into_iter();
-            let mut next = || parts.next().expect("four parts");
-            layers.push(LayerLora {
-                qkv: next(),
-                out: next(),
-                up: next(),
-                down: next(),
-            });
-        }
+                })
+            },
+        )?;
         let h = bert.dim();
         let classifier_w = root.var(
             "cls_w",
@@ -380,10 +360,7 @@ impl CrossEncoderTrainer {
         .build(&vs, c.learning_rate)?;
         let mut model = CrossEncoder {
             bert,
-            adapters: Adapters {
-                layers,
-                scale: c.alpha / r as f64,
-            },
+            adapters,
             merged: false,
             classifier_w,
             classifier_b,

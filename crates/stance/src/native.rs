@@ -519,6 +519,26 @@ impl Adapters {
     /// Names of the four dense weights of a layer, in [`NativeBert::dense_shapes`] order.
     pub(crate) const PARTS: [&'static str; 4] = ["qkv", "out", "up", "down"];
 
+    /// Builds adapters for the layers whose dense-weight shapes are given (in
+    /// [`NativeBert::dense_shapes`] order); `make(layer, part, (out, in))` makes each update.
+    pub(crate) fn build(
+        shapes: &[[(i64, i64); 4]],
+        scale: f64,
+        mut make: impl FnMut(usize, &str, (i64, i64)) -> Result<Lora, Error>,
+    ) -> Result<Adapters, Error> {
+        let [qkv, out, up, down] = Self::PARTS;
+        let mut layers = Vec::with_capacity(shapes.len());
+        for (i, s) in shapes.iter().enumerate() {
+            layers.push(LayerLora {
+                qkv: make(i, qkv, s[0])?,
+                out: make(i, out, s[1])?,
+                up: make(i, up, s[2])?,
+                down: make(i, down, s[3])?,
+            });
+        }
+        Ok(Adapters { layers, scale })
+    }
+
     /// Every tensor with its file name (`layer.{i}.{part}.{a|b}`).
     pub(crate) fn named(&self) -> Vec<(String, &Tensor)> {
         let mut out = Vec::new();

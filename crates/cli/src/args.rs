@@ -38,8 +38,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Labelled JSONL ({"id","text","target","label"}); may be repeated.
-    #[arg(long = "data", required = true)]
+    #[arg(long = "data", required_unless_present = "checks")]
     pub data: Vec<PathBuf>,
+    /// A behavioural suite (JSONL {"id","capability","text","target"} with "label" or "not"),
+    /// e.g. tests/data/stance_checks.jsonl: failure rate per capability for each classifier.
+    #[arg(long)]
+    pub checks: Option<PathBuf>,
     /// A classifier: default, cross, ensemble (the shipped models), lexical, majority (fit on
     /// train.jsonl beside each data file), majority:TRAIN.jsonl, or a manifest file; may be
     /// repeated.
@@ -75,8 +79,10 @@ pub struct BenchArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchWorkerArgs {
-    #[arg(long = "data", required = true)]
+    #[arg(long = "data")]
     pub data: Vec<PathBuf>,
+    #[arg(long)]
+    pub checks: Option<PathBuf>,
     #[arg(long)]
     pub classifier: String,
     #[arg(long)]

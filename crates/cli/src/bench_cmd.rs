@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use standpoint_stance::baseline::{Lexical, Majority};
+use standpoint_stance::checks::{read_checks, score_checks, Check, ChecksReport};
 use standpoint_stance::data::{read_jsonl, Example};
 use standpoint_stance::manifest::Manifest;
 use standpoint_stance::metrics::{
@@ -33,6 +34,40 @@ struct WorkerReport {
     peak_rss_mib: Option<f64>,
     /// Per data file, probabilities in item order.
     predictions: Vec<Vec<[f32; 3]>>,
+    /// Probabilities for the behavioural checks, in file order.
+    #[serde(default)]
+    checks: Vec<[f32; 3]>,
+}
+
+fn load_checks(file: Option<&Path>) -> Result<(Vec<Check>, usize)> {
+    let Some(f) = file else {
+        return Ok((Vec::new(), 0));
+    };
+    let (good, bad) = read_checks(f)?;
+    for e in &bad {
+        eprintln!("standpoint: {e}; skipped");
+    }
+    if good.is_empty() {
+        bail!("{}: no usable checks", f.display());
+    }
+    Ok((good, bad.len()))
+}
+
+/// Probabilities for `pairs` in calls of `batch` pairs, with each call's latency in ms.
+fn predict_batched(
+    clf: &dyn StanceClassifier,
+    pairs: &[(&str, &str)],
+    batch: usize,
+    batch_ms: &mut Vec<f64>,
+) -> Result<Vec<[f32; 3]>> {
+    let mut probs = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(batch.max(1)) {
+        let t = Instant::now();
+        let p = clf.predict_pairs(chunk)?;
+        batch_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        probs.extend(p.into_iter().map(|p| p.as_array()));
+    }
+    Ok(probs)
 }
 
 fn load_examples(files: &[PathBuf]) -> Result<(Vec<Vec<Example>>, usize)> {
@@ -116,6 +151,7 @@ fn build_classifier(
 pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
     set_threads(&a.model);
     let (sets, _) = load_examples(&a.data)?;
+    let (checks, _) = load_checks(a.checks.as_deref())?;
     let t0 = Instant::now();
     let clf = build_classifier(&a.classifier, &a.data, &a.model)?;
     let load_seconds = t0.elapsed().as_secs_f64();
@@ -123,25 +159,25 @@ pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
     let mut batch_ms = Vec::new();
     let mut predictions = Vec::new();
     for set in &sets {
-        let mut probs = Vec::with_capacity(set.len());
-        for chunk in set.chunks(batch) {
-            let pairs: Vec<(&str, &str)> = chunk
-                .iter()
-                .map(|e| (e.text.as_str(), e.target.as_str()))
-                .collect();
-            let t = Instant::now();
-            let p = clf.predict_pairs(&pairs)?;
-            batch_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-            probs.extend(p.into_iter().map(|p| [p.favor, p.against, p.none]));
-        }
-        predictions.push(probs);
+        let pairs: Vec<(&str, &str)> = set
+            .iter()
+            .map(|e| (e.text.as_str(), e.target.as_str()))
+            .collect();
+        predictions.push(predict_batched(&*clf, &pairs, batch, &mut batch_ms)?);
     }
-    // Throughput: the first `speed_items` items of all sets, after a warm-up batch.
+    let check_pairs: Vec<(&str, &str)> = checks
+        .iter()
+        .map(|c| (c.text.as_str(), c.target.as_str()))
+        .collect();
+    let check_probs = predict_batched(&*clf, &check_pairs, batch, &mut Vec::new())?;
+    // Throughput: the first `speed_items` items of all sets (then the checks), after a
+    // warm-up batch.
     let all: Vec<(&str, &str)> = sets
         .iter()
         .flatten()
-        .take(a.speed_items)
         .map(|e| (e.text.as_str(), e.target.as_str()))
+        .chain(check_pairs.iter().copied())
+        .take(a.speed_items)
         .collect();
     let _ = clf.predict_pairs(&all[..all.len().min(batch)])?;
     let mut speed_runs = Vec::new();
@@ -160,6 +196,7 @@ pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
         batch_ms,
         peak_rss_mib: peak_rss_mib(),
         predictions,
+        checks: check_probs,
     };
     std::fs::write(&a.report, serde_json::to_vec(&report)?)
         .with_context(|| format!("writing {}", a.report.display()))?;
@@ -283,6 +320,8 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
         bail!("give at least one --classifier (default, lexical, majority, or a manifest)");
     }
     let (sets, skipped) = load_examples(&a.data)?;
+    let (checks, skipped_checks) = load_checks(a.checks.as_deref())?;
+    let skipped = skipped + skipped_checks;
     let exe = std::env::current_exe().context("locating the standpoint binary")?;
     let tmp = std::env::temp_dir().join(format!("standpoint-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
@@ -304,6 +343,9 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
             .arg(a.speed_items.to_string());
         for d in &a.data {
             cmd.arg("--data").arg(d);
+        }
+        if let Some(c) = &a.checks {
+            cmd.arg("--checks").arg(c);
         }
         if let Some(e) = &a.model.encoder {
             cmd.arg("--encoder").arg(e);
@@ -502,6 +544,10 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
             "classifiers": per_clf, "paired_tests": tests,
         }));
     }
+    let json_checks = match &a.checks {
+        Some(file) => Some(report_checks(file, &checks, &reports, a.errors)?),
+        None => None,
+    };
     println!();
     println!(
         "Intervals: percentile bootstrap, {} resamples, seed {}. Speed: median of {} passes over the \
@@ -523,11 +569,22 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
         let doc = serde_json::json!({
             "data": a.data, "bootstrap": a.bootstrap, "seed": a.seed, "batch": a.batch,
             "skipped_rows": skipped, "cost": costs, "sets": json_sets,
+            "checks": json_checks,
         });
         std::fs::write(p, serde_json::to_string_pretty(&doc)? + "\n")
             .with_context(|| format!("writing {}", p.display()))?;
     }
     if let Some(p) = &a.predictions {
+        for (spec, r) in &reports {
+            for (c, p) in checks.iter().zip(&r.checks) {
+                pred_lines.push(serde_json::json!({
+                    "set": "checks", "classifier": spec, "id": c.id, "capability": c.capability,
+                    "target": c.target, "expected": c.expect.to_string(),
+                    "predicted": predicted(*p, false),
+                    "favor": p[0], "against": p[1], "none": p[2],
+                }));
+            }
+        }
         let mut s = String::new();
         for l in &pred_lines {
             s.push_str(&l.to_string());
@@ -540,4 +597,102 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// Prints the behavioural suite's failure rate per capability and classifier (and, with
+/// `errors > 0`, up to that many failed cases per capability and classifier); returns the JSON.
+fn report_checks(
+    file: &Path,
+    checks: &[Check],
+    reports: &[(String, WorkerReport)],
+    errors: usize,
+) -> Result<serde_json::Value> {
+    let scored: Vec<ChecksReport> = reports
+        .iter()
+        .map(|(_, r)| {
+            let probs: Vec<Probs> = r
+                .checks
+                .iter()
+                .map(|p| Probs {
+                    favor: p[0],
+                    against: p[1],
+                    none: p[2],
+                })
+                .collect();
+            score_checks(checks, &probs)
+        })
+        .collect::<Result<_, _>>()?;
+    println!();
+    println!(
+        "### Behavioural checks: {} ({} cases; failure rate per capability, lower is better)",
+        file.display(),
+        checks.len()
+    );
+    println!();
+    let names: Vec<&str> = reports.iter().map(|(s, _)| s.as_str()).collect();
+    println!("| capability | cases | {} |", names.join(" | "));
+    println!("|---|---|{}", "---|".repeat(names.len()));
+    let Some(first) = scored.first() else {
+        return Ok(serde_json::Value::Null);
+    };
+    let cell = |rate: f64, n: usize| format!("{:.1}% ({n})", 100.0 * rate);
+    for (k, cap) in first.capabilities.iter().enumerate() {
+        let cells: Vec<String> = scored
+            .iter()
+            .map(|r| {
+                let c = &r.capabilities[k];
+                cell(c.failure_rate(), c.failures)
+            })
+            .collect();
+        println!(
+            "| {} | {} | {} |",
+            cap.capability,
+            cap.cases,
+            cells.join(" | ")
+        );
+    }
+    let cells: Vec<String> = scored
+        .iter()
+        .map(|r| cell(r.failure_rate(), r.failures()))
+        .collect();
+    println!("| **all** | {} | {} |", first.cases(), cells.join(" | "));
+    if errors > 0 {
+        let by_id: BTreeMap<&str, (usize, &Check)> = checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), (i, c)))
+            .collect();
+        for ((spec, r), rep) in reports.iter().zip(&scored) {
+            println!();
+            println!("Failed checks of {spec} (up to {errors} per capability):");
+            for cap in &rep.capabilities {
+                for id in cap.failed_ids.iter().take(errors) {
+                    if let Some(&(i, c)) = by_id.get(id.as_str()) {
+                        let p = r.checks[i];
+                        println!(
+                            "- [{}] {:?} toward {:?}: expected {}, predicted {} ({:.2} / {:.2} / {:.2})",
+                            c.id,
+                            c.text,
+                            c.target,
+                            c.expect,
+                            predicted(p, false),
+                            p[0],
+                            p[1],
+                            p[2]
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(serde_json::json!({
+        "file": file,
+        "cases": checks.len(),
+        "classifiers": reports.iter().zip(&scored).map(|((spec, _), r)| serde_json::json!({
+            "classifier": spec,
+            "failures": r.failures(),
+            "failure_rate": r.failure_rate(),
+            "capabilities": r.capabilities,
+        })).collect::<Vec<_>>(),
+    }))
 }

@@ -83,7 +83,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     let encoder = Encoder::load_with(&dir, backend)
         .with_context(|| format!("loading encoder {}", dir.display()))?;
     let load_s = t0.elapsed().as_secs_f64();
-    let tokens = encoder.token_counts(&texts);
+    let tokens = encoder.token_counts(&texts)?;
     let mean_tokens = tokens.iter().sum::<usize>() as f64 / tokens.len() as f64;
     // Dense FLOPs of a BERT forward pass per sentence: 2 x (non-embedding weights) x tokens
     // (attention score products are small at these lengths and left out).

@@ -24,6 +24,8 @@ pub const DEFAULT_TRAIN: &[&str] = &[
     "stance/pstance/train.jsonl",
     "stance/newsmtsc/train.jsonl",
     "stance/ibm_claim_stance/train.jsonl",
+    "stance/vast/train.jsonl",
+    "stance/perspectrum/train.jsonl",
 ];
 
 /// Dev sets and the metric each benchmark reports.
@@ -37,6 +39,8 @@ pub enum DevMetric {
     MacroF1,
     /// VAST: macro-F1 on zero-shot rows (seen = 0), and on all rows.
     VastZeroShot,
+    /// Two-class sets (Perspectrum): accuracy and F_avg of the argmax of FAVOR and AGAINST.
+    TwoClass,
 }
 
 pub const DEV_SETS: &[(&str, &str, DevMetric)] = &[
@@ -56,6 +60,11 @@ pub const DEV_SETS: &[(&str, &str, DevMetric)] = &[
         DevMetric::MacroF1,
     ),
     ("vast_dev", "stance/vast/dev.jsonl", DevMetric::VastZeroShot),
+    (
+        "perspectrum_dev",
+        "stance/perspectrum/dev.jsonl",
+        DevMetric::TwoClass,
+    ),
 ];
 
 pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
@@ -184,6 +193,11 @@ pub fn score(
             let all = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
             out.insert("zero_shot_macro_f1".into(), 100.0 * zs.macro_f1());
             out.insert("all_macro_f1".into(), 100.0 * all.macro_f1());
+        }
+        DevMetric::TwoClass => {
+            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label_without_none())));
+            out.insert("accuracy".into(), 100.0 * c.accuracy());
+            out.insert("f_avg".into(), 100.0 * c.f_avg());
         }
     }
     out

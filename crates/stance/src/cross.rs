@@ -154,7 +154,7 @@ impl CrossEncoder {
         Ok(())
     }
 
-    fn tokenize(&self, pairs: &[(&str, &str)]) -> Tokenized {
+    fn tokenize(&self, pairs: &[(&str, &str)]) -> Result<Tokenized, Error> {
         // The model reads (target, sentence).
         let swapped: Vec<(&str, &str)> = pairs.iter().map(|&(s, t)| (t, s)).collect();
         self.bert.tokenize_pairs(&swapped, self.max_length)
@@ -190,7 +190,7 @@ impl StanceClassifier for CrossEncoder {
         if pairs.is_empty() {
             return Ok(Vec::new());
         }
-        let tok = self.tokenize(pairs);
+        let tok = self.tokenize(pairs)?;
         let mut order: Vec<usize> = (0..pairs.len()).collect();
         order.sort_by_key(|&i| tok[i].0.len());
         let mut out = vec![Probs::new(1.0, 1.0, 1.0); pairs.len()];
@@ -370,7 +370,7 @@ impl CrossEncoderTrainer {
             _vars: None,
         };
         let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.text, e.target)).collect();
-        let tok = model.tokenize(&pairs);
+        let tok = model.tokenize(&pairs)?;
         let mean_w = examples.iter().map(|e| e.weight as f64).sum::<f64>() / examples.len() as f64;
         let mut rng = SplitMix64::new(c.seed);
         let bs = c.batch_size.max(1);

@@ -50,6 +50,10 @@ pub enum Error {
     #[cfg(feature = "model")]
     #[error(transparent)]
     RustBert(#[from] rust_bert::RustBertError),
+    /// The tokenizer failed on an input.
+    #[cfg(feature = "model")]
+    #[error("tokenizer: {0}")]
+    Tokenizer(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// An error from tch (libtorch).
     #[cfg(feature = "model")]
     #[error(transparent)]

@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod checks;
 #[cfg(feature = "model")]
 mod cross;
 pub mod data;
@@ -45,6 +46,8 @@ mod model;
 mod native;
 #[cfg(feature = "model")]
 mod pairs;
+#[cfg(feature = "model")]
+pub mod tokenize;
 
 #[cfg(feature = "model")]
 pub use cross::{

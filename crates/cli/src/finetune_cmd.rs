@@ -15,7 +15,9 @@ use standpoint_stance::{
 
 use crate::args::FinetuneArgs;
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::train_cmd::{load, negative_pairs, score_dev, shared_dir, DevScores, DEFAULT_TRAIN};
+use crate::train_cmd::{
+    hard_none_factor, load, negative_pairs, score_dev, shared_dir, DevScores, DEFAULT_TRAIN,
+};
 use crate::Outcome;
 
 /// Scores `model` on every dev set found under `shared`.
@@ -51,7 +53,10 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
             .map(str::to_string)
             .unwrap_or(shown);
         record.push((shown, ex.len()));
-        examples.extend(ex.into_iter().map(|e| (e, w)));
+        examples.extend(ex.into_iter().map(|e| {
+            let f = hard_none_factor(&e, a.hard_none_weight);
+            (e, w * f)
+        }));
     }
     if let Some(limit) = a.limit {
         // A seeded sample, same for the same seed and data.
@@ -94,7 +99,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         max_length: a.max_length,
         ..FineTuneConfig::default()
     };
-    eprintln!(
+    warn!(
         "standpoint: fine-tuning on {n} examples + {} mismatched-target NONE pairs from {} file(s), \
          {threads} thread(s), seed {}, rank {}, {} epoch(s)",
         negatives.len(),
@@ -128,6 +133,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
                 learning_rate: config.learning_rate,
                 weight_decay: config.weight_decay,
                 batch_size: config.batch_size,
+                hard_none_weight: a.hard_none_weight,
             }),
             dev,
         })
@@ -172,7 +178,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
                 model,
             } => {
                 bar.suspend(|| {
-                    eprintln!(
+                    warn!(
                         "standpoint: epoch {epoch}: mean loss {mean_loss:.4}, {:.0} s so far",
                         started.elapsed().as_secs_f64()
                     )
@@ -194,7 +200,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         Ok(())
     })?;
     bar.finish_and_clear();
-    eprintln!(
+    warn!(
         "standpoint: {} stored numbers (adapters + classifier), {:.0} s; wrote {} and {}",
         model.stored_parameters(),
         started.elapsed().as_secs_f64(),

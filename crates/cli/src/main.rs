@@ -6,6 +6,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Writes a diagnostic line to standard error. Unlike `eprintln!` it never panics: when stderr
+/// is closed or full the message is dropped and the command goes on (its results still reach
+/// the output files and its exit code).
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod bench_cmd;
 mod classify_cmd;

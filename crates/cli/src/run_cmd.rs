@@ -264,12 +264,15 @@ fn read_targets(a: &RunArgs) -> Result<Vec<String>> {
     if let Some(p) = &a.targets_file {
         let text = std::fs::read_to_string(p)
             .with_context(|| format!("reading targets file {}", p.display()))?;
-        targets.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_string),
-        );
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let t = crate::args::parse_target(line)
+                .map_err(|e| anyhow::anyhow!("{}:{}: {e}", p.display(), n + 1))?;
+            targets.push(t);
+        }
     }
     let mut seen = std::collections::HashSet::new();
     targets.retain(|t| seen.insert(t.clone()));
@@ -280,6 +283,13 @@ fn read_targets(a: &RunArgs) -> Result<Vec<String>> {
 }
 
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
+    // Inputs that do not exist are a mistake in the command, not a bad record: refuse before
+    // any work.
+    for input in &a.inputs {
+        if input.as_os_str() != "-" && std::fs::symlink_metadata(input).is_err() {
+            bail!("input {} does not exist", input.display());
+        }
+    }
     let mut groupings = vec![GroupBy::All];
     for g in &a.group_by {
         let g = GroupBy::parse(g)?;
@@ -301,7 +311,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
             min_stance_sentences: a.min_stance_sentences,
             z: 1.96,
         },
-        chunk_docs: a.chunk_docs.max(1),
+        chunk_docs: a.chunk_docs,
         max_doc_bytes: a.max_doc_bytes,
     })
 }
@@ -339,7 +349,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
         },
     };
     if state.complete {
-        eprintln!(
+        warn!(
             "standpoint: {} is already complete ({} documents); use --fresh to run again",
             out_dir.display(),
             state.documents
@@ -352,7 +362,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
         });
     }
     if state.items_done > 0 {
-        eprintln!(
+        warn!(
             "standpoint: resuming after {} input records ({} documents done)",
             state.items_done, state.documents
         );
@@ -500,7 +510,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                     )?;
                     err_buf.push(b'\n');
                     progress.suspend(|| {
-                        eprintln!(
+                        warn!(
                             "standpoint: {}:{}{}: {}; skipped",
                             b.file,
                             b.line,

@@ -68,7 +68,7 @@ pub fn run(args: SegmentArgs) -> Result<Outcome> {
             Ok(text) => text,
             Err(err) => {
                 out.flush()?;
-                eprintln!("standpoint: {name}: {err:#}; skipped");
+                warn!("standpoint: {name}: {err:#}; skipped");
                 outcome = Outcome::Skipped;
                 continue;
             }

@@ -64,7 +64,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
         .unwrap_or_else(|| shared_dir(None).join("stance/newsmtsc/dev_rw.jsonl"));
     let (good, bad) = read_jsonl(&data)?;
     for e in &bad {
-        eprintln!("standpoint: {e}; skipped");
+        warn!("standpoint: {e}; skipped");
     }
     let mut seen = std::collections::HashSet::new();
     let texts: Vec<&str> = good
@@ -84,6 +84,15 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
         .with_context(|| format!("loading encoder {}", dir.display()))?;
     let load_s = t0.elapsed().as_secs_f64();
     let tokens = encoder.token_counts(&texts)?;
+    // Tokenizer alone: the native backend uses the `tokenizers` crate with the folder's
+    // tokenizer.json, the rust-bert backend rust_tokenizers with vocab.txt.
+    let mut tok_rates = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let n = encoder.token_counts(&texts)?.len();
+        tok_rates.push(n as f64 / t.elapsed().as_secs_f64().max(1e-9));
+    }
+    let tok_rate = median(&tok_rates);
     let mean_tokens = tokens.iter().sum::<usize>() as f64 / tokens.len() as f64;
     // Dense FLOPs of a BERT forward pass per sentence: 2 x (non-embedding weights) x tokens
     // (attention score products are small at these lengths and left out).
@@ -101,6 +110,13 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
         threads,
         load_s,
         a.runs
+    );
+    println!(
+        "tokenizer ({}): {tok_rate:.0} sentences/s on one thread (median of 5 passes)",
+        match encoder.backend() {
+            EncoderBackend::Native => "tokenizers crate, tokenizer.json",
+            EncoderBackend::RustBert => "rust_tokenizers, vocab.txt",
+        }
     );
     println!(
         "machine: fp32 GEMM {gflops:.0} GFLOP/s on {threads} threads; {:.2} GFLOP per mean sentence \
@@ -152,6 +168,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
             "data": data, "sentences": texts.len(), "mean_tokens": mean_tokens,
             "backend": format!("{:?}", encoder.backend()), "threads": threads,
             "load_seconds": load_s, "results": results, "peak_rss_mib": peak,
+            "tokenizer_sentences_per_s": tok_rate,
             "gemm_gflops": gflops, "gflop_per_sentence": flop / 1e9, "limit_sentences_per_s": limit,
         });
         std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use standpoint_stance::data::{read_jsonl, Example};
+use standpoint_stance::data::{mentions_target, read_jsonl, Example};
 use standpoint_stance::manifest::{EncoderHeadManifest, EncoderSpec, Manifest, TrainingRecord};
 use standpoint_stance::metrics::{by_target, f_macro, Confusion};
 use standpoint_stance::{Encoder, HeadTrainer, Label, TrainConfig};
@@ -77,7 +77,7 @@ pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
 pub fn load(path: &Path) -> Result<Vec<Example>> {
     let (good, bad) = read_jsonl(path)?;
     for e in &bad {
-        eprintln!("standpoint: {e}; skipped");
+        warn!("standpoint: {e}; skipped");
     }
     Ok(good)
 }
@@ -118,7 +118,7 @@ pub fn embed_cached(encoder: &Encoder, texts: &[&str], cache: &Path, what: &str)
     };
     std::fs::create_dir_all(cache).ok();
     if let Err(e) = t.save(&file) {
-        eprintln!(
+        warn!(
             "standpoint: could not write embedding cache {}: {e}",
             file.display()
         );
@@ -222,6 +222,16 @@ pub fn negative_pairs(targets: &[String], count: usize, seed: u64) -> Vec<(usize
     out
 }
 
+/// The weight factor of an example: `hard` for a NONE example whose text mentions its target,
+/// 1 otherwise.
+pub fn hard_none_factor(e: &Example, hard: f64) -> f32 {
+    if e.label == Label::None && mentions_target(&e.text, &e.target) {
+        hard as f32
+    } else {
+        1.0
+    }
+}
+
 /// Dev-set scores, name -> metric -> value.
 pub type DevScores = BTreeMap<String, BTreeMap<String, f64>>;
 
@@ -235,7 +245,7 @@ pub fn score_dev(
     for (name, file, metric) in DEV_SETS {
         let path = shared.join(file);
         if !path.is_file() {
-            eprintln!(
+            warn!(
                 "standpoint: dev set {} not found; not scored",
                 path.display()
             );
@@ -268,7 +278,7 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     let enc_dir = encoder_dir(&a.model);
     let encoder = Encoder::load(&enc_dir)
         .with_context(|| format!("loading encoder {}", enc_dir.display()))?;
-    eprintln!(
+    warn!(
         "standpoint: training on {} file(s), {threads} thread(s), seed {}",
         files.len(),
         a.seed
@@ -287,7 +297,10 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         let w = 1.0 / (ex.len().max(1) as f32).sqrt();
         labels.extend(ex.iter().map(|e| e.label.index() as i64));
         target_names.extend(ex.iter().map(|e| e.target.clone()));
-        weights.extend(std::iter::repeat(w).take(ex.len()));
+        weights.extend(
+            ex.iter()
+                .map(|e| w * hard_none_factor(e, a.hard_none_weight)),
+        );
         record.push((f.display().to_string(), ex.len()));
         all_s.push(s);
         all_t.push(t);
@@ -309,7 +322,7 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         t = Tensor::cat(&[&t, &t.index_select(0, &Tensor::from_slice(&ti))], 0);
         labels.extend(std::iter::repeat(Label::None.index() as i64).take(n_neg));
         weights.extend(std::iter::repeat(mean_w).take(n_neg));
-        eprintln!("standpoint: added {n_neg} mismatched-target NONE pairs");
+        warn!("standpoint: added {n_neg} mismatched-target NONE pairs");
     }
     let config = TrainConfig {
         seed: a.seed,
@@ -369,12 +382,13 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
             learning_rate: config.learning_rate,
             weight_decay: config.weight_decay,
             batch_size: config.batch_size,
+            hard_none_weight: a.hard_none_weight,
         }),
         dev,
     });
     let mpath = a.out.join("manifest.json");
     manifest.save(&mpath)?;
-    eprintln!(
+    warn!(
         "standpoint: wrote {} and {}",
         a.out.join(head_file).display(),
         mpath.display()

@@ -505,3 +505,105 @@ fn killed_run_resumes_without_losing_or_duplicating_documents() {
         stderr(&o)
     );
 }
+
+#[test]
+fn bad_arguments_are_refused_before_any_work() {
+    let t = TempDir::new("badargs");
+    let model = lexical_model(&t);
+    let input = t.path("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"We support a ceasefire.\"}\n",
+    )
+    .unwrap();
+    let out = t.path("out");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--target", " "], "is empty"),
+        (&["--target", "\u{200b}\u{feff}"], "is empty"),
+        (&["--margin", "NaN"], "not a number in [0, 1]"),
+        (&["--margin", "inf"], "not a number in [0, 1]"),
+        (&["--margin=-0.1"], "not a number in [0, 1]"),
+        (&["--chunk-docs", "0"], "at least 1"),
+        (&["--batch-sentences", "0"], "at least 1"),
+        (&["--max-doc-bytes", "0"], "at least 1"),
+    ];
+    for (extra, message) in cases {
+        let o = run(&[
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ]
+        .iter()
+        .chain(extra.iter())
+        .copied()
+        .collect::<Vec<_>>());
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{extra:?}: {}", stderr(&o));
+        assert!(!out.exists(), "{extra:?} created the output folder");
+    }
+    // A targets file names the line of an empty target.
+    let tf = t.path("targets.txt");
+    std::fs::write(&tf, "# comment\nconcessions\n\u{200b}\n").unwrap();
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--targets-file",
+        tf.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("targets.txt:3"), "{}", stderr(&o));
+    // A nonexistent input is a fatal mistake in the command, not a skipped record.
+    let missing = t.path("no-such-file.jsonl");
+    let o = run(&[
+        input.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no-such-file.jsonl does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_unwritable_stderr_loses_no_output() {
+    let t = TempDir::new("devfull");
+    let model = lexical_model(&t);
+    let input = t.path("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"We support a ceasefire.\"}\nnot json\n{\"id\":\"b\",\"text\":\"No concessions.\"}\n",
+    )
+    .unwrap();
+    let out = t.path("out");
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        panic!("/dev/full is needed for this test");
+    };
+    let o = standpoint()
+        .args(["run", "--no-progress", "--target", "a ceasefire"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--model")
+        .arg(&model)
+        .stderr(Stdio::from(full))
+        .output()
+        .unwrap();
+    // The bad line is skipped (exit 1), not a panic (101), and both good documents are written.
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(read(&out.join("sentences.jsonl")).lines().count(), 2);
+    let errors = read(&out.join("errors.jsonl"));
+    assert_eq!(errors.lines().count(), 1);
+    assert!(errors.contains("\"line\":2"), "{errors}");
+}

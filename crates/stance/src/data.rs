@@ -95,3 +95,27 @@ pub fn read_jsonl(path: &Path) -> Result<(Vec<Example>, Vec<Error>), Error> {
     }
     Ok((good, bad))
 }
+
+/// Whether `text` mentions `target`: the whole target, or every word of it longer than three
+/// letters, occurs in the text (case-insensitively). Used to find *hard* NONE examples, texts
+/// that name the target without taking a side.
+///
+/// ```
+/// use standpoint_stance::data::mentions_target;
+/// assert!(mentions_target("Talks on a Ceasefire resume.", "a ceasefire"));
+/// assert!(mentions_target("The tariff is new.", "the new tariff"));
+/// assert!(!mentions_target("Talks resume.", "a ceasefire"));
+/// assert!(!mentions_target("Anything.", "a"));
+/// ```
+pub fn mentions_target(text: &str, target: &str) -> bool {
+    let text = text.to_lowercase();
+    let target = target.trim().to_lowercase();
+    if target.chars().count() > 3 && text.contains(&target) {
+        return true;
+    }
+    let words: Vec<&str> = target
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 3)
+        .collect();
+    !words.is_empty() && words.iter().all(|w| text.contains(w))
+}

@@ -275,6 +275,17 @@ pub struct TrainingRecord {
     pub weight_decay: f64,
     /// Batch size.
     pub batch_size: usize,
+    /// Weight multiplier of NONE examples whose text mentions the target (1 when absent).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub hard_none_weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 impl Manifest {

@@ -152,7 +152,17 @@ impl Reader {
         let max = self.max_bytes;
         Some(match format_of(&path, self.format) {
             Format::Txt if path.is_dir() => match txt_files(&path) {
-                Ok(files) => Box::new(files.into_iter().map(move |f| read_txt(&path, &f, max))),
+                Ok((files, errors)) => {
+                    let errors = errors.into_iter().map(|(p, e)| {
+                        Err(Bad {
+                            file: p.display().to_string(),
+                            line: 0,
+                            id: None,
+                            message: format!("cannot read: {e}"),
+                        })
+                    });
+                    Box::new(errors.chain(files.into_iter().map(move |f| read_txt(&path, &f, max))))
+                }
                 Err(e) => unreadable(e),
             },
             Format::Txt => {
@@ -193,15 +203,48 @@ impl Iterator for Reader {
     }
 }
 
-/// .txt and .txt.gz files under a directory, recursively, in sorted path order.
-fn txt_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+/// .txt and .txt.gz files under a directory, recursively, in sorted path order, with the
+/// entries that could not be read (each its own error, so one unreadable subfolder does not
+/// hide the readable files). Symbolic links to files are followed; a linked folder is walked
+/// only once (by its real path), so a link loop cannot repeat documents.
+fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<(PathBuf, io::Error)>)> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                stack.push(p);
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(std::fs::canonicalize(dir)?);
+    // The top folder itself must be readable.
+    let mut stack = vec![(dir.to_path_buf(), std::fs::read_dir(dir)?)];
+    while let Some((d, entries)) = stack.pop() {
+        let mut subdirs = Vec::new();
+        // Sorted, so that which of two links to one folder is walked does not depend on the
+        // file system's order.
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(e) => paths.push(e.path()),
+                Err(e) => errors.push((d.clone(), e)),
+            }
+        }
+        paths.sort();
+        for p in paths {
+            // `metadata` follows links: a dangling link is an error for that entry only.
+            let meta = match std::fs::metadata(&p) {
+                Ok(m) => m,
+                Err(e) => {
+                    errors.push((p, e));
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                match std::fs::canonicalize(&p) {
+                    // Already walked: a loop or a second link to the same folder.
+                    Ok(real) => {
+                        if seen.insert(real) {
+                            subdirs.push(p);
+                        }
+                    }
+                    Err(e) => errors.push((p, e)),
+                }
             } else {
                 let n = p.to_string_lossy().to_ascii_lowercase();
                 if n.ends_with(".txt") || n.ends_with(".txt.gz") {
@@ -209,9 +252,16 @@ fn txt_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
                 }
             }
         }
+        for p in subdirs {
+            match std::fs::read_dir(&p) {
+                Ok(entries) => stack.push((p, entries)),
+                Err(e) => errors.push((p, e)),
+            }
+        }
     }
     out.sort();
-    Ok(out)
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((out, errors))
 }
 
 fn read_txt(base: &Path, path: &Path, max_bytes: usize) -> Item {
@@ -295,6 +345,11 @@ impl Iterator for JsonlItems {
             }
             let raw = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            // A byte-order mark at the start of the file is not part of the first record.
+            let raw = match self.line {
+                1 => raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw),
+                _ => raw,
+            };
             if raw.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
@@ -483,7 +538,8 @@ pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
         let f = format_of(path, format);
         if f == Format::Txt {
             total += if path.is_dir() {
-                txt_files(path).ok()?.len() as u64
+                let (files, errors) = txt_files(path).ok()?;
+                (files.len() + errors.len()) as u64
             } else {
                 1
             };

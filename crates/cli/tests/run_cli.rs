@@ -607,3 +607,67 @@ fn an_unwritable_stderr_loses_no_output() {
     assert_eq!(errors.lines().count(), 1);
     assert!(errors.contains("\"line\":2"), "{errors}");
 }
+
+#[test]
+fn folder_walk_survives_link_loops_and_reports_bad_entries_one_by_one() {
+    let t = TempDir::new("walk");
+    let model = lexical_model(&t);
+    let docs = t.path("docs");
+    std::fs::create_dir_all(docs.join("a/b")).unwrap();
+    std::fs::write(docs.join("1.txt"), "We support a ceasefire.").unwrap();
+    std::fs::write(docs.join("a/2.txt"), "No concessions.").unwrap();
+    std::fs::write(docs.join("a/b/3.txt"), "Talks resumed.").unwrap();
+    // A loop back to the top, a second link to a folder, and a dangling link.
+    std::os::unix::fs::symlink("..", docs.join("a/up")).unwrap();
+    std::os::unix::fs::symlink("a", docs.join("z-link")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/x.txt", docs.join("dangling.txt")).unwrap();
+    let out = t.path("out");
+    let o = run(&[
+        docs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let ids: Vec<String> = read(&out.join("documents.jsonl"))
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // Each file once (two targets per document), under its real folder.
+    let mut uniq = ids.clone();
+    uniq.dedup();
+    assert_eq!(uniq, ["1.txt", "a/2.txt", "a/b/3.txt"], "{ids:?}");
+    let errors = read(&out.join("errors.jsonl"));
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(errors.contains("dangling.txt"), "{errors}");
+}
+
+#[test]
+fn a_byte_order_mark_does_not_cost_the_first_record() {
+    let t = TempDir::new("bom");
+    let model = lexical_model(&t);
+    let input = t.path("bom.jsonl");
+    std::fs::write(
+        &input,
+        "\u{feff}{\"id\":\"first\",\"text\":\"We support a ceasefire.\"}\n{\"id\":\"second\",\"text\":\"No.\"}\n",
+    )
+    .unwrap();
+    let out = t.path("out");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docs = read(&out.join("documents.jsonl"));
+    assert!(docs.contains("\"doc\":\"first\""), "{docs}");
+    assert!(docs.contains("\"doc\":\"second\""), "{docs}");
+}

@@ -413,26 +413,194 @@ impl JsonlItems {
     }
 }
 
+/// A strict CSV reader (RFC 4180: comma-separated, `"`-quoted fields, `""` for a quote,
+/// LF or CRLF line ends) that reports what lenient readers swallow: rows with more or fewer
+/// fields than the header, a closing quote followed by anything but a comma or a line end, and
+/// a quote left open to the end of the file. Line numbers are physical lines (CRLF counted
+/// once). After a malformed record, reading resumes at the line after the record's first line,
+/// so a stray quote costs one record, not the rest of the file.
 struct CsvItems {
     file: String,
-    reader: csv::Reader<Box<dyn BufRead + Send>>,
-    headers: Option<Result<Vec<String>, String>>,
+    reader: Box<dyn BufRead + Send>,
+    /// Lines to parse again after a malformed record, before reading on: (line number, bytes).
+    pending: std::collections::VecDeque<(u64, Vec<u8>)>,
+    /// Number of the next line read from `reader`.
+    next_line: u64,
+    headers: Option<Vec<String>>,
     fields: Fields,
     max_bytes: usize,
-    record: csv::ByteRecord,
     done: bool,
+}
+
+/// One parsed record: its first line and its raw fields, or a problem and the lines it used.
+enum CsvRecord {
+    Fields(u64, Vec<Vec<u8>>),
+    Malformed {
+        line: u64,
+        message: String,
+        /// The record's lines after its first, to parse again.
+        rest: Vec<(u64, Vec<u8>)>,
+    },
 }
 
 impl CsvItems {
     fn new(file: String, r: Box<dyn BufRead + Send>, fields: Fields, max_bytes: usize) -> Self {
         CsvItems {
             file,
-            reader: csv::ReaderBuilder::new().flexible(true).from_reader(r),
+            reader: r,
+            pending: std::collections::VecDeque::new(),
+            next_line: 1,
             headers: None,
             fields,
             max_bytes,
-            record: csv::ByteRecord::new(),
             done: false,
+        }
+    }
+
+    fn read_line(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
+        if let Some(l) = self.pending.pop_front() {
+            return Ok(Some(l));
+        }
+        let mut buf = Vec::new();
+        let limit = self.max_bytes as u64 * 2 + 1024;
+        if (&mut self.reader).take(limit).read_until(b'\n', &mut buf)? == 0 {
+            return Ok(None);
+        }
+        let n = self.next_line;
+        if n == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        // A line longer than the limit is cut there; the parser then sees an over-long record.
+        if !buf.ends_with(b"\n") && buf.len() as u64 == limit {
+            let mut sink = Vec::new();
+            let _ = self.reader.read_until(b'\n', &mut sink);
+        }
+        self.next_line += 1;
+        Ok(Some((n, buf)))
+    }
+
+    /// The next record, `None` at the end of the input.
+    fn record(&mut self) -> io::Result<Option<CsvRecord>> {
+        #[derive(PartialEq)]
+        enum St {
+            Start,
+            Unquoted,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let limit = self.max_bytes * 2 + 1024;
+        loop {
+            let Some((first, line)) = self.read_line()? else {
+                return Ok(None);
+            };
+            if line.iter().all(|&b| b == b'\n' || b == b'\r') {
+                continue; // blank line
+            }
+            let mut used: Vec<(u64, Vec<u8>)> = Vec::new();
+            let mut fields: Vec<Vec<u8>> = Vec::new();
+            let mut cur: Vec<u8> = Vec::new();
+            let mut st = St::Start;
+            let mut size = 0usize;
+            let mut bytes = line;
+            let mut at = first;
+            loop {
+                size += bytes.len();
+                let mut i = 0;
+                let mut ended = false;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    let line_end = b == b'\n' || (b == b'\r' && bytes.get(i + 1) == Some(&b'\n'));
+                    match st {
+                        St::Start | St::Unquoted if line_end => {
+                            fields.push(std::mem::take(&mut cur));
+                            ended = true;
+                            break;
+                        }
+                        St::Start if b == b'"' => st = St::Quoted,
+                        St::Start | St::Unquoted if b == b',' => {
+                            fields.push(std::mem::take(&mut cur));
+                            st = St::Start;
+                        }
+                        St::Start | St::Unquoted => {
+                            cur.push(b);
+                            st = St::Unquoted;
+                        }
+                        St::Quoted if b == b'"' => st = St::QuoteInQuoted,
+                        St::Quoted => cur.push(b),
+                        St::QuoteInQuoted if b == b'"' => {
+                            cur.push(b'"');
+                            st = St::Quoted;
+                        }
+                        St::QuoteInQuoted if b == b',' => {
+                            fields.push(std::mem::take(&mut cur));
+                            st = St::Start;
+                        }
+                        St::QuoteInQuoted if line_end => {
+                            fields.push(std::mem::take(&mut cur));
+                            ended = true;
+                            break;
+                        }
+                        St::QuoteInQuoted => {
+                            let shown = String::from_utf8_lossy(&bytes[i..bytes.len().min(i + 12)])
+                                .trim_end()
+                                .to_string();
+                            return Ok(Some(CsvRecord::Malformed {
+                                line: first,
+                                message: format!(
+                                    "malformed CSV: a closing quote on line {at} is followed by \
+                                     {shown:?}, not a comma or a line end (a quote left open?)"
+                                ),
+                                rest: used,
+                            }));
+                        }
+                    }
+                    i += 1;
+                }
+                if ended {
+                    return Ok(Some(CsvRecord::Fields(first, fields)));
+                }
+                if st != St::Quoted {
+                    // The last line of the file without a line end.
+                    fields.push(std::mem::take(&mut cur));
+                    return Ok(Some(CsvRecord::Fields(first, fields)));
+                }
+                // Inside quotes at the end of a line: the field goes on on the next line.
+                if size > limit {
+                    return Ok(Some(CsvRecord::Malformed {
+                        line: first,
+                        message: format!(
+                            "malformed CSV: a quoted field opened on line {first} runs past \
+                             {limit} bytes (a quote left open?)"
+                        ),
+                        rest: used,
+                    }));
+                }
+                match self.read_line()? {
+                    Some((n, next)) => {
+                        used.push((n, next.clone()));
+                        at = n;
+                        bytes = next;
+                    }
+                    None => {
+                        return Ok(Some(CsvRecord::Malformed {
+                            line: first,
+                            message: format!(
+                                "malformed CSV: the quote opened on line {first} is never closed"
+                            ),
+                            rest: used,
+                        }))
+                    }
+                }
+            }
+        }
+    }
+
+    fn bad(&self, line: u64, id: Option<String>, message: String) -> Bad {
+        Bad {
+            file: self.file.clone(),
+            line,
+            id,
+            message,
         }
     }
 }
@@ -444,85 +612,96 @@ impl Iterator for CsvItems {
         if self.done {
             return None;
         }
-        let file = self.file.clone();
-        let bad = |line: u64, id: Option<String>, message: String| Bad {
-            file: file.clone(),
+        let record = match self.record() {
+            Ok(Some(r)) => r,
+            Ok(None) => return None,
+            Err(e) => {
+                self.done = true;
+                let line = self.next_line;
+                return Some(Err(self.bad(line, None, format!("read error: {e}"))));
+            }
+        };
+        let (line, raw) = match record {
+            CsvRecord::Fields(line, raw) => (line, raw),
+            CsvRecord::Malformed {
+                line,
+                message,
+                rest,
+            } => {
+                for l in rest.into_iter().rev() {
+                    self.pending.push_front(l);
+                }
+                if self.headers.is_none() {
+                    self.done = true;
+                    return Some(Err(self.bad(line, None, format!("header: {message}"))));
+                }
+                return Some(Err(self.bad(line, None, message)));
+            }
+        };
+        let Some(headers) = self.headers.clone() else {
+            match raw
+                .into_iter()
+                .map(String::from_utf8)
+                .collect::<Result<Vec<_>, _>>()
+            {
+                Ok(h) => {
+                    self.headers = Some(h);
+                    return self.next();
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Some(Err(self.bad(line, None, "header is not UTF-8".into())));
+                }
+            }
+        };
+        let mut values = BTreeMap::new();
+        for (h, f) in headers.iter().zip(&raw) {
+            match std::str::from_utf8(f) {
+                Ok(s) => {
+                    values.insert(h.clone(), s.to_string());
+                }
+                Err(e) => {
+                    return Some(Err(self.bad(
+                        line,
+                        None,
+                        format!("column {h:?}: invalid UTF-8 at byte {}", e.valid_up_to()),
+                    )))
+                }
+            }
+        }
+        let id = values
+            .remove(&self.fields.id)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("{}:{line}", self.file));
+        if raw.len() != headers.len() {
+            return Some(Err(self.bad(
+                line,
+                Some(id),
+                format!(
+                    "malformed CSV: {} fields, the header has {}",
+                    raw.len(),
+                    headers.len()
+                ),
+            )));
+        }
+        let Some(text) = values.remove(&self.fields.text) else {
+            return Some(Err(self.bad(
+                line,
+                Some(id),
+                format!("missing column {:?}", self.fields.text),
+            )));
+        };
+        if let Err(m) = check_text(&text, self.max_bytes) {
+            return Some(Err(self.bad(line, Some(id), m)));
+        }
+        values.retain(|_, v| !v.is_empty());
+        Some(Ok(Doc {
+            file: self.file.clone(),
             line,
             id,
-            message,
-        };
-        if self.headers.is_none() {
-            self.headers = Some(match self.reader.byte_headers() {
-                Ok(h) => h
-                    .iter()
-                    .map(|f| {
-                        String::from_utf8(f.to_vec()).map_err(|_| "header is not UTF-8".to_string())
-                    })
-                    .collect(),
-                Err(e) => Err(format!("cannot read header: {e}")),
-            });
-            if let Some(Err(m)) = &self.headers {
-                self.done = true;
-                return Some(Err(bad(1, None, m.clone())));
-            }
-        }
-        let headers = match &self.headers {
-            Some(Ok(h)) => h.clone(),
-            _ => return None,
-        };
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
-                    self.done = true;
-                }
-                Some(Err(bad(line, None, format!("malformed CSV: {e}"))))
-            }
-            Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
-                let mut values = BTreeMap::new();
-                for (h, f) in headers.iter().zip(self.record.iter()) {
-                    match std::str::from_utf8(f) {
-                        Ok(s) => {
-                            values.insert(h.clone(), s.to_string());
-                        }
-                        Err(e) => {
-                            return Some(Err(bad(
-                                line,
-                                None,
-                                format!("column {h:?}: invalid UTF-8 at byte {}", e.valid_up_to()),
-                            )))
-                        }
-                    }
-                }
-                let id = values
-                    .remove(&self.fields.id)
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("{}:{line}", self.file));
-                let Some(text) = values.remove(&self.fields.text) else {
-                    return Some(Err(bad(
-                        line,
-                        Some(id),
-                        format!("missing column {:?}", self.fields.text),
-                    )));
-                };
-                if let Err(m) = check_text(&text, self.max_bytes) {
-                    return Some(Err(bad(line, Some(id), m)));
-                }
-                values.retain(|_, v| !v.is_empty());
-                Some(Ok(Doc {
-                    file: self.file.clone(),
-                    line,
-                    id,
-                    text,
-                    meta: values,
-                }))
-            }
-        }
+            text,
+            meta: values,
+        }))
     }
 }
 

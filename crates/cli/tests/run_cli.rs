@@ -128,10 +128,13 @@ fn bad_records_are_reported_with_file_line_and_id_and_the_run_goes_on() {
     bytes.extend_from_slice(b"{\"id\":\"g\",\"text\":\"They reject any concessions.\"}\n");
     std::fs::write(&input, bytes).unwrap();
     let out = t.path("out");
-    let missing = t.path("missing.jsonl");
+    // A file that cannot be opened is a bad record too (here a dangling link; a path that does
+    // not exist at all is refused before the run, see bad_arguments_are_refused_before_any_work).
+    let unreadable = t.path("dangling.jsonl");
+    std::os::unix::fs::symlink(t.path("gone.jsonl"), &unreadable).unwrap();
     let o = run(&[
         input.to_str().unwrap(),
-        missing.to_str().unwrap(),
+        unreadable.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--model",
@@ -183,7 +186,7 @@ fn bad_records_are_reported_with_file_line_and_id_and_the_run_goes_on() {
     assert!(errors[6]["file"]
         .as_str()
         .unwrap()
-        .ends_with("missing.jsonl"));
+        .ends_with("dangling.jsonl"));
     assert!(errors[1]["file"].as_str().unwrap().ends_with("in.jsonl"));
     let docs: Vec<serde_json::Value> = read(&out.join("documents.jsonl"))
         .lines()
@@ -670,4 +673,86 @@ fn a_byte_order_mark_does_not_cost_the_first_record() {
     let docs = read(&out.join("documents.jsonl"));
     assert!(docs.contains("\"doc\":\"first\""), "{docs}");
     assert!(docs.contains("\"doc\":\"second\""), "{docs}");
+}
+
+#[test]
+fn strict_csv_reports_ragged_rows_and_open_quotes_with_line_numbers() {
+    let t = TempDir::new("csvstrict");
+    let model = lexical_model(&t);
+    let input = t.path("in.csv");
+    // CRLF line ends; a row with too many fields (line 3), one with too few (line 4), a quote
+    // left open on line 5 that a later quote closes (line 6), a legal multi-line quoted field
+    // (lines 8-9) and a quote never closed (line 10).
+    std::fs::write(
+        &input,
+        concat!(
+            "id,text,source\r\n",
+            "a,\"We support a ceasefire.\",x\r\n",
+            "b,\"No.\",y,extra\r\n",
+            "c,\"Short\"\r\n",
+            "d,\"We oppose concessions,x\r\n",
+            "e,\"Talks resumed.\",y\r\n",
+            "f,plain text,z\r\n",
+            "g,\"two lines, \"\"quoted\"\"\r\n",
+            "still g\",w\r\n",
+            "h,\"never closed,v\r\n",
+        ),
+    )
+    .unwrap();
+    let out = t.path("out");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let errors: Vec<serde_json::Value> = read(&out.join("errors.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5, 10], "{errors:?}");
+    assert!(errors[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("4 fields, the header has 3"));
+    assert!(errors[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("2 fields, the header has 3"));
+    assert!(errors[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("closing quote on line 6"));
+    assert!(errors[3]["error"]
+        .as_str()
+        .unwrap()
+        .contains("never closed"));
+    let docs: Vec<serde_json::Value> = read(&out.join("documents.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(String, u64)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d["doc"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut uniq = got.clone();
+    uniq.dedup();
+    let want: Vec<(String, u64)> = [("a", 2), ("e", 6), ("f", 7), ("g", 8)]
+        .iter()
+        .map(|(d, l)| (d.to_string(), *l))
+        .collect();
+    assert_eq!(uniq, want);
+    let sentences = read(&out.join("sentences.jsonl"));
+    assert!(
+        sentences.contains("two lines, \\\"quoted\\\""),
+        "{sentences}"
+    );
 }

@@ -360,7 +360,7 @@ pub struct FinetuneArgs {
     #[arg(long, default_value_t = 13)]
     pub seed: u64,
     /// Training epochs.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 1)]
     pub epochs: usize,
     /// Adapter rank.
     #[arg(long, default_value_t = 8)]

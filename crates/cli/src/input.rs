@@ -207,7 +207,7 @@ impl Iterator for Reader {
 /// entries that could not be read (each its own error, so one unreadable subfolder does not
 /// hide the readable files). Symbolic links to files are followed; a linked folder is walked
 /// only once (by its real path), so a link loop cannot repeat documents.
-fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<(PathBuf, io::Error)>)> {
+pub fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<(PathBuf, io::Error)>)> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -759,4 +759,61 @@ pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
         };
     }
     Some(total)
+}
+
+/// A fingerprint of an input, to tell on resume whether it changed since the run started: for a
+/// file its size, modification time and a hash of its first and last 64 KiB; for a folder the
+/// same over every .txt file in it. `None` for standard input (it cannot be checked) and for
+/// inputs that cannot be read (they are reported as bad records).
+pub fn fingerprint(path: &Path) -> Option<String> {
+    if path.as_os_str() == "-" {
+        return None;
+    }
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    let files = if path.is_dir() {
+        let (files, _) = txt_files(path).ok()?;
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    for f in &files {
+        let meta = std::fs::metadata(f).ok()?;
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        eat(f.to_string_lossy().as_bytes());
+        eat(&meta.len().to_le_bytes());
+        eat(&mtime.to_le_bytes());
+        let mut file = File::open(f).ok()?;
+        let mut block = vec![0u8; 1 << 16];
+        let n = read_full(&mut file, &mut block).ok()?;
+        eat(&block[..n]);
+        if meta.len() > block.len() as u64 {
+            let start = meta.len().saturating_sub(block.len() as u64);
+            io::Seek::seek(&mut file, io::SeekFrom::Start(start)).ok()?;
+            let n = read_full(&mut file, &mut block).ok()?;
+            eat(&block[..n]);
+        }
+    }
+    Some(format!("{}:{h:016x}", files.len()))
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn read_full(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }

@@ -21,6 +21,7 @@ mod bench_cmd;
 mod classify_cmd;
 mod finetune_cmd;
 mod input;
+mod lock;
 mod merge_cmd;
 mod model_setup;
 mod run_cmd;

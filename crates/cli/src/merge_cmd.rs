@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::args::MergeArgs;
-use crate::run_cmd::{print_summary, write_final, State, LINE_FILES};
+use crate::run_cmd::{print_summary, tail_hash, write_final, State, LINE_FILES};
 use crate::Outcome;
 
 /// The `seq` a line starts with: `{"seq":N,...` for JSONL, `N,...` for CSV.
@@ -121,11 +121,63 @@ pub fn run(a: MergeArgs) -> Result<Outcome> {
             missing.join(", ")
         );
     }
+    // Every shard file must be exactly as its own checkpoint recorded it: a truncated, extended
+    // or deleted file would silently lose or corrupt lines in the merge.
+    for (s, dir) in states.iter().zip(&a.shards) {
+        for name in LINE_FILES {
+            let path = dir.join(name);
+            let want = s.lengths.get(name).copied().unwrap_or(0);
+            let have = std::fs::metadata(&path).map(|m| m.len()).with_context(|| {
+                format!("{}: missing; the shard folder is damaged", path.display())
+            })?;
+            let tail_differs = || {
+                s.tails
+                    .get(name)
+                    .is_some_and(|&t| tail_hash(&path, want).ok() != Some(t))
+            };
+            if have != want || tail_differs() {
+                bail!(
+                    "{}: {have} bytes, but its run recorded {want} bytes ending otherwise; the \
+                     shard folder was changed after the run (re-run that shard with --fresh)",
+                    path.display()
+                );
+            }
+        }
+    }
+    // The output folder: never one of the inputs, never an existing run.
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let out_real =
+        std::fs::canonicalize(&a.out).with_context(|| format!("resolving {}", a.out.display()))?;
+    for dir in &a.shards {
+        if std::fs::canonicalize(dir).is_ok_and(|d| d == out_real) {
+            bail!(
+                "--out {} is one of the shard folders being merged; choose a new folder",
+                a.out.display()
+            );
+        }
+    }
+    let _lock = crate::lock::lock_output(&a.out)?;
+    if a.out.join("state.json").exists() {
+        bail!(
+            "{} already holds a run or merge (state.json); choose a new folder",
+            a.out.display()
+        );
+    }
+    // Merged files are written under temporary names and renamed only when all are complete,
+    // so a failed merge leaves no file that looks finished.
     for name in LINE_FILES {
         let inputs: Vec<std::path::PathBuf> = a.shards.iter().map(|d| d.join(name)).collect();
         let refs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
-        merge_lines(&refs, &a.out.join(name), name.ends_with(".csv"))?;
+        merge_lines(
+            &refs,
+            &a.out.join(format!("{name}.partial")),
+            name.ends_with(".csv"),
+        )?;
+    }
+    for name in LINE_FILES {
+        let from = a.out.join(format!("{name}.partial"));
+        std::fs::rename(&from, a.out.join(name))
+            .with_context(|| format!("renaming {}", from.display()))?;
     }
     let mut merged = states[0].clone();
     merged.shard = None;

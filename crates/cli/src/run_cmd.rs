@@ -26,7 +26,7 @@ use standpoint_stance::Probs;
 
 use crate::args::RunArgs;
 use crate::classify_cmd::StanceOut;
-use crate::input::{Bad, Doc, Fields, Item, Reader};
+use crate::input::{fingerprint, Bad, Doc, Fields, Item, Reader};
 use crate::model_setup::{load_classifier, manifest_path, set_threads};
 use crate::Outcome;
 
@@ -106,6 +106,10 @@ pub struct State {
     pub items_done: u64,
     /// Byte length of each line file at the checkpoint.
     pub lengths: BTreeMap<String, u64>,
+    /// FNV-1a hash of the last (up to) 4 KiB before each line file's checkpoint length: a
+    /// resume checks it, so a file edited or replaced after a kill is refused, not appended to.
+    #[serde(default)]
+    pub tails: BTreeMap<String, u64>,
     pub aggregates: Aggregates,
     pub documents: u64,
     pub sentences: u64,
@@ -114,6 +118,10 @@ pub struct State {
     /// Processing seconds summed over all sessions of the run.
     pub seconds: f64,
     pub complete: bool,
+    /// Fingerprints of the inputs when the run started (`input::fingerprint`), checked on
+    /// resume: records are found again by their position, so a changed input cannot be resumed.
+    #[serde(default)]
+    pub fingerprints: Vec<Option<String>>,
 }
 
 impl State {
@@ -147,12 +155,51 @@ struct Outputs {
     files: Vec<(BufWriter<File>, u64)>,
 }
 
+/// FNV-1a hash of the last (up to) 4 KiB of `path` before byte `len`.
+pub fn tail_hash(path: &Path, len: u64) -> io::Result<u64> {
+    let mut f = File::open(path)?;
+    let start = len.saturating_sub(4096);
+    io::Seek::seek(&mut f, io::SeekFrom::Start(start))?;
+    let mut buf = vec![0u8; (len - start) as usize];
+    io::Read::read_exact(&mut f, &mut buf)?;
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in buf {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    Ok(h)
+}
+
 impl Outputs {
     fn open(dir: &Path, state: &State) -> Result<Outputs> {
         let mut files = Vec::new();
         for name in LINE_FILES {
             let p = dir.join(name);
             let len = state.lengths.get(name).copied().unwrap_or(0);
+            // What the checkpoint vouches for must still be there, unchanged: a file cut short,
+            // deleted or edited since would make the resumed output lose or garble records.
+            if len > 0 {
+                let have = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+                if have < len {
+                    bail!(
+                        "{} is {have} bytes, shorter than the {len} its checkpoint recorded (cut \
+                         or deleted after the run stopped); resuming would lose records: use \
+                         --fresh to start over",
+                        p.display()
+                    );
+                }
+                if let Some(&want) = state.tails.get(name) {
+                    let got =
+                        tail_hash(&p, len).with_context(|| format!("reading {}", p.display()))?;
+                    if got != want {
+                        bail!(
+                            "{} was changed after the run stopped (its last checkpointed bytes \
+                             differ); resuming would mix old and new records: use --fresh",
+                            p.display()
+                        );
+                    }
+                }
+            }
             let f = OpenOptions::new()
                 .create(true)
                 .write(true)
@@ -179,14 +226,24 @@ impl Outputs {
         Ok(())
     }
 
-    fn sync(&mut self) -> Result<BTreeMap<String, u64>> {
+    /// Flushes every file to disk; returns each file's length and tail hash.
+    fn sync(&mut self, dir: &Path) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>)> {
         let mut lengths = BTreeMap::new();
+        let mut tails = BTreeMap::new();
         for (name, (w, n)) in LINE_FILES.iter().zip(&mut self.files) {
-            w.flush()?;
-            w.get_ref().sync_data()?;
+            let p = dir.join(name);
+            w.flush()
+                .with_context(|| format!("writing {}", p.display()))?;
+            w.get_ref()
+                .sync_data()
+                .with_context(|| format!("writing {}", p.display()))?;
             lengths.insert(name.to_string(), *n);
+            tails.insert(
+                name.to_string(),
+                tail_hash(&p, *n).with_context(|| format!("reading {}", p.display()))?,
+            );
         }
-        Ok(lengths)
+        Ok((lengths, tails))
     }
 }
 
@@ -319,8 +376,22 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
 pub fn run(a: RunArgs) -> Result<Outcome> {
     let spec = spec_of(&a)?;
     let out_dir = a.out.clone();
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("creating output folder {}", out_dir.display()))?;
+    // Held until the run returns: a second run or merge on this folder is refused.
+    let _lock = crate::lock::lock_output(&out_dir)?;
+    // An input inside the output folder could be one of the files this run truncates.
+    let out_real = std::fs::canonicalize(&out_dir)
+        .with_context(|| format!("resolving {}", out_dir.display()))?;
+    for input in &spec.inputs {
+        if let Ok(real) = std::fs::canonicalize(input) {
+            if real.starts_with(&out_real) {
+                bail!(
+                    "input {} is inside the output folder {}; move it or choose another --out",
+                    input.display(),
+                    out_dir.display()
+                );
+            }
+        }
+    }
     let previous = if a.fresh {
         None
     } else {
@@ -339,6 +410,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
             shard: a.shard,
             items_done: 0,
             lengths: BTreeMap::new(),
+            tails: BTreeMap::new(),
             aggregates: Aggregates::with_rule(spec.groupings.clone(), spec.evidence, spec.rule),
             documents: 0,
             sentences: 0,
@@ -346,6 +418,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
             other_shards: 0,
             seconds: 0.0,
             complete: false,
+            fingerprints: spec.inputs.iter().map(|p| fingerprint(p)).collect(),
         },
     };
     if state.complete {
@@ -361,6 +434,17 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
             Outcome::Clean
         });
     }
+    if state.items_done > 0 && !state.fingerprints.is_empty() {
+        for (input, old) in spec.inputs.iter().zip(&state.fingerprints) {
+            if old.is_some() && fingerprint(input) != *old {
+                bail!(
+                    "input {} changed since this run started (size, time or content); the \
+                     resume would skip or repeat records: use --fresh to start over",
+                    input.display()
+                );
+            }
+        }
+    }
     if state.items_done > 0 {
         warn!(
             "standpoint: resuming after {} input records ({} documents done)",
@@ -372,7 +456,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
     let targets: Vec<&str> = spec.targets.iter().map(String::as_str).collect();
     let mut outputs = Outputs::open(&out_dir, &state)?;
     // A fresh state has no checkpoint yet: record the empty outputs.
-    state.lengths = outputs.sync()?;
+    (state.lengths, state.tails) = outputs.sync(&out_dir)?;
     state.save(&out_dir)?;
 
     let fields = Fields {
@@ -599,7 +683,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
         )?;
         outputs.write(3, &err_buf)?;
         state.items_done = chunk.first_seq + processed;
-        state.lengths = outputs.sync()?;
+        (state.lengths, state.tails) = outputs.sync(&out_dir)?;
         state.seconds = seconds_before + started.elapsed().as_secs_f64();
         state.save(&out_dir)?;
         if strict_failure.is_some() {

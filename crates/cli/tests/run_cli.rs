@@ -388,6 +388,120 @@ fn shards_merged_equal_one_run() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing shards 3/3"), "{}", stderr(&o));
+
+    let merge = |out: &Path| {
+        standpoint()
+            .arg("merge")
+            .args(&shard_dirs)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    // Merging into one of its own inputs, or over an existing run, is refused and changes
+    // nothing.
+    let before = read(&shard_dirs[0].join("sentences.jsonl"));
+    let o = merge(&shard_dirs[0]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is one of the shard folders"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&shard_dirs[0].join("sentences.jsonl")), before);
+    let o = merge(&merged);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already holds a run"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    same_outputs(&whole, &merged);
+    // A shard file that no longer matches its checkpoint (cut short after the run) is named,
+    // and nothing is written.
+    let cut = shard_dirs[1].join("sentences.jsonl");
+    let text = read(&cut);
+    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    let fresh = t.path("m3");
+    let o = merge(&fresh);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("shard2/sentences.jsonl") && e.contains("recorded"),
+        "{e}"
+    );
+    assert!(!fresh.join("sentences.jsonl").exists());
+    assert!(!fresh.join("state.json").exists());
+}
+
+#[test]
+fn a_second_run_on_a_busy_output_folder_is_refused() {
+    let t = TempDir::new("lock");
+    let model = lexical_model(&t);
+    let out = t.path("out");
+    // The first run reads standard input, which stays open: it holds the folder meanwhile.
+    let mut first = standpoint()
+        .args([
+            "run",
+            "--no-progress",
+            "--target",
+            "a ceasefire",
+            "-",
+            "--out",
+        ])
+        .arg(&out)
+        .arg("--model")
+        .arg(&model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !out.join("state.json").exists() {
+        assert!(Instant::now() < deadline, "the first run never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let input = t.path("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"x\",\"text\":\"We oppose a ceasefire.\"}\n",
+    )
+    .unwrap();
+    for cmd in [&["run"][..], &["run", "--fresh"][..]] {
+        let o = standpoint()
+            .args(cmd)
+            .args(["--no-progress", "--target", "a ceasefire"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .arg("--model")
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("in use by another standpoint"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // The first run finishes normally once its input ends.
+    let mut stdin = first.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"id\":\"a\",\"text\":\"We support a ceasefire.\"}\n")
+        .unwrap();
+    drop(stdin);
+    let o = first.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read(&out.join("documents.jsonl")).lines().count(), 1);
+    // Afterwards the folder is free again.
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--fresh",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -755,4 +869,95 @@ fn strict_csv_reports_ragged_rows_and_open_quotes_with_line_numbers() {
         sentences.contains("two lines, \\\"quoted\\\""),
         "{sentences}"
     );
+}
+
+/// Marks a finished run as interrupted after its last checkpoint, as a kill would leave it.
+fn mark_interrupted(out: &Path) {
+    let p = out.join("state.json");
+    let mut state: serde_json::Value = serde_json::from_str(&read(&p)).unwrap();
+    state["complete"] = false.into();
+    std::fs::write(&p, state.to_string()).unwrap();
+}
+
+#[test]
+fn resume_refuses_damaged_outputs_and_changed_inputs() {
+    let t = TempDir::new("resume-refusals");
+    let model = lexical_model(&t);
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 60, false);
+    let out = t.path("out");
+    let args = [
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--chunk-docs",
+        "8",
+    ];
+    assert_eq!(run(&args).status.code(), Some(0));
+    let good = read(&out.join("sentences.jsonl"));
+
+    // An output cut short after the kill: refused, naming the file, and nothing is padded.
+    mark_interrupted(&out);
+    std::fs::write(out.join("sentences.jsonl"), &good[..good.len() / 3]).unwrap();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sentences.jsonl is") && stderr(&o).contains("shorter"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&out.join("sentences.jsonl")).len(), good.len() / 3);
+    // Deleted: the same.
+    std::fs::remove_file(out.join("sentences.jsonl")).unwrap();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!out.join("sentences.jsonl").exists() || read(&out.join("sentences.jsonl")).is_empty());
+    // Same length, other bytes: refused as changed.
+    let mut edited = good.clone().into_bytes();
+    let k = edited.len() - 10;
+    edited[k] = if edited[k] == b'a' { b'b' } else { b'a' };
+    std::fs::write(out.join("sentences.jsonl"), &edited).unwrap();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("was changed after the run stopped"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A fresh run, then the input edited between the "kill" and the resume: refused.
+    let o = run(&[&args[..], &["--fresh"][..]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    mark_interrupted(&out);
+    let mut corpus = read(&input);
+    corpus.push_str("{\"id\":\"new\",\"text\":\"We support a ceasefire.\"}\n");
+    std::fs::write(&input, corpus).unwrap();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("changed since this run started"),
+        "{}",
+        stderr(&o)
+    );
+
+    // An input inside the output folder (here named like an output) is refused untouched.
+    let inside = out.join("documents.jsonl");
+    let before = read(&inside);
+    let o = run(&[
+        inside.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--fresh",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is inside the output folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&inside), before);
 }

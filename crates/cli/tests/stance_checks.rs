@@ -95,7 +95,7 @@ fn failures_per_capability_match_hand_computation_and_bad_lines_are_named() {
 /// Failure-rate ceilings of the shipped models on `tests/data/stance_checks.jsonl`, set a little
 /// above the rates measured when the models were shipped (README, "Behavioural checks"), so that
 /// a retrained model that reads these sentences worse fails the test suite.
-const GATES: &[(&str, f64)] = &[("default", 0.40), ("cross", 0.27)];
+const GATES: &[(&str, f64)] = &[("default", 0.40), ("cross", 0.28)];
 
 #[test]
 fn shipped_models_stay_under_their_failure_rate_gates() {

@@ -110,7 +110,7 @@ impl PairTokenizer {
         texts
             .iter()
             .map(|s| {
-                let e = t.encode(*s, true).map_err(Error::Tokenizer)?;
+                let e = t.encode_fast(*s, true).map_err(Error::Tokenizer)?;
                 Ok(e.get_ids().iter().map(|&i| i64::from(i)).collect())
             })
             .collect()
@@ -127,7 +127,7 @@ impl PairTokenizer {
         pairs
             .iter()
             .map(|(a, b)| {
-                let e = t.encode((*a, *b), true).map_err(Error::Tokenizer)?;
+                let e = t.encode_fast((*a, *b), true).map_err(Error::Tokenizer)?;
                 Ok((
                     e.get_ids().iter().map(|&i| i64::from(i)).collect(),
                     e.get_type_ids().iter().map(|&i| i64::from(i)).collect(),

@@ -203,11 +203,14 @@ impl Iterator for Reader {
     }
 }
 
+/// A folder entry that could not be read, and why.
+pub type Unreadable = (PathBuf, io::Error);
+
 /// .txt and .txt.gz files under a directory, recursively, in sorted path order, with the
 /// entries that could not be read (each its own error, so one unreadable subfolder does not
 /// hide the readable files). Symbolic links to files are followed; a linked folder is walked
 /// only once (by its real path), so a link loop cannot repeat documents.
-pub fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<(PathBuf, io::Error)>)> {
+pub fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<Unreadable>)> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();

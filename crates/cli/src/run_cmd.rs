@@ -494,7 +494,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                     Ok(d) => d.id.clone(),
                     Err(b) => format!("{}:{}", b.file, b.line),
                 };
-                let mine = shard.map_or(true, |s| s.owns(&key));
+                let mine = shard.is_none_or(|s| s.owns(&key));
                 if mine && item.is_ok() {
                     docs += 1;
                 }

@@ -320,8 +320,8 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         let n_neg = si.len();
         s = Tensor::cat(&[&s, &s.index_select(0, &Tensor::from_slice(&si))], 0);
         t = Tensor::cat(&[&t, &t.index_select(0, &Tensor::from_slice(&ti))], 0);
-        labels.extend(std::iter::repeat(Label::None.index() as i64).take(n_neg));
-        weights.extend(std::iter::repeat(mean_w).take(n_neg));
+        labels.extend(std::iter::repeat_n(Label::None.index() as i64, n_neg));
+        weights.extend(std::iter::repeat_n(mean_w, n_neg));
         warn!("standpoint: added {n_neg} mismatched-target NONE pairs");
     }
     let config = TrainConfig {
@@ -348,7 +348,7 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
 
     let dev = score_dev(&shared, |name, ex| {
         let (ds, dt) = embed_examples(&encoder, ex, &a.cache, name)?;
-        Ok(head.predict_aligned(&ds, &dt))
+        Ok(head.predict_aligned(&ds, &dt)?)
     })?;
 
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;

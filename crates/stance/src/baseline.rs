@@ -192,7 +192,7 @@ impl StanceClassifier for Lexical {
         for s in sentences {
             let (f, a) = Lexical::score(s);
             let p = Probs::new(0.2 + f, 0.2 + a, 0.5);
-            out.extend(std::iter::repeat(p).take(targets.len()));
+            out.extend(std::iter::repeat_n(p, targets.len()));
         }
         Ok(out)
     }

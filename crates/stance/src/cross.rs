@@ -89,7 +89,11 @@ impl CrossEncoder {
                     t.size()
                 )));
             }
-            Ok(t.to_kind(Kind::Float))
+            let t = t.to_kind(Kind::Float);
+            if !crate::model::all_finite(&t) {
+                return Err(bad(format!("tensor {name} holds NaN or infinite values")));
+            }
+            Ok(t)
         };
         let adapters = Adapters::build(
             &bert.dense_shapes(),
@@ -108,6 +112,11 @@ impl CrossEncoder {
             .filter(|t| t.size() == [3])
             .ok_or_else(|| bad("tensor classifier.bias missing or not of shape [3]".into()))?
             .to_kind(Kind::Float);
+        if !crate::model::all_finite(&classifier_b) {
+            return Err(bad(
+                "tensor classifier.bias holds NaN or infinite values".into()
+            ));
+        }
         bert.merge(&adapters)?;
         Ok(CrossEncoder {
             bert,
@@ -206,12 +215,11 @@ impl StanceClassifier for CrossEncoder {
                 order[start..end].iter().map(|&i| &tok[i]).collect();
             let p = tch::no_grad(|| self.logits(&rows, false)).softmax(-1, Kind::Float);
             let v: Vec<f32> = Vec::try_from(p.contiguous().view([-1]))?;
-            for (&i, c) in order[start..end].iter().zip(v.chunks_exact(3)) {
-                out[i] = Probs {
-                    favor: c[0],
-                    against: c[1],
-                    none: c[2],
-                };
+            for (&i, probs) in order[start..end]
+                .iter()
+                .zip(crate::model::finite_probs(&v)?)
+            {
+                out[i] = probs;
             }
             start = end;
         }

@@ -321,6 +321,14 @@ impl Head {
             });
         }
         head.vs.load(path)?;
+        for (name, t) in head.vs.variables() {
+            if !all_finite(&t) {
+                return Err(Error::ModelFiles {
+                    path: path.to_path_buf(),
+                    message: format!("tensor {name} holds NaN or infinite values"),
+                });
+            }
+        }
         Ok(head)
     }
 
@@ -329,29 +337,47 @@ impl Head {
         Ok(self.vs.save(path)?)
     }
 
-    /// Probabilities for every (sentence, target) pair, sentence-major.
-    pub fn predict(&self, s: &Tensor, t: &Tensor) -> Vec<Probs> {
+    /// Probabilities for every (sentence, target) pair, sentence-major. Errors rather than
+    /// return non-finite probabilities.
+    pub fn predict(&self, s: &Tensor, t: &Tensor) -> Result<Vec<Probs>, Error> {
         let logits = tch::no_grad(|| self.net.forward(&pair_features(s, t)));
         logits_to_probs(&logits)
     }
 
-    /// Probabilities for aligned pairs `(s[i], t[i])`.
-    pub fn predict_aligned(&self, s: &Tensor, t: &Tensor) -> Vec<Probs> {
+    /// Probabilities for aligned pairs `(s[i], t[i])`. Errors rather than return non-finite
+    /// probabilities.
+    pub fn predict_aligned(&self, s: &Tensor, t: &Tensor) -> Result<Vec<Probs>, Error> {
         let logits = tch::no_grad(|| self.net.forward(&aligned_features(s, t)));
         logits_to_probs(&logits)
     }
 }
 
-fn logits_to_probs(logits: &Tensor) -> Vec<Probs> {
-    let p = logits.softmax(-1, Kind::Float).contiguous();
-    let v: Vec<f32> = Vec::try_from(p.view([-1])).unwrap_or_default();
-    v.chunks_exact(3)
+/// Whether every value of a float tensor is finite (no NaN, no infinity).
+pub(crate) fn all_finite(t: &Tensor) -> bool {
+    t.numel() == 0 || t.isfinite().all().int64_value(&[]) != 0
+}
+
+/// Probabilities from `[n, 3]` values, refusing non-finite ones (a model with NaN or infinite
+/// weights, or an overflowing input) instead of passing NaN on as a label.
+pub(crate) fn finite_probs(v: &[f32]) -> Result<Vec<Probs>, Error> {
+    if v.iter().any(|x| !x.is_finite()) {
+        return Err(Error::Model(
+            "the model produced NaN or infinite probabilities (damaged weights?)".into(),
+        ));
+    }
+    Ok(v.chunks_exact(3)
         .map(|c| Probs {
             favor: c[0],
             against: c[1],
             none: c[2],
         })
-        .collect()
+        .collect())
+}
+
+fn logits_to_probs(logits: &Tensor) -> Result<Vec<Probs>, Error> {
+    let p = logits.softmax(-1, Kind::Float).contiguous();
+    let v: Vec<f32> = Vec::try_from(p.view([-1]))?;
+    finite_probs(&v)
 }
 
 /// Training settings for the head.
@@ -506,7 +532,7 @@ impl StanceClassifier for EncoderHeadClassifier {
     fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
         let s = self.encoder.encode(sentences)?;
         let t = self.encoder.encode(targets)?;
-        Ok(self.head.predict(&s, &t))
+        self.head.predict(&s, &t)
     }
 
     /// All sentences in one length-sorted encoder pass, each distinct target encoded once.
@@ -527,6 +553,6 @@ impl StanceClassifier for EncoderHeadClassifier {
             .encoder
             .encode(&targets)?
             .index_select(0, &Tensor::from_slice(&idx));
-        Ok(self.head.predict_aligned(&s, &t))
+        self.head.predict_aligned(&s, &t)
     }
 }

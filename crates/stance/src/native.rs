@@ -181,7 +181,13 @@ impl NativeBert {
                     "tensor {name} has shape {size:?}, config says {shape:?}"
                 )));
             }
-            Ok(t.to_kind(Kind::Float))
+            let t = t.to_kind(Kind::Float);
+            if !crate::model::all_finite(&t) {
+                return Err(corrupt(format!(
+                    "tensor {name} holds NaN or infinite values"
+                )));
+            }
+            Ok(t)
         };
         let h = cfg.hidden_size;
         let word = take("embeddings.word_embeddings.weight", &[-1, h])?;

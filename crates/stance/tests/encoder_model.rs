@@ -137,6 +137,7 @@ fn corrupt_encoder_is_a_clear_error() {
         "modules.json",
         "sentence_bert_config.json",
         "tokenizer_config.json",
+        "tokenizer.json",
         "1_Pooling/config.json",
     ] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap();
@@ -146,7 +147,81 @@ fn corrupt_encoder_is_a_clear_error() {
     for backend in [EncoderBackend::Native, EncoderBackend::RustBert] {
         let err = Encoder::load_with(&dir, backend).unwrap_err().to_string();
         assert!(err.contains("setup-libtorch.sh"), "{backend:?}: {err}");
+        assert!(err.contains("model.safetensors"), "{backend:?}: {err}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Weights that load but hold NaN or infinite values are refused, naming the tensor, instead of
+/// labelling every sentence from NaN probabilities (encoder and head).
+#[test]
+fn non_finite_weights_are_refused_at_load() {
+    let dir = std::env::temp_dir().join(format!("standpoint-nan-{}", std::process::id()));
+    let src = encoder_dir();
+    std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
+    for f in [
+        "config.json",
+        "vocab.txt",
+        "modules.json",
+        "sentence_bert_config.json",
+        "tokenizer_config.json",
+        "tokenizer.json",
+        "1_Pooling/config.json",
+    ] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let poison = |from: &std::path::Path, to: &std::path::Path, name: &str, value: f64| {
+        let tensors = tch::Tensor::read_safetensors(from).unwrap();
+        let changed: Vec<(String, tch::Tensor)> = tensors
+            .into_iter()
+            .map(|(n, t)| {
+                if n.ends_with(name) {
+                    let t = t.copy();
+                    let _ = t.get(0).fill_(value);
+                    (n, t)
+                } else {
+                    (n, t)
+                }
+            })
+            .collect();
+        tch::Tensor::write_safetensors(&changed, to).unwrap();
+    };
+    poison(
+        &src.join("model.safetensors"),
+        &dir.join("model.safetensors"),
+        "encoder.layer.2.output.dense.bias",
+        f64::NAN,
+    );
+    let err = Encoder::load_with(&dir, EncoderBackend::Native)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("NaN or infinite") && err.contains("layer.2.output.dense.bias"),
+        "{err}"
+    );
+
+    let head_dir = dir.join("head");
+    std::fs::create_dir_all(&head_dir).unwrap();
+    let shipped = root().join("models/default");
+    std::fs::copy(
+        shipped.join("manifest.json"),
+        head_dir.join("manifest.json"),
+    )
+    .unwrap();
+    let head_file = std::fs::read_dir(&shipped)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "safetensors"))
+        .unwrap();
+    let name = head_file.file_name().unwrap();
+    poison(&head_file, &head_dir.join(name), "weight", f64::INFINITY);
+    let Manifest::EncoderHead(m) = Manifest::load(&head_dir.join("manifest.json")).unwrap() else {
+        panic!("default manifest is not encoder_head")
+    };
+    let err = EncoderHeadClassifier::load(&m, &head_dir, &encoder_dir())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("NaN or infinite"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -303,8 +303,11 @@ pub struct ClassifyArgs {
     #[arg(long)]
     pub segment: bool,
     /// Sentences per classifier call.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_parser = positive)]
     pub batch: usize,
+    /// Lines longer than this (one-sentence-per-line input) are reported and skipped.
+    #[arg(long, default_value_t = 100_000, value_parser = positive)]
+    pub max_line_bytes: usize,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -125,60 +125,35 @@ struct RawCheck {
 /// assert!(bad[0].to_string().contains("c.jsonl:2"));
 /// ```
 pub fn read_checks(path: &Path) -> Result<(Vec<Check>, Vec<Error>), Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let err = |message: String| Error::Record {
-            file: path.to_path_buf(),
-            line: n + 1,
-            message,
-        };
-        let raw: RawCheck = match serde_json::from_str(line) {
-            Ok(r) => r,
-            Err(e) => {
-                bad.push(err(format!("malformed JSON: {e}")));
-                continue;
-            }
-        };
-        let id = match raw.id {
-            Some(serde_json::Value::String(s)) => s,
-            Some(v) => v.to_string(),
-            None => format!("line{}", n + 1),
-        };
+    crate::data::read_records(path, |raw: RawCheck, id| {
         let (Some(capability), Some(text), Some(target)) = (raw.capability, raw.text, raw.target)
         else {
-            bad.push(err(format!("id {id}: missing capability, text or target")));
-            continue;
+            return Err(format!("id {id}: missing capability, text or target"));
         };
         let expect = match (raw.label, raw.not) {
             (Some(l), None) => l.parse().map(Expect::Is),
             (None, Some(l)) => l.parse().map(Expect::Not),
             _ => {
-                bad.push(err(format!(
+                return Err(format!(
                     "id {id}: give exactly one of \"label\" and \"not\""
-                )));
-                continue;
+                ))
             }
         };
-        match expect {
-            Ok(expect) => good.push(Check {
-                id,
-                capability,
-                text,
-                target,
-                expect,
-            }),
-            Err(e) => bad.push(err(format!("id {id}: {e}"))),
-        }
+        let expect = expect.map_err(|e| format!("id {id}: {e}"))?;
+        Ok(Check {
+            id,
+            capability,
+            text,
+            target,
+            expect,
+        })
+    })
+}
+
+impl crate::data::WithId for RawCheck {
+    fn take_id(&mut self) -> Option<serde_json::Value> {
+        self.id.take()
     }
-    Ok((good, bad))
 }
 
 /// The result of one capability.

@@ -51,6 +51,43 @@ struct Raw {
 /// assert!(bad[0].to_string().contains("d.jsonl:2"));
 /// ```
 pub fn read_jsonl(path: &Path) -> Result<(Vec<Example>, Vec<Error>), Error> {
+    read_records(path, |raw: Raw, id| {
+        let (Some(text), Some(target), Some(label)) = (raw.text, raw.target, raw.label) else {
+            return Err(format!("id {id}: missing text, target or label"));
+        };
+        let label = label
+            .parse::<Label>()
+            .map_err(|e| format!("id {id}: {e}"))?;
+        Ok(Example {
+            id,
+            text,
+            target,
+            label,
+            seen: raw.seen,
+        })
+    })
+}
+
+/// Records with an optional `id` field: a string, another JSON value (written as JSON), or
+/// absent (`line{N}`).
+pub(crate) trait WithId {
+    /// Takes the id value out of the record.
+    fn take_id(&mut self) -> Option<serde_json::Value>;
+}
+
+impl WithId for Raw {
+    fn take_id(&mut self) -> Option<serde_json::Value> {
+        self.id.take()
+    }
+}
+
+/// Reads a JSONL file of `R` records, converting each with `convert(record, id)`; lines that
+/// are not valid JSON for `R`, or that `convert` refuses, come back as errors naming the file
+/// and line. Blank lines are skipped.
+pub(crate) fn read_records<R: serde::de::DeserializeOwned + WithId, T>(
+    path: &Path,
+    mut convert: impl FnMut(R, String) -> Result<T, String>,
+) -> Result<(Vec<T>, Vec<Error>), Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -66,31 +103,21 @@ pub fn read_jsonl(path: &Path) -> Result<(Vec<Example>, Vec<Error>), Error> {
             line: n + 1,
             message,
         };
-        let raw: Raw = match serde_json::from_str(line) {
+        let mut raw: R = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(e) => {
                 bad.push(err(format!("malformed JSON: {e}")));
                 continue;
             }
         };
-        let id = match raw.id {
+        let id = match raw.take_id() {
             Some(serde_json::Value::String(s)) => s,
             Some(v) => v.to_string(),
             None => format!("line{}", n + 1),
         };
-        let (Some(text), Some(target), Some(label)) = (raw.text, raw.target, raw.label) else {
-            bad.push(err(format!("id {id}: missing text, target or label")));
-            continue;
-        };
-        match label.parse::<Label>() {
-            Ok(label) => good.push(Example {
-                id,
-                text,
-                target,
-                label,
-                seen: raw.seen,
-            }),
-            Err(e) => bad.push(err(format!("id {id}: {e}"))),
+        match convert(raw, id) {
+            Ok(t) => good.push(t),
+            Err(m) => bad.push(err(m)),
         }
     }
     Ok((good, bad))

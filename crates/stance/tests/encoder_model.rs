@@ -125,11 +125,8 @@ fn native_backend_matches_rust_bert() {
     }
 }
 
-/// A corrupt weights file is reported as an error that says how to fix it, by both backends.
-#[test]
-fn corrupt_encoder_is_a_clear_error() {
-    let dir = std::env::temp_dir().join(format!("standpoint-corrupt-{}", std::process::id()));
-    let src = encoder_dir();
+/// Copies every file of an encoder folder but its weights.
+fn copy_encoder_without_weights(src: &std::path::Path, dir: &std::path::Path) {
     std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
     for f in [
         "config.json",
@@ -142,6 +139,14 @@ fn corrupt_encoder_is_a_clear_error() {
     ] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap();
     }
+}
+
+/// A corrupt weights file is reported as an error that says how to fix it, by both backends.
+#[test]
+fn corrupt_encoder_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("standpoint-corrupt-{}", std::process::id()));
+    let src = encoder_dir();
+    copy_encoder_without_weights(&src, &dir);
     let weights = std::fs::read(src.join("model.safetensors")).unwrap();
     std::fs::write(dir.join("model.safetensors"), &weights[..weights.len() / 3]).unwrap();
     for backend in [EncoderBackend::Native, EncoderBackend::RustBert] {
@@ -158,18 +163,7 @@ fn corrupt_encoder_is_a_clear_error() {
 fn non_finite_weights_are_refused_at_load() {
     let dir = std::env::temp_dir().join(format!("standpoint-nan-{}", std::process::id()));
     let src = encoder_dir();
-    std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
-    for f in [
-        "config.json",
-        "vocab.txt",
-        "modules.json",
-        "sentence_bert_config.json",
-        "tokenizer_config.json",
-        "tokenizer.json",
-        "1_Pooling/config.json",
-    ] {
-        std::fs::copy(src.join(f), dir.join(f)).unwrap();
-    }
+    copy_encoder_without_weights(&src, &dir);
     let poison = |from: &std::path::Path, to: &std::path::Path, name: &str, value: f64| {
         let tensors = tch::Tensor::read_safetensors(from).unwrap();
         let changed: Vec<(String, tch::Tensor)> = tensors

@@ -139,19 +139,39 @@ impl State {
 
     /// Writes atomically (temporary file, fsync, rename).
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let tmp = dir.join("state.json.tmp");
-        {
-            let mut f = File::create(&tmp)?;
-            serde_json::to_writer(&mut f, self)?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, dir.join("state.json"))?;
-        Ok(())
+        replace_file(&dir.join("state.json"), |f| {
+            serde_json::to_writer(&mut *f, self)?;
+            f.write_all(b"\n")
+        })
     }
 }
 
+/// Writes `path` whole and atomically: into `path.tmp`, synced, then renamed over `path`. On
+/// any failure (disk full, ...) the temporary file is removed, `path` keeps its old content, and
+/// the error names `path`.
+pub fn replace_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    let result = (|| -> io::Result<()> {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        write(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    Ok(())
+}
+
 struct Outputs {
+    dir: PathBuf,
     files: Vec<(BufWriter<File>, u64)>,
 }
 
@@ -212,16 +232,22 @@ impl Outputs {
             io::Seek::seek(&mut w, io::SeekFrom::Start(len))?;
             files.push((w, len));
         }
-        let mut out = Outputs { files };
+        let mut out = Outputs {
+            dir: dir.to_path_buf(),
+            files,
+        };
         if out.files[2].1 == 0 {
             out.write(2, DOC_CSV_HEADER.as_bytes())?;
         }
         Ok(out)
     }
 
-    fn write(&mut self, i: usize, bytes: &[u8]) -> io::Result<()> {
+    /// Appends to line file `i`; an error (disk full, ...) names the file. What was written
+    /// after the last checkpoint is cut off again by the next resume.
+    fn write(&mut self, i: usize, bytes: &[u8]) -> Result<()> {
         let (w, n) = &mut self.files[i];
-        w.write_all(bytes)?;
+        w.write_all(bytes)
+            .with_context(|| format!("writing {}", self.dir.join(LINE_FILES[i]).display()))?;
         *n += bytes.len() as u64;
         Ok(())
     }
@@ -751,60 +777,13 @@ pub fn write_final(
             summary: tally.sentences.summary(&rule),
         })
         .collect();
-    let mut f = BufWriter::new(File::create(dir.join("groups.json"))?);
-    serde_json::to_writer_pretty(&mut f, &rows)?;
-    f.write_all(b"\n")?;
-    f.flush()?;
-    let mut w = csv::Writer::from_path(dir.join("groups.csv"))?;
-    w.write_record([
-        "grouping",
-        "group",
-        "target",
-        "documents",
-        "doc_favor",
-        "doc_against",
-        "doc_mixed",
-        "doc_none",
-        "sentences",
-        "favor",
-        "against",
-        "none",
-        "mean_favor",
-        "mean_against",
-        "mean_none",
-        "net",
-        "favor_share",
-        "favor_share_low",
-        "favor_share_high",
-        "decision",
-    ])?;
-    for r in &rows {
-        let s = &r.summary;
-        let share = |f: fn(&standpoint_aggregate::Interval) -> f64| {
-            s.favor_share
-                .as_ref()
-                .map_or(String::new(), |i| format!("{:.4}", f(i)))
-        };
-        let mut row = vec![
-            r.grouping.to_string(),
-            r.group.to_string(),
-            r.target.to_string(),
-            r.documents.total().to_string(),
-            r.documents.favor.to_string(),
-            r.documents.against.to_string(),
-            r.documents.mixed.to_string(),
-            r.documents.none.to_string(),
-        ];
-        row.extend(sentence_columns(s));
-        row.extend([
-            share(|i| i.estimate),
-            share(|i| i.low),
-            share(|i| i.high),
-            s.decision.as_str().to_string(),
-        ]);
-        w.write_record(&row)?;
-    }
-    w.flush()?;
+    replace_file(&dir.join("groups.json"), |f| {
+        serde_json::to_writer_pretty(&mut *f, &rows)?;
+        f.write_all(b"\n")
+    })?;
+    replace_file(&dir.join("groups.csv"), |f| {
+        write_groups_csv(f, &rows).map_err(io::Error::other)
+    })?;
     let secs = state.seconds.max(1e-9);
     let manifest = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
@@ -835,10 +814,63 @@ pub fn write_final(
                     "groups.csv", "errors.jsonl", "run.json", "state.json"],
         "complete": state.complete,
     });
-    std::fs::write(
-        dir.join("run.json"),
-        serde_json::to_string_pretty(&manifest)? + "\n",
-    )?;
+    replace_file(&dir.join("run.json"), |f| {
+        serde_json::to_writer_pretty(&mut *f, &manifest)?;
+        f.write_all(b"\n")
+    })
+}
+
+fn write_groups_csv(f: &mut BufWriter<File>, rows: &[GroupRow]) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(f);
+    w.write_record([
+        "grouping",
+        "group",
+        "target",
+        "documents",
+        "doc_favor",
+        "doc_against",
+        "doc_mixed",
+        "doc_none",
+        "sentences",
+        "favor",
+        "against",
+        "none",
+        "mean_favor",
+        "mean_against",
+        "mean_none",
+        "net",
+        "favor_share",
+        "favor_share_low",
+        "favor_share_high",
+        "decision",
+    ])?;
+    for r in rows {
+        let s = &r.summary;
+        let share = |f: fn(&standpoint_aggregate::Interval) -> f64| {
+            s.favor_share
+                .as_ref()
+                .map_or(String::new(), |i| format!("{:.4}", f(i)))
+        };
+        let mut row = vec![
+            r.grouping.to_string(),
+            r.group.to_string(),
+            r.target.to_string(),
+            r.documents.total().to_string(),
+            r.documents.favor.to_string(),
+            r.documents.against.to_string(),
+            r.documents.mixed.to_string(),
+            r.documents.none.to_string(),
+        ];
+        row.extend(sentence_columns(s));
+        row.extend([
+            share(|i| i.estimate),
+            share(|i| i.low),
+            share(|i| i.high),
+            s.decision.as_str().to_string(),
+        ]);
+        w.write_record(&row)?;
+    }
+    w.flush()?;
     Ok(())
 }
 

@@ -187,6 +187,7 @@ pub fn run(a: MergeArgs) -> Result<Outcome> {
         merged.documents += s.documents;
         merged.sentences += s.sentences;
         merged.errors += s.errors;
+        merged.duplicate_ids += s.duplicate_ids;
         merged.seconds += s.seconds;
     }
     merged.other_shards = if seen.len() as u64 == n {

@@ -122,6 +122,9 @@ pub struct State {
     /// resume: records are found again by their position, so a changed input cannot be resumed.
     #[serde(default)]
     pub fingerprints: Vec<Option<String>>,
+    /// Documents whose id an earlier document already had (both are kept and reported).
+    #[serde(default)]
+    pub duplicate_ids: u64,
 }
 
 impl State {
@@ -173,6 +176,25 @@ pub fn replace_file(
 struct Outputs {
     dir: PathBuf,
     files: Vec<(BufWriter<File>, u64)>,
+}
+
+/// FNV-1a hashes of the `doc` ids in a documents.jsonl file (empty when there is none).
+fn written_ids(path: &Path) -> Result<std::collections::HashSet<u64>> {
+    #[derive(Deserialize)]
+    struct Id {
+        doc: String,
+    }
+    let mut ids = std::collections::HashSet::new();
+    let Ok(f) = File::open(path) else {
+        return Ok(ids);
+    };
+    for line in io::BufRead::lines(io::BufReader::new(f)) {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        let id: Id = serde_json::from_str(&line)
+            .with_context(|| format!("{}: a line without a doc id", path.display()))?;
+        ids.insert(fnv1a(&id.doc));
+    }
+    Ok(ids)
 }
 
 /// FNV-1a hash of the last (up to) 4 KiB of `path` before byte `len`.
@@ -445,6 +467,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
             seconds: 0.0,
             complete: false,
             fingerprints: spec.inputs.iter().map(|p| fingerprint(p)).collect(),
+            duplicate_ids: 0,
         },
     };
     if state.complete {
@@ -481,6 +504,8 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
     let classifier = load_classifier(&a.model)?;
     let targets: Vec<&str> = spec.targets.iter().map(String::as_str).collect();
     let mut outputs = Outputs::open(&out_dir, &state)?;
+    // Ids of the documents already written (64-bit hashes), to report repeated ids.
+    let mut seen_ids = written_ids(&out_dir.join("documents.jsonl"))?;
     // A fresh state has no checkpoint yet: record the empty outputs.
     (state.lengths, state.tails) = outputs.sync(&out_dir)?;
     state.save(&out_dir)?;
@@ -636,6 +661,16 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                     }
                 }
                 Entry::Doc(d, sentences) => {
+                    if !seen_ids.insert(fnv1a(&d.id)) {
+                        state.duplicate_ids += 1;
+                        progress.suspend(|| {
+                            warn!(
+                                "standpoint: {}:{}: id {} was used by an earlier document; \
+                                 both are kept (counted in run.json as duplicate_ids)",
+                                d.file, d.line, d.id
+                            )
+                        });
+                    }
                     let mut tallies: Vec<Tally> =
                         targets.iter().map(|_| Tally::new(spec.evidence)).collect();
                     for (i, s) in sentences.iter().enumerate() {
@@ -802,6 +837,7 @@ pub fn write_final(
             "documents": state.documents,
             "sentences": state.sentences,
             "errors": state.errors,
+            "duplicate_ids": state.duplicate_ids,
             "other_shards": state.other_shards,
         },
         "timings": {
@@ -890,10 +926,15 @@ pub fn print_summary(state: &State) -> std::io::Result<()> {
     let rule = *agg.rule();
     writeln!(
         out,
-        "{} documents, {} sentences, {} skipped records{} in {:.1} s",
+        "{} documents, {} sentences, {} skipped records{}{} in {:.1} s",
         state.documents,
         state.sentences,
         state.errors,
+        if state.duplicate_ids > 0 {
+            format!(", {} repeated document ids", state.duplicate_ids)
+        } else {
+            String::new()
+        },
         if state.other_shards > 0 {
             format!(", {} left to other shards", state.other_shards)
         } else {

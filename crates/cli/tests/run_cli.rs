@@ -961,3 +961,40 @@ fn resume_refuses_damaged_outputs_and_changed_inputs() {
     );
     assert_eq!(read(&inside), before);
 }
+
+#[test]
+fn repeated_document_ids_are_reported_and_counted() {
+    let t = TempDir::new("dups");
+    let model = lexical_model(&t);
+    let input = t.path("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\":\"a\",\"text\":\"We support a ceasefire.\"}\n",
+            "{\"id\":\"b\",\"text\":\"No concessions.\"}\n",
+            "{\"id\":\"a\",\"text\":\"Talks resumed.\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = t.path("out");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--chunk-docs",
+        "1",
+    ]);
+    // Both records are kept (exit 0: nothing skipped); the repetition is said and counted.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("in.jsonl:3: id a was used by an earlier document"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 repeated document ids"));
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(manifest["counts"]["duplicate_ids"], 1);
+    assert_eq!(manifest["counts"]["documents"], 3);
+}

@@ -48,7 +48,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(io::stderr(), "standpoint: error: {err:#}");
+            let _ = writeln!(io::stderr(), "standpoint: error: {}", error_chain(&err));
             ExitCode::from(2)
         }
     }
@@ -70,6 +70,27 @@ impl Outcome {
             Outcome::Skipped => ExitCode::from(1),
         }
     }
+}
+
+/// The error and its causes, each once, joined by ": ". A cause whose text the message before
+/// it already contains is left out (libraries often repeat their source in their own message),
+/// and libtorch's C++ stack traces ("Exception raised from ...") are cut off.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let text = text
+            .split("Exception raised from")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        if text.is_empty() || parts.last().is_some_and(|p| p.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -65,3 +65,54 @@ fn bad_lines_are_named_and_skipped_and_the_rest_is_classified() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("in.txt:2: invalid UTF-8"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn model_errors_print_each_cause_once_without_a_cpp_backtrace() {
+    let dir = temp("errors");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // The shipped head with a manifest that declares the wrong hidden width: libtorch refuses
+    // the shapes.
+    std::fs::copy(
+        root.join("models/default/head.safetensors"),
+        dir.join("head.safetensors"),
+    )
+    .unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("models/default/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    m["hidden"] = 7.into();
+    std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "We support it.\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .current_dir(&root)
+        .args(["classify", "--target", "it", "--model"])
+        .arg(dir.join("manifest.json"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("must match the size"), "{stderr}");
+    assert!(
+        !stderr.contains("Exception raised from") && !stderr.contains("frame #"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // A missing manifest: the OS error once, not once per layer of context.
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .args(["classify", "--target", "it", "--model"])
+        .arg(dir.join("nope.json"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

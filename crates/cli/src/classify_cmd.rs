@@ -10,6 +10,7 @@ use standpoint_segment::Segmenter;
 use standpoint_stance::Probs;
 
 use crate::args::ClassifyArgs;
+use crate::input::{read_capped_line, CappedLine};
 use crate::model_setup::{load_classifier, set_threads};
 use crate::Outcome;
 
@@ -97,40 +98,15 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
     let limit = a.max_line_bytes as u64 + 1;
     let mut buf = Vec::new();
     loop {
-        buf.clear();
-        let n = (&mut reader)
-            .take(limit)
-            .read_until(b'\n', &mut buf)
+        let line = read_capped_line(&mut reader, &mut buf, limit)
             .with_context(|| format!("reading {name}"))?;
-        if n == 0 {
+        if let CappedLine::Eof = line {
             break;
         }
         line_no += 1;
         let start_of_line = pos;
-        if !buf.ends_with(b"\n") && n as u64 == limit {
-            // Longer than the limit: skip the rest of the line.
-            let mut rest = 0usize;
-            loop {
-                let chunk = reader
-                    .fill_buf()
-                    .with_context(|| format!("reading {name}"))?;
-                if chunk.is_empty() {
-                    break;
-                }
-                match chunk.iter().position(|&b| b == b'\n') {
-                    Some(k) => {
-                        reader.consume(k + 1);
-                        rest += k + 1;
-                        break;
-                    }
-                    None => {
-                        let k = chunk.len();
-                        reader.consume(k);
-                        rest += k;
-                    }
-                }
-            }
-            pos += n + rest;
+        if let CappedLine::TooLong { total } = line {
+            pos += total as usize;
             skipped += 1;
             warn!(
                 "standpoint: {name}:{line_no}: line longer than --max-line-bytes {}; skipped",
@@ -138,7 +114,7 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
             );
             continue;
         }
-        pos += n;
+        pos += buf.len();
         let text = match std::str::from_utf8(&buf) {
             Ok(t) => t,
             Err(e) => {

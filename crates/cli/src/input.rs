@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
+use crate::run_cmd::{fnv1a_extend, FNV_OFFSET};
+
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -298,6 +300,55 @@ fn read_txt(base: &Path, path: &Path, max_bytes: usize) -> Item {
     })
 }
 
+/// One line read by [`read_capped_line`].
+pub enum CappedLine {
+    /// The input has ended.
+    Eof,
+    /// A whole line (with its line end, if any) is in the buffer.
+    Line,
+    /// The line was longer than the limit: the buffer holds its first `limit` bytes and the rest
+    /// was skipped without being kept; `total` is the line's whole length in bytes.
+    TooLong { total: u64 },
+}
+
+/// Reads one line into `buf` (cleared first), keeping at most `limit` bytes of it in memory: the
+/// rest of a longer line is read past in the reader's own buffer, so one enormous line cannot
+/// exhaust memory.
+pub fn read_capped_line(
+    r: &mut (impl BufRead + ?Sized),
+    buf: &mut Vec<u8>,
+    limit: u64,
+) -> io::Result<CappedLine> {
+    buf.clear();
+    let n = (&mut *r).take(limit).read_until(b'\n', buf)? as u64;
+    if n == 0 {
+        return Ok(CappedLine::Eof);
+    }
+    if buf.ends_with(b"\n") || n < limit {
+        return Ok(CappedLine::Line);
+    }
+    let mut total = n;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(k) => {
+                r.consume(k + 1);
+                total += k as u64 + 1;
+                break;
+            }
+            None => {
+                let k = chunk.len();
+                r.consume(k);
+                total += k as u64;
+            }
+        }
+    }
+    Ok(CappedLine::TooLong { total })
+}
+
 struct JsonlItems {
     file: String,
     reader: Box<dyn BufRead + Send>,
@@ -312,16 +363,21 @@ impl Iterator for JsonlItems {
 
     fn next(&mut self) -> Option<Item> {
         loop {
-            self.buf.clear();
             self.line += 1;
-            // Read at most max_bytes + 1 of a line; the rest of an enormous line is skipped.
+            // Read at most max_bytes * 2 + 1024 of a line; the rest of an enormous line is skipped.
             let limit = self.max_bytes as u64 * 2 + 1024;
-            match (&mut self.reader)
-                .take(limit)
-                .read_until(b'\n', &mut self.buf)
-            {
-                Ok(0) => return None,
-                Ok(_) => {}
+            match read_capped_line(&mut self.reader, &mut self.buf, limit) {
+                Ok(CappedLine::Eof) => return None,
+                Ok(CappedLine::Line) => {}
+                Ok(CappedLine::TooLong { .. }) => {
+                    return Some(Err(self.bad(
+                        None,
+                        format!(
+                            "record longer than {limit} bytes (--max-doc-bytes {})",
+                            self.max_bytes
+                        ),
+                    )))
+                }
                 Err(e) => {
                     let bad = Bad {
                         file: self.file.clone(),
@@ -333,18 +389,6 @@ impl Iterator for JsonlItems {
                     self.reader = Box::new(io::empty());
                     return Some(Err(bad));
                 }
-            }
-            let truncated = !self.buf.ends_with(b"\n") && self.buf.len() as u64 == limit;
-            if truncated {
-                let mut sink = Vec::new();
-                let _ = self.reader.read_until(b'\n', &mut sink);
-                return Some(Err(self.bad(
-                    None,
-                    format!(
-                        "record longer than {limit} bytes (--max-doc-bytes {})",
-                        self.max_bytes
-                    ),
-                )));
             }
             let raw = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -466,17 +510,13 @@ impl CsvItems {
         }
         let mut buf = Vec::new();
         let limit = self.max_bytes as u64 * 2 + 1024;
-        if (&mut self.reader).take(limit).read_until(b'\n', &mut buf)? == 0 {
+        // A line longer than the limit is cut there; the parser then sees an over-long record.
+        if let CappedLine::Eof = read_capped_line(&mut self.reader, &mut buf, limit)? {
             return Ok(None);
         }
         let n = self.next_line;
         if n == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
-        }
-        // A line longer than the limit is cut there; the parser then sees an over-long record.
-        if !buf.ends_with(b"\n") && buf.len() as u64 == limit {
-            let mut sink = Vec::new();
-            let _ = self.reader.read_until(b'\n', &mut sink);
         }
         self.next_line += 1;
         Ok(Some((n, buf)))
@@ -772,13 +812,8 @@ pub fn fingerprint(path: &Path) -> Option<String> {
     if path.as_os_str() == "-" {
         return None;
     }
-    let mut h: u64 = 0xcbf29ce484222325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    };
+    let mut h = FNV_OFFSET;
+    let mut eat = |bytes: &[u8]| h = fnv1a_extend(h, bytes);
     let files = if path.is_dir() {
         let (files, _) = txt_files(path).ok()?;
         files

@@ -10,7 +10,9 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::args::MergeArgs;
-use crate::run_cmd::{print_summary, tail_hash, write_final, State, LINE_FILES};
+use crate::run_cmd::{
+    check_checkpointed, print_summary, tail_hash, write_final, State, LINE_FILES,
+};
 use crate::Outcome;
 
 /// The `seq` a line starts with: `{"seq":N,...` for JSONL, `N,...` for CSV.
@@ -127,18 +129,11 @@ pub fn run(a: MergeArgs) -> Result<Outcome> {
         for name in LINE_FILES {
             let path = dir.join(name);
             let want = s.lengths.get(name).copied().unwrap_or(0);
-            let have = std::fs::metadata(&path).map(|m| m.len()).with_context(|| {
-                format!("{}: missing; the shard folder is damaged", path.display())
-            })?;
-            let tail_differs = || {
-                s.tails
-                    .get(name)
-                    .is_some_and(|&t| tail_hash(&path, want).ok() != Some(t))
-            };
-            if have != want || tail_differs() {
+            let have = check_checkpointed(&path, want, s.tails.get(name).copied())?;
+            if have != want {
                 bail!(
-                    "{}: {have} bytes, but its run recorded {want} bytes ending otherwise; the \
-                     shard folder was changed after the run (re-run that shard with --fresh)",
+                    "{}: {have} bytes, but its run recorded {want}; the shard folder was changed \
+                     after the run (re-run that shard with --fresh)",
                     path.display()
                 );
             }
@@ -198,6 +193,16 @@ pub fn run(a: MergeArgs) -> Result<Outcome> {
     merged.lengths = LINE_FILES
         .iter()
         .map(|f| Ok((f.to_string(), std::fs::metadata(a.out.join(f))?.len())))
+        .collect::<Result<_>>()?;
+    // The merged files' own tail hashes (the clone above carries the first shard's).
+    merged.tails = LINE_FILES
+        .iter()
+        .map(|f| {
+            Ok((
+                f.to_string(),
+                tail_hash(&a.out.join(f), merged.lengths[*f])?,
+            ))
+        })
         .collect::<Result<_>>()?;
     write_final(&a.out, &merged, "merged", 0, 0)?;
     merged.save(&a.out)?;

@@ -45,8 +45,15 @@ const DOC_CSV_HEADER: &str =
 
 /// 64-bit FNV-1a: a stable hash for shard assignment (the same on every machine and version).
 pub fn fnv1a(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
+    fnv1a_extend(FNV_OFFSET, s.as_bytes())
+}
+
+/// FNV-1a's starting value.
+pub const FNV_OFFSET: u64 = 0xcbf29ce484222325;
+
+/// Continues an FNV-1a hash `h` over `bytes` (start from [`FNV_OFFSET`]).
+pub fn fnv1a_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
@@ -204,12 +211,35 @@ pub fn tail_hash(path: &Path, len: u64) -> io::Result<u64> {
     io::Seek::seek(&mut f, io::SeekFrom::Start(start))?;
     let mut buf = vec![0u8; (len - start) as usize];
     io::Read::read_exact(&mut f, &mut buf)?;
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in buf {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
+    Ok(fnv1a_extend(FNV_OFFSET, &buf))
+}
+
+/// Checks that a line file still holds what its checkpoint recorded: at least `len` bytes, the
+/// last 4 KiB of which hash to `tail` (when recorded). Returns the file's length (0 when it is
+/// missing). A file cut, deleted or edited since is an error naming it.
+pub fn check_checkpointed(path: &Path, len: u64, tail: Option<u64>) -> Result<u64> {
+    let have = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len == 0 {
+        return Ok(have);
     }
-    Ok(h)
+    if have < len {
+        bail!(
+            "{} is {have} bytes, shorter than the {len} its checkpoint recorded (cut or deleted \
+             after the run stopped); resuming would lose records: use --fresh to start over",
+            path.display()
+        );
+    }
+    if let Some(want) = tail {
+        let got = tail_hash(path, len).with_context(|| format!("reading {}", path.display()))?;
+        if got != want {
+            bail!(
+                "{} was changed after the run stopped (its last checkpointed bytes differ); \
+                 resuming would mix old and new records: use --fresh",
+                path.display()
+            );
+        }
+    }
+    Ok(have)
 }
 
 impl Outputs {
@@ -220,28 +250,7 @@ impl Outputs {
             let len = state.lengths.get(name).copied().unwrap_or(0);
             // What the checkpoint vouches for must still be there, unchanged: a file cut short,
             // deleted or edited since would make the resumed output lose or garble records.
-            if len > 0 {
-                let have = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-                if have < len {
-                    bail!(
-                        "{} is {have} bytes, shorter than the {len} its checkpoint recorded (cut \
-                         or deleted after the run stopped); resuming would lose records: use \
-                         --fresh to start over",
-                        p.display()
-                    );
-                }
-                if let Some(&want) = state.tails.get(name) {
-                    let got =
-                        tail_hash(&p, len).with_context(|| format!("reading {}", p.display()))?;
-                    if got != want {
-                        bail!(
-                            "{} was changed after the run stopped (its last checkpointed bytes \
-                             differ); resuming would mix old and new records: use --fresh",
-                            p.display()
-                        );
-                    }
-                }
-            }
+            check_checkpointed(&p, len, state.tails.get(name).copied())?;
             let f = OpenOptions::new()
                 .create(true)
                 .write(true)
@@ -275,11 +284,11 @@ impl Outputs {
     }
 
     /// Flushes every file to disk; returns each file's length and tail hash.
-    fn sync(&mut self, dir: &Path) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>)> {
+    fn sync(&mut self) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>)> {
         let mut lengths = BTreeMap::new();
         let mut tails = BTreeMap::new();
         for (name, (w, n)) in LINE_FILES.iter().zip(&mut self.files) {
-            let p = dir.join(name);
+            let p = self.dir.join(name);
             w.flush()
                 .with_context(|| format!("writing {}", p.display()))?;
             w.get_ref()
@@ -507,7 +516,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
     // Ids of the documents already written (64-bit hashes), to report repeated ids.
     let mut seen_ids = written_ids(&out_dir.join("documents.jsonl"))?;
     // A fresh state has no checkpoint yet: record the empty outputs.
-    (state.lengths, state.tails) = outputs.sync(&out_dir)?;
+    (state.lengths, state.tails) = outputs.sync()?;
     state.save(&out_dir)?;
 
     let fields = Fields {
@@ -744,7 +753,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
         )?;
         outputs.write(3, &err_buf)?;
         state.items_done = chunk.first_seq + processed;
-        (state.lengths, state.tails) = outputs.sync(&out_dir)?;
+        (state.lengths, state.tails) = outputs.sync()?;
         state.seconds = seconds_before + started.elapsed().as_secs_f64();
         state.save(&out_dir)?;
         if strict_failure.is_some() {

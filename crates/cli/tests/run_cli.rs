@@ -377,6 +377,13 @@ fn shards_merged_equal_one_run() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     same_outputs(&whole, &merged);
+    // The merged checkpoint describes the merged files: same lengths and tail hashes as one run.
+    let state = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&read(&d.join("state.json"))).unwrap()
+    };
+    let (sw, sm) = (state(&whole), state(&merged));
+    assert_eq!(sw["lengths"], sm["lengths"]);
+    assert_eq!(sw["tails"], sm["tails"]);
 
     // Missing shards are refused unless --partial.
     let o = standpoint()

@@ -1,23 +1,11 @@
 //! End-to-end tests of `standpoint bench` with model-free classifiers on hand-made data whose
 //! scores are computed by hand.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp(name: &str) -> TempDir {
-    let p = std::env::temp_dir().join(format!("standpoint-bench-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).unwrap();
-    TempDir(p)
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 fn row(id: &str, text: &str, label: &str) -> String {
     format!("{{\"id\":\"{id}\",\"text\":\"{text}\",\"target\":\"t\",\"label\":\"{label}\"}}\n")
@@ -49,7 +37,7 @@ fn bench(t: &TempDir, extra: &[&str]) -> (std::process::Output, serde_json::Valu
 
 #[test]
 fn majority_scores_match_hand_computation_and_bad_rows_are_reported() {
-    let t = temp("hand");
+    let t = TempDir::new("hand");
     // Majority for target t is FAVOR (3 of 4 training rows).
     let train: String = [
         row("a", "x", "FAVOR"),
@@ -115,7 +103,7 @@ fn majority_scores_match_hand_computation_and_bad_rows_are_reported() {
 
 #[test]
 fn sets_without_none_use_favor_against_argmax() {
-    let t = temp("nonone");
+    let t = TempDir::new("nonone");
     // Training: NONE is the majority, so plain argmax would say NONE; P-Stance-style dev data has
     // no NONE class and must be scored on FAVOR vs AGAINST (AGAINST here, 2 vs 1).
     let train: String = [
@@ -156,7 +144,7 @@ fn sets_without_none_use_favor_against_argmax() {
 
 #[test]
 fn ensemble_manifest_averages_its_members_and_cycles_are_refused() {
-    let t = temp("ensemble");
+    let t = TempDir::new("ensemble");
     let dev: String = [
         row("1", "we support it", "FAVOR"),
         row("2", "we reject it", "AGAINST"),

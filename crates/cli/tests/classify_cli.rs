@@ -5,12 +5,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-fn temp(name: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!("standpoint-classify-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).unwrap();
-    p
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 fn classify(
     dir: &std::path::Path,
@@ -30,7 +27,7 @@ fn classify(
 
 #[test]
 fn bad_lines_are_named_and_skipped_and_the_rest_is_classified() {
-    let dir = temp("lines");
+    let dir = TempDir::new("lines");
     let input = dir.join("in.txt");
     let mut bytes = b"We support it.\n".to_vec();
     bytes.extend_from_slice(b"bad \xff byte\n");
@@ -63,12 +60,11 @@ fn bad_lines_are_named_and_skipped_and_the_rest_is_classified() {
     let o = classify(&dir, &input, &["--segment"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("in.txt:2: invalid UTF-8"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn model_errors_print_each_cause_once_without_a_cpp_backtrace() {
-    let dir = temp("errors");
+    let dir = TempDir::new("errors");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     // The shipped head with a manifest that declares the wrong hidden width: libtorch refuses
     // the shapes.
@@ -114,5 +110,4 @@ fn model_errors_print_each_cause_once_without_a_cpp_backtrace() {
         1,
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }

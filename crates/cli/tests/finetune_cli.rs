@@ -2,37 +2,13 @@
 //! `classify --model` then uses; a bad record is reported by file and line and skipped. Needs the
 //! real encoder (`bash scripts/setup-libtorch.sh`) and fails without it.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp(name: &str) -> TempDir {
-    let p = std::env::temp_dir().join(format!("standpoint-finetune-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).unwrap();
-    TempDir(p)
-}
-
-fn standpoint() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_standpoint"));
-    c.current_dir(root());
-    c
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 #[test]
 fn finetune_writes_a_model_that_classify_uses() {
-    let t = temp("e2e");
+    let t = TempDir::new("e2e");
     let mut data = String::new();
     let mut n = 0;
     for target in ["the new tax", "nuclear power"] {

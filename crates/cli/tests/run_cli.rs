@@ -6,45 +6,13 @@
 //! (`bash scripts/setup-libtorch.sh`) and fail without it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("standpoint-run-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-    fn path(&self, f: &str) -> PathBuf {
-        self.0.join(f)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn standpoint() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_standpoint"));
-    c.current_dir(root());
-    c
-}
-
-fn lexical_model(dir: &TempDir) -> PathBuf {
-    let p = dir.path("lexical.json");
-    std::fs::write(&p, r#"{"kind":"lexical"}"#).unwrap();
-    p
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 fn run(args: &[&str]) -> Output {
     let out = standpoint()

@@ -1,11 +1,11 @@
 //! End-to-end tests of `standpoint segment`.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-fn standpoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_standpoint"))
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 fn corpus(name: &str) -> String {
     format!(

@@ -2,12 +2,11 @@
 //! checked by hand on a model-free classifier, and the gate on the shipped models (real encoder;
 //! fails, not skips, when it is missing).
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 fn bench_checks(
     checks: &std::path::Path,

@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use serde_json::Value;
 use standpoint_segment::Segmenter;
 
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+
 fn data_dir() -> PathBuf {
-    let base = std::env::var_os("STANDPOINT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let dir = base.join("segmentation");
+    let dir = common::shared_data().join("segmentation");
     assert!(
         dir.is_dir(),
         "shared segmentation data not found at {}; set STANDPOINT_SHARED_DATA to the shared data folder",

@@ -4,7 +4,7 @@
 //! `models/cross` reads clear stances. They fail, not skip, when the encoder is missing.
 #![cfg(feature = "model")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use standpoint_stance::manifest::{CrossEncoderManifest, EncoderSpec, Manifest};
 use standpoint_stance::{
@@ -12,33 +12,9 @@ use standpoint_stance::{
     Label, StanceClassifier,
 };
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn encoder_dir() -> PathBuf {
-    std::env::var_os("STANDPOINT_ENCODER_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".deps/models/all-MiniLM-L6-v2"))
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let p =
-            std::env::temp_dir().join(format!("standpoint-cross-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 const FAVOR: &[&str] = &[
     "I fully support {t}.",
@@ -242,12 +218,6 @@ fn shipped() -> CrossEncoder {
         panic!("models/cross is not a cross_encoder manifest")
     };
     CrossEncoder::load(&m, &root().join("models/cross"), &encoder_dir()).unwrap()
-}
-
-fn shared_data() -> PathBuf {
-    std::env::var_os("STANDPOINT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data"))
 }
 
 #[test]

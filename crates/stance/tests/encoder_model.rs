@@ -8,15 +8,9 @@ use std::path::PathBuf;
 use standpoint_stance::manifest::Manifest;
 use standpoint_stance::{Encoder, EncoderBackend, EncoderHeadClassifier, Label, StanceClassifier};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn encoder_dir() -> PathBuf {
-    std::env::var_os("STANDPOINT_ENCODER_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".deps/models/all-MiniLM-L6-v2"))
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 fn encoder() -> Encoder {
     encoder_with(EncoderBackend::Native)

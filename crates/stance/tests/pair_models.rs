@@ -4,7 +4,7 @@
 //! as safetensors. Loading and the forward pass are the real ones.
 #![cfg(feature = "model")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_bert::bert::{BertConfig, BertForSequenceClassification};
 use serde_json::json;
@@ -12,31 +12,14 @@ use standpoint_stance::manifest::{Manifest, NliManifest, SequenceManifest};
 use standpoint_stance::{Label, NliClassifier, Probs, SequenceClassifier, StanceClassifier};
 use tch::{nn::VarStore, Device, Tensor};
 
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
+
 const WORDS: &str = "the a an of to in on and or is are was were be not no we they he she it \
     author supports opposes neutral about ceasefire concessions talks war peace government \
     minister said would will must should never always support oppose reject accept plan deal \
     hillary clinton trump vote for against now . , ! ? ' \"";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!(
-            "standpoint-test-{name}-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Writes a tiny random BERT classifier with the given output labels into `dir`.
 fn build_model(dir: &Path, labels: &[&str], seed: i64) {

@@ -4,28 +4,14 @@
 //! sets. Fails, not skips, when the encoder or the shared data is missing.
 #![cfg(feature = "model")]
 
-use std::path::PathBuf;
-
 use rust_bert::pipelines::common::{ModelType, TokenizerOption};
 use rust_tokenizers::tokenizer::TruncationStrategy;
 use standpoint_stance::data::read_jsonl;
 use standpoint_stance::tokenize::PairTokenizer;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn encoder_dir() -> PathBuf {
-    std::env::var_os("STANDPOINT_ENCODER_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".deps/models/all-MiniLM-L6-v2"))
-}
-
-fn shared_data() -> PathBuf {
-    std::env::var_os("STANDPOINT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data"))
-}
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
 
 /// The tokenizer the project used before: rust-bert's BERT tokenizer from vocab.txt, lower
 /// case, accents as tokenizer_config.json says (unset: follow lower case).

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use standpoint_aggregate::{Aggregates, DecisionRule, Decision, GroupBy, Observation, Tally};
-//! use standpoint_stance::Probs;
+//! use standpoint_types::Probs;
 //!
 //! let mut doc = Tally::new(2);
 //! doc.add(&Observation { seq: 0, doc: "d1", index: 0, start: 0, end: 20,
@@ -33,7 +33,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use standpoint_stance::{Label, Probs};
+use standpoint_types::{Label, Probs};
 
 mod group;
 mod interval;

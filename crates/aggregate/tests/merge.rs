@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use standpoint_aggregate::{Aggregates, Decision, DecisionRule, GroupBy, Observation, Tally};
-use standpoint_stance::Probs;
+use standpoint_types::Probs;
 
 #[derive(Debug, Clone)]
 struct Doc {

@@ -148,7 +148,7 @@ pub struct RunArgs {
     pub targets_file: Option<PathBuf>,
     /// Input format.
     #[arg(long, value_enum, default_value = "auto")]
-    pub format: crate::input::Format,
+    pub format: FormatArg,
     /// Field (JSONL) or column (CSV) holding the document id.
     #[arg(long, default_value = "id")]
     pub id_field: String,
@@ -182,7 +182,7 @@ pub struct RunArgs {
     pub strict: bool,
     /// Process only shard K of N (by a stable hash of the document id).
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<crate::run_cmd::Shard>,
+    pub shard: Option<standpoint_pipeline::shard::Shard>,
     /// Ignore an existing checkpoint in the output folder and start over.
     #[arg(long)]
     pub fresh: bool,
@@ -194,6 +194,32 @@ pub struct RunArgs {
     pub no_progress: bool,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// Input formats (`standpoint_pipeline::read::Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// By extension: .jsonl/.ndjson/.json (JSONL), .csv, .txt, a directory of .txt files;
+    /// a trailing .gz is looked through. Standard input is JSONL.
+    Auto,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// Each file is one document.
+    Txt,
+}
+
+impl From<FormatArg> for standpoint_pipeline::read::Format {
+    fn from(f: FormatArg) -> Self {
+        use standpoint_pipeline::read::Format;
+        match f {
+            FormatArg::Auto => Format::Auto,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Txt => Format::Txt,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,8 @@ impl Majority {
 }
 
 impl StanceClassifier for Majority {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "majority"
     }
@@ -183,6 +185,8 @@ impl Lexical {
 }
 
 impl StanceClassifier for Lexical {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "lexical"
     }

@@ -182,6 +182,8 @@ impl CrossEncoder {
 }
 
 impl StanceClassifier for CrossEncoder {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "cross-encoder"
     }

@@ -1,6 +1,6 @@
 //! Weighted averages of classifiers' probabilities; model-free (builds without libtorch).
 
-use crate::{Error, Probs, StanceClassifier};
+use crate::{BoxedClassifier, Error, Probs, StanceClassifier};
 
 /// A weighted average of member classifiers' probabilities. Members with different strengths
 /// (the frozen encoder + head on tweets, the cross-encoder on news and unseen targets) combine
@@ -16,7 +16,7 @@ use crate::{Error, Probs, StanceClassifier};
 /// assert!((p.against - (0.25 * lexical.against + 0.75)).abs() < 1e-6);
 /// ```
 pub struct Ensemble {
-    members: Vec<(Box<dyn StanceClassifier>, f32)>,
+    members: Vec<(BoxedClassifier, f32)>,
 }
 
 impl std::fmt::Debug for Ensemble {
@@ -37,7 +37,7 @@ impl Ensemble {
     /// assert!(Ensemble::new(vec![(Box::new(Lexical) as _, -1.0)]).is_err());
     /// assert_eq!(Ensemble::new(vec![(Box::new(Lexical) as _, 2.0)]).unwrap().weights(), vec![1.0]);
     /// ```
-    pub fn new(members: Vec<(Box<dyn StanceClassifier>, f32)>) -> Result<Ensemble, Error> {
+    pub fn new(members: Vec<(BoxedClassifier, f32)>) -> Result<Ensemble, Error> {
         if members.is_empty() {
             return Err(Error::Model("an ensemble needs at least one member".into()));
         }
@@ -70,7 +70,7 @@ impl Ensemble {
     fn combine(
         &self,
         n: usize,
-        mut run: impl FnMut(&dyn StanceClassifier) -> Result<Vec<Probs>, Error>,
+        mut run: impl FnMut(&dyn StanceClassifier<Error = Error>) -> Result<Vec<Probs>, Error>,
     ) -> Result<Vec<Probs>, Error> {
         let mut acc = vec![[0f32; 3]; n];
         for (m, w) in &self.members {
@@ -96,6 +96,8 @@ impl Ensemble {
 }
 
 impl StanceClassifier for Ensemble {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "ensemble"
     }

@@ -25,6 +25,9 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A classifier returned a different number of results than asked for.
+    #[error(transparent)]
+    CountMismatch(#[from] standpoint_types::CountMismatch),
     /// The model failed while loading or predicting.
     #[error("model error: {0}")]
     Model(String),
@@ -58,4 +61,10 @@ pub enum Error {
     #[cfg(feature = "model")]
     #[error(transparent)]
     Tch(#[from] tch::TchError),
+}
+
+impl From<standpoint_types::ParseLabelError> for Error {
+    fn from(e: standpoint_types::ParseLabelError) -> Error {
+        Error::UnknownLabel(e.0)
+    }
 }

@@ -525,6 +525,8 @@ fn check_encoder(spec: &EncoderSpec, encoder: &Encoder, dir: &Path) -> Result<()
 }
 
 impl StanceClassifier for EncoderHeadClassifier {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "encoder-head"
     }

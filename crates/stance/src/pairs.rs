@@ -262,6 +262,8 @@ impl NliClassifier {
 }
 
 impl StanceClassifier for NliClassifier {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "zero-shot-nli"
     }
@@ -453,6 +455,8 @@ impl SequenceClassifier {
 }
 
 impl StanceClassifier for SequenceClassifier {
+    type Error = Error;
+
     fn name(&self) -> &str {
         "sequence-classifier"
     }

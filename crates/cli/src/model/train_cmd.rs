@@ -13,9 +13,9 @@ use standpoint_stance::metrics::{by_target, f_macro, Confusion};
 use standpoint_stance::{Encoder, HeadTrainer, Label, TrainConfig};
 use tch::Tensor;
 
-use crate::args::TrainArgs;
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::Outcome;
+use standpoint_cli::args::TrainArgs;
+use standpoint_cli::Outcome;
 
 /// The default training mix, relative to the shared data folder. VAST dev is kept out: it is
 /// the zero-shot evaluation set.

@@ -6,33 +6,13 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use standpoint_pipeline::sink::StanceOut;
 use standpoint_segment::Segmenter;
-use standpoint_stance::Probs;
 
-use crate::args::ClassifyArgs;
-use crate::input::{read_capped_line, CappedLine};
 use crate::model_setup::{load_classifier, set_threads};
-use crate::Outcome;
-
-/// One target's stance in the sentence-level JSONL of `classify` and `run`.
-#[derive(Serialize)]
-pub struct StanceOut {
-    label: &'static str,
-    favor: f32,
-    against: f32,
-    none: f32,
-}
-
-impl From<Probs> for StanceOut {
-    fn from(p: Probs) -> StanceOut {
-        StanceOut {
-            label: p.label().as_str(),
-            favor: p.favor,
-            against: p.against,
-            none: p.none,
-        }
-    }
-}
+use standpoint_cli::args::ClassifyArgs;
+use standpoint_cli::Outcome;
+use standpoint_pipeline::read::{read_capped_line, CappedLine};
 
 #[derive(Serialize)]
 struct Record<'a> {
@@ -60,7 +40,7 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
     let stdout = io::stdout();
     let mut out = Output {
         w: BufWriter::new(stdout.lock()),
-        clf: &*clf,
+        clf: &clf,
         targets: &targets,
         index: 0,
     };
@@ -157,7 +137,7 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
 /// Classifies batches and writes their JSONL records, numbering sentences across batches.
 struct Output<'a, W: Write> {
     w: W,
-    clf: &'a dyn standpoint_stance::StanceClassifier,
+    clf: &'a standpoint_stance::BoxedClassifier,
     targets: &'a [&'a str],
     index: usize,
 }

@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use standpoint_stance::data::read_jsonl;
 use standpoint_stance::{Encoder, EncoderBackend};
 
-use crate::args::{BackendArg, SpeedArgs};
 use crate::model_setup::{encoder_dir, set_threads};
 use crate::train_cmd::shared_dir;
-use crate::Outcome;
+use standpoint_cli::args::{BackendArg, SpeedArgs};
+use standpoint_cli::Outcome;
 
 /// sentence-transformers 3.0.1 on this machine kind, 2 threads (../shared/notes), by batch size.
 const SENTENCE_TRANSFORMERS: &[(usize, f64)] = &[(1, 119.0), (16, 125.0), (64, 88.0)];

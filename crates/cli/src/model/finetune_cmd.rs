@@ -13,15 +13,18 @@ use standpoint_stance::{
     StanceClassifier,
 };
 
-use crate::args::FinetuneArgs;
 use crate::model_setup::{encoder_dir, set_threads};
 use crate::train_cmd::{
     hard_none_factor, load, negative_pairs, score_dev, shared_dir, DevScores, DEFAULT_TRAIN,
 };
-use crate::Outcome;
+use standpoint_cli::args::FinetuneArgs;
+use standpoint_cli::Outcome;
 
 /// Scores `model` on every dev set found under `shared`.
-fn score_model(model: &dyn StanceClassifier, shared: &Path) -> Result<DevScores> {
+fn score_model(
+    model: &dyn StanceClassifier<Error = standpoint_stance::Error>,
+    shared: &Path,
+) -> Result<DevScores> {
     score_dev(shared, |_, ex| {
         let pairs: Vec<(&str, &str)> = ex
             .iter()

@@ -15,12 +15,13 @@ use standpoint_stance::manifest::Manifest;
 use standpoint_stance::metrics::{
     bootstrap_interval, by_target, f_macro, mcnemar, paired_bootstrap, Confusion,
 };
+use standpoint_stance::BoxedClassifier;
 use standpoint_stance::{Label, Probs, StanceClassifier};
 
-use crate::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
 use crate::model_setup::{load_classifier, resolve_model, set_threads, NAMED_MODELS};
 use crate::speed_cmd::{median, peak_rss_mib};
-use crate::Outcome;
+use standpoint_cli::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
+use standpoint_cli::Outcome;
 
 /// What a worker reports for one classifier.
 #[derive(Debug, Serialize, Deserialize)]
@@ -55,7 +56,7 @@ fn load_checks(file: Option<&Path>) -> Result<(Vec<Check>, usize)> {
 
 /// Probabilities for `pairs` in calls of `batch` pairs, with each call's latency in ms.
 fn predict_batched(
-    clf: &dyn StanceClassifier,
+    clf: &dyn StanceClassifier<Error = standpoint_stance::Error>,
     pairs: &[(&str, &str)],
     batch: usize,
     batch_ms: &mut Vec<f64>,
@@ -89,11 +90,7 @@ fn load_examples(files: &[PathBuf]) -> Result<(Vec<Vec<Example>>, usize)> {
 
 /// Resolves a classifier spec: `default`, `cross`, `ensemble` (the shipped models), `lexical`, `majority` (fit on the `train.jsonl` beside
 /// each data file), `majority:FILE.jsonl`, or a manifest path.
-fn build_classifier(
-    spec: &str,
-    data: &[PathBuf],
-    model: &ModelArgs,
-) -> Result<Box<dyn StanceClassifier>> {
+fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<BoxedClassifier> {
     match spec {
         "lexical" => return Ok(Box::new(Lexical)),
         name if NAMED_MODELS.contains(&name) && !Path::new(name).exists() => {

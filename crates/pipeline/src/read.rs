@@ -1,6 +1,24 @@
-//! Corpus readers for `standpoint run`: JSONL, CSV, a directory of .txt files, a single .txt
-//! file, or standard input (JSONL); gzip is detected by its magic bytes. Every record, good or
-//! bad, is one item in input order, so positions are stable across runs (resume, shards).
+//! Corpus readers: JSONL, CSV, a directory of .txt files, a single .txt file, or standard input
+//! (JSONL); gzip is detected by its magic bytes. Every record, good or bad, is one item in input
+//! order, so positions are stable across runs (resume, shards). A bad record is an
+//! `Err(`[`Bad`]`)` naming its file, line and id with a typed [`ReadError`]; reading goes on.
+//!
+//! ```
+//! use standpoint_pipeline::read::{Fields, Format, Reader, ReadError};
+//!
+//! let dir = std::env::temp_dir().join(format!("standpoint-read-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let path = dir.join("corpus.jsonl");
+//! std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Talks resumed.\", \"source\": \"Wire\"}\n{\"id\": \"b\"}\n").unwrap();
+//!
+//! let items: Vec<_> = Reader::new(vec![path], Format::Auto, Fields::default(), 1 << 20).collect();
+//! let doc = items[0].as_ref().unwrap();
+//! assert_eq!((doc.id.as_str(), doc.meta["source"].as_str()), ("a", "Wire"));
+//! let bad = items[1].as_ref().unwrap_err();
+//! assert_eq!((bad.line, bad.id.as_deref()), (2, Some("b")));
+//! assert!(matches!(bad.error, ReadError::MissingField { .. }));
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -9,10 +27,10 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::run_cmd::{fnv1a_extend, FNV_OFFSET};
+use crate::hash::{fnv1a_extend, FNV_OFFSET};
 
 /// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// By extension: .jsonl/.ndjson/.json (JSONL), .csv, .txt, a directory of .txt files;
     /// a trailing .gz is looked through. Standard input is JSONL.
@@ -25,32 +43,215 @@ pub enum Format {
     Txt,
 }
 
-/// Field names of records.
-#[derive(Debug, Clone)]
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 4] = [Format::Auto, Format::Jsonl, Format::Csv, Format::Txt];
+
+    /// The format's name, as state.json and run.json record it.
+    ///
+    /// ```
+    /// use standpoint_pipeline::read::Format;
+    /// assert_eq!(Format::Jsonl.name(), "jsonl");
+    /// assert_eq!(Format::from_name("csv"), Some(Format::Csv));
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Txt => "txt",
+        }
+    }
+
+    /// The format with this [`name`](Format::name).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Field names of records (JSONL keys, CSV columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fields {
+    /// The document id (default `id`); a record without one gets `FILE:LINE`.
     pub id: String,
+    /// The document text (default `text`).
     pub text: String,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields {
+            id: "id".into(),
+            text: "text".into(),
+        }
+    }
 }
 
 /// A document read from the input.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
+    /// The file it came from, as given (`-` for standard input).
     pub file: String,
+    /// Its 1-based line (0 for whole-file documents).
     pub line: u64,
+    /// Its id.
     pub id: String,
+    /// Its text.
     pub text: String,
+    /// Every other field with a value (strings, numbers and booleans as text); for .txt files
+    /// `file` = the id.
     pub meta: BTreeMap<String, String>,
 }
 
-/// A record that cannot be used.
-#[derive(Debug, Clone)]
+/// A record that cannot be used: where it is and what is wrong.
+#[derive(Debug)]
 pub struct Bad {
+    /// The file, as given.
     pub file: String,
+    /// The 1-based line of the record (0 for a whole file or folder entry).
     pub line: u64,
+    /// The record's id, when it could be read.
     pub id: Option<String>,
-    pub message: String,
+    /// What is wrong.
+    pub error: ReadError,
 }
 
+impl std::fmt::Display for Bad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(id) = &self.id {
+            write!(f, " (id {id})")?;
+        }
+        write!(f, ": {}", self.error)
+    }
+}
+
+/// Why a record could not be used. The messages are the ones `errors.jsonl` records.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The file or folder entry could not be opened or read.
+    #[error("cannot read: {0}")]
+    Open(io::Error),
+    /// Reading failed part way (the rest of this input is skipped).
+    #[error("read error: {0}")]
+    Read(io::Error),
+    /// A record is not valid UTF-8.
+    #[error("invalid UTF-8 at byte {byte}")]
+    Utf8 {
+        /// Offset of the first invalid byte in the record.
+        byte: usize,
+    },
+    /// A text file is not valid UTF-8.
+    #[error("invalid UTF-8 at byte {byte} (line {line})")]
+    Utf8InFile {
+        /// Offset of the first invalid byte in the file.
+        byte: usize,
+        /// Its 1-based line.
+        line: usize,
+    },
+    /// A CSV field is not valid UTF-8.
+    #[error("column {column:?}: invalid UTF-8 at byte {byte}")]
+    ColumnUtf8 {
+        /// The column.
+        column: String,
+        /// Offset of the first invalid byte in the field.
+        byte: usize,
+    },
+    /// The CSV header row is not UTF-8 (the file is skipped).
+    #[error("header is not UTF-8")]
+    HeaderUtf8,
+    /// The CSV header row is malformed (the file is skipped).
+    #[error("header: {0}")]
+    Header(Box<ReadError>),
+    /// A JSONL line is not JSON.
+    #[error("malformed JSON: {0}")]
+    Json(serde_json::Error),
+    /// A JSONL line is JSON but not an object.
+    #[error("not a JSON object")]
+    NotObject,
+    /// The id field is neither a string nor a number.
+    #[error("field {field:?} is not a string or number")]
+    IdType {
+        /// The id field's name.
+        field: String,
+    },
+    /// The text field is not a string.
+    #[error("field {field:?} is not a string")]
+    TextType {
+        /// The text field's name.
+        field: String,
+    },
+    /// A JSONL record has no text field.
+    #[error("missing field {field:?}")]
+    MissingField {
+        /// The text field's name.
+        field: String,
+    },
+    /// A CSV file has no text column.
+    #[error("missing column {column:?}")]
+    MissingColumn {
+        /// The text column's name.
+        column: String,
+    },
+    /// A CSV row has more or fewer fields than the header.
+    #[error("malformed CSV: {fields} fields, the header has {header}")]
+    FieldCount {
+        /// Fields in the row.
+        fields: usize,
+        /// Fields in the header.
+        header: usize,
+    },
+    /// A closing quote is followed by something other than a comma or a line end.
+    #[error(
+        "malformed CSV: a closing quote on line {line} is followed by {after:?}, not a comma \
+         or a line end (a quote left open?)"
+    )]
+    QuoteFollowed {
+        /// The line of the quote.
+        line: u64,
+        /// What follows it (up to 12 bytes).
+        after: String,
+    },
+    /// A quoted field runs on past the record size limit.
+    #[error(
+        "malformed CSV: a quoted field opened on line {line} runs past {limit} bytes (a quote \
+         left open?)"
+    )]
+    QuoteTooLong {
+        /// The line where the quote opened.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A quote is never closed.
+    #[error("malformed CSV: the quote opened on line {line} is never closed")]
+    QuoteOpen {
+        /// The line where the quote opened.
+        line: u64,
+    },
+    /// The document's text is empty or only whitespace.
+    #[error("empty document")]
+    Empty,
+    /// The document's text is larger than the limit.
+    #[error("document of {bytes} bytes exceeds --max-doc-bytes {max}")]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A line is so long that it was skipped unread.
+    #[error("record longer than {limit} bytes (--max-doc-bytes {max})")]
+    TooLong {
+        /// Bytes kept of a line.
+        limit: u64,
+        /// The document size limit.
+        max: usize,
+    },
+}
+
+/// One input record: a document, or what is wrong with it.
 pub type Item = Result<Doc, Bad>;
 
 /// Opens a file (or stdin for "-"), decompressing gzip transparently.
@@ -104,20 +305,23 @@ fn meta_value(v: &serde_json::Value) -> Option<String> {
 }
 
 /// Checks the text of a document: not empty, not enormous.
-fn check_text(text: &str, max_bytes: usize) -> Result<(), String> {
+fn check_text(text: &str, max_bytes: usize) -> Result<(), ReadError> {
     if text.trim().is_empty() {
-        return Err("empty document".into());
+        return Err(ReadError::Empty);
     }
     if text.len() > max_bytes {
-        return Err(format!(
-            "document of {} bytes exceeds --max-doc-bytes {max_bytes}",
-            text.len()
-        ));
+        return Err(ReadError::TooLarge {
+            bytes: text.len(),
+            max: max_bytes,
+        });
     }
     Ok(())
 }
 
 /// Reads all inputs in order, yielding one item per record.
+///
+/// Inputs are files (JSONL, CSV, .txt; gzip or not), folders of .txt files (walked in sorted
+/// path order; the id is the path relative to the folder) or `-` for JSONL on standard input.
 pub struct Reader {
     inputs: Vec<PathBuf>,
     format: Format,
@@ -128,6 +332,7 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// A reader over `inputs` in order; documents over `max_bytes` are bad records.
     pub fn new(inputs: Vec<PathBuf>, format: Format, fields: Fields, max_bytes: usize) -> Reader {
         Reader {
             inputs,
@@ -148,7 +353,7 @@ impl Reader {
                 file: name.clone(),
                 line: 0,
                 id: None,
-                message: format!("cannot read: {e}"),
+                error: ReadError::Open(e),
             })))
         };
         let max = self.max_bytes;
@@ -160,7 +365,7 @@ impl Reader {
                             file: p.display().to_string(),
                             line: 0,
                             id: None,
-                            message: format!("cannot read: {e}"),
+                            error: ReadError::Open(e),
                         })
                     });
                     Box::new(errors.chain(files.into_iter().map(move |f| read_txt(&path, &f, max))))
@@ -273,20 +478,20 @@ fn read_txt(base: &Path, path: &Path, max_bytes: usize) -> Item {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let id = rel.to_string_lossy().into_owned();
     let file = path.display().to_string();
-    let bad = |message: String| Bad {
+    let bad = |error: ReadError| Bad {
         file: file.clone(),
         line: 0,
         id: Some(id.clone()),
-        message,
+        error,
     };
     let mut bytes = Vec::new();
     open(path)
         .and_then(|r| r.take(max_bytes as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| bad(format!("cannot read: {e}")))?;
+        .map_err(|e| bad(ReadError::Open(e)))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
-        bad(format!("invalid UTF-8 at byte {at} (line {line})"))
+        bad(ReadError::Utf8InFile { byte: at, line })
     })?;
     check_text(&text, max_bytes).map_err(bad)?;
     let mut meta = BTreeMap::new();
@@ -308,7 +513,10 @@ pub enum CappedLine {
     Line,
     /// The line was longer than the limit: the buffer holds its first `limit` bytes and the rest
     /// was skipped without being kept; `total` is the line's whole length in bytes.
-    TooLong { total: u64 },
+    TooLong {
+        /// The line's length in bytes.
+        total: u64,
+    },
 }
 
 /// Reads one line into `buf` (cleared first), keeping at most `limit` bytes of it in memory: the
@@ -372,10 +580,10 @@ impl Iterator for JsonlItems {
                 Ok(CappedLine::TooLong { .. }) => {
                     return Some(Err(self.bad(
                         None,
-                        format!(
-                            "record longer than {limit} bytes (--max-doc-bytes {})",
-                            self.max_bytes
-                        ),
+                        ReadError::TooLong {
+                            limit,
+                            max: self.max_bytes,
+                        },
                     )))
                 }
                 Err(e) => {
@@ -383,7 +591,7 @@ impl Iterator for JsonlItems {
                         file: self.file.clone(),
                         line: self.line,
                         id: None,
-                        message: format!("read error: {e}"),
+                        error: ReadError::Read(e),
                     };
                     // A broken stream ends this input.
                     self.reader = Box::new(io::empty());
@@ -406,22 +614,28 @@ impl Iterator for JsonlItems {
 }
 
 impl JsonlItems {
-    fn bad(&self, id: Option<String>, message: String) -> Bad {
+    fn bad(&self, id: Option<String>, error: ReadError) -> Bad {
         Bad {
             file: self.file.clone(),
             line: self.line,
             id,
-            message,
+            error,
         }
     }
 
     fn parse(&self, raw: &[u8]) -> Item {
-        let s = std::str::from_utf8(raw)
-            .map_err(|e| self.bad(None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+        let s = std::str::from_utf8(raw).map_err(|e| {
+            self.bad(
+                None,
+                ReadError::Utf8 {
+                    byte: e.valid_up_to(),
+                },
+            )
+        })?;
         let v: serde_json::Value =
-            serde_json::from_str(s).map_err(|e| self.bad(None, format!("malformed JSON: {e}")))?;
+            serde_json::from_str(s).map_err(|e| self.bad(None, ReadError::Json(e)))?;
         let serde_json::Value::Object(obj) = v else {
-            return Err(self.bad(None, "not a JSON object".into()));
+            return Err(self.bad(None, ReadError::NotObject));
         };
         let id = match obj.get(&self.fields.id) {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
@@ -430,7 +644,9 @@ impl JsonlItems {
             Some(_) => {
                 return Err(self.bad(
                     None,
-                    format!("field {:?} is not a string or number", self.fields.id),
+                    ReadError::IdType {
+                        field: self.fields.id.clone(),
+                    },
                 ))
             }
         };
@@ -439,10 +655,19 @@ impl JsonlItems {
             Some(_) => {
                 return Err(self.bad(
                     Some(id),
-                    format!("field {:?} is not a string", self.fields.text),
+                    ReadError::TextType {
+                        field: self.fields.text.clone(),
+                    },
                 ))
             }
-            None => return Err(self.bad(Some(id), format!("missing field {:?}", self.fields.text))),
+            None => {
+                return Err(self.bad(
+                    Some(id),
+                    ReadError::MissingField {
+                        field: self.fields.text.clone(),
+                    },
+                ))
+            }
         };
         check_text(&text, self.max_bytes).map_err(|m| self.bad(Some(id.clone()), m))?;
         let meta = obj
@@ -484,7 +709,7 @@ enum CsvRecord {
     Fields(u64, Vec<Vec<u8>>),
     Malformed {
         line: u64,
-        message: String,
+        error: ReadError,
         /// The record's lines after its first, to parse again.
         rest: Vec<(u64, Vec<u8>)>,
     },
@@ -589,10 +814,10 @@ impl CsvItems {
                                 .to_string();
                             return Ok(Some(CsvRecord::Malformed {
                                 line: first,
-                                message: format!(
-                                    "malformed CSV: a closing quote on line {at} is followed by \
-                                     {shown:?}, not a comma or a line end (a quote left open?)"
-                                ),
+                                error: ReadError::QuoteFollowed {
+                                    line: at,
+                                    after: shown,
+                                },
                                 rest: used,
                             }));
                         }
@@ -611,10 +836,7 @@ impl CsvItems {
                 if size > limit {
                     return Ok(Some(CsvRecord::Malformed {
                         line: first,
-                        message: format!(
-                            "malformed CSV: a quoted field opened on line {first} runs past \
-                             {limit} bytes (a quote left open?)"
-                        ),
+                        error: ReadError::QuoteTooLong { line: first, limit },
                         rest: used,
                     }));
                 }
@@ -627,9 +849,7 @@ impl CsvItems {
                     None => {
                         return Ok(Some(CsvRecord::Malformed {
                             line: first,
-                            message: format!(
-                                "malformed CSV: the quote opened on line {first} is never closed"
-                            ),
+                            error: ReadError::QuoteOpen { line: first },
                             rest: used,
                         }))
                     }
@@ -638,12 +858,12 @@ impl CsvItems {
         }
     }
 
-    fn bad(&self, line: u64, id: Option<String>, message: String) -> Bad {
+    fn bad(&self, line: u64, id: Option<String>, error: ReadError) -> Bad {
         Bad {
             file: self.file.clone(),
             line,
             id,
-            message,
+            error,
         }
     }
 }
@@ -661,24 +881,24 @@ impl Iterator for CsvItems {
             Err(e) => {
                 self.done = true;
                 let line = self.next_line;
-                return Some(Err(self.bad(line, None, format!("read error: {e}"))));
+                return Some(Err(self.bad(line, None, ReadError::Read(e))));
             }
         };
         let (line, raw) = match record {
             CsvRecord::Fields(line, raw) => (line, raw),
-            CsvRecord::Malformed {
-                line,
-                message,
-                rest,
-            } => {
+            CsvRecord::Malformed { line, error, rest } => {
                 for l in rest.into_iter().rev() {
                     self.pending.push_front(l);
                 }
                 if self.headers.is_none() {
                     self.done = true;
-                    return Some(Err(self.bad(line, None, format!("header: {message}"))));
+                    return Some(Err(self.bad(
+                        line,
+                        None,
+                        ReadError::Header(Box::new(error)),
+                    )));
                 }
-                return Some(Err(self.bad(line, None, message)));
+                return Some(Err(self.bad(line, None, error)));
             }
         };
         let Some(headers) = self.headers.clone() else {
@@ -693,7 +913,7 @@ impl Iterator for CsvItems {
                 }
                 Err(_) => {
                     self.done = true;
-                    return Some(Err(self.bad(line, None, "header is not UTF-8".into())));
+                    return Some(Err(self.bad(line, None, ReadError::HeaderUtf8)));
                 }
             }
         };
@@ -707,7 +927,10 @@ impl Iterator for CsvItems {
                     return Some(Err(self.bad(
                         line,
                         None,
-                        format!("column {h:?}: invalid UTF-8 at byte {}", e.valid_up_to()),
+                        ReadError::ColumnUtf8 {
+                            column: h.clone(),
+                            byte: e.valid_up_to(),
+                        },
                     )))
                 }
             }
@@ -720,18 +943,19 @@ impl Iterator for CsvItems {
             return Some(Err(self.bad(
                 line,
                 Some(id),
-                format!(
-                    "malformed CSV: {} fields, the header has {}",
-                    raw.len(),
-                    headers.len()
-                ),
+                ReadError::FieldCount {
+                    fields: raw.len(),
+                    header: headers.len(),
+                },
             )));
         }
         let Some(text) = values.remove(&self.fields.text) else {
             return Some(Err(self.bad(
                 line,
                 Some(id),
-                format!("missing column {:?}", self.fields.text),
+                ReadError::MissingColumn {
+                    column: self.fields.text.clone(),
+                },
             )));
         };
         if let Err(m) = check_text(&text, self.max_bytes) {

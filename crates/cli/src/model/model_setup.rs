@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use standpoint_stance::manifest::Manifest;
+use standpoint_stance::BoxedClassifier;
 use standpoint_stance::{
     CrossEncoder, EncoderHeadClassifier, Ensemble, NliClassifier, SequenceClassifier,
-    StanceClassifier,
 };
 
-use crate::args::ModelArgs;
+use standpoint_cli::args::ModelArgs;
 
 /// Shipped models that `--model` (and `bench --classifier`) accept by name.
 pub const NAMED_MODELS: &[&str] = &["default", "cross", "ensemble"];
@@ -50,12 +50,12 @@ pub fn set_threads(a: &ModelArgs) -> usize {
     n
 }
 
-pub fn load_classifier(a: &ModelArgs) -> Result<Box<dyn StanceClassifier>> {
+pub fn load_classifier(a: &ModelArgs) -> Result<BoxedClassifier> {
     load_manifest(&manifest_path(a), a, 0)
 }
 
 /// Loads the classifier a manifest file describes; `depth` bounds nested ensembles.
-fn load_manifest(path: &Path, a: &ModelArgs, depth: usize) -> Result<Box<dyn StanceClassifier>> {
+fn load_manifest(path: &Path, a: &ModelArgs, depth: usize) -> Result<BoxedClassifier> {
     let manifest = Manifest::load(path)
         .with_context(|| format!("loading model manifest {}", path.display()))?;
     let dir = path.parent().map(PathBuf::from).unwrap_or_default();

@@ -1,0 +1,83 @@
+//! The parts of the `standpoint` command line that need no model runtime: argument
+//! definitions, the model-free commands (`segment`, `merge`), the run summary, error printing
+//! and exit codes. Both binaries use it: `standpoint` (starts in milliseconds; hands the
+//! commands that load a model to `standpoint-model`) and `standpoint-model` (links libtorch).
+
+use std::io;
+use std::process::ExitCode;
+
+/// Writes a diagnostic line to standard error. Unlike `eprintln!` it never panics: when stderr
+/// is closed or full the message is dropped and the command goes on (its results still reach
+/// the output files and its exit code).
+#[macro_export]
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+pub mod args;
+pub mod merge_cmd;
+pub mod segment_cmd;
+pub mod summary;
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was processed.
+    Clean,
+    /// Some inputs or records were reported and skipped.
+    Skipped,
+}
+
+impl Outcome {
+    /// 0 when clean, 1 when something was skipped.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::Skipped => ExitCode::from(1),
+        }
+    }
+}
+
+/// The exit code for a command's result, printing the error (each cause once) when it failed;
+/// a closed standard output (`| head`) is not a failure.
+pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            warn!("standpoint: error: {}", error_chain(&err));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The error and its causes, each once, joined by ": ". A cause whose text the message before
+/// it already contains is left out (libraries often repeat their source in their own message),
+/// and libtorch's C++ stack traces ("Exception raised from ...") are cut off.
+pub fn error_chain(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let text = text
+            .split("Exception raised from")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        if text.is_empty() || parts.last().is_some_and(|p| p.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

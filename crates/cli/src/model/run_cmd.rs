@@ -1,0 +1,169 @@
+//! `standpoint run`: corpus in, sentence / document / group stance out, streaming, parallel,
+//! resumable and shardable. The work is `standpoint_pipeline::run`; this is arguments,
+//! progress, messages and the summary.
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use standpoint_aggregate::{DecisionRule, GroupBy};
+use standpoint_cli::args::RunArgs;
+use standpoint_cli::summary::print_summary;
+use standpoint_cli::Outcome;
+use standpoint_pipeline::checkpoint::{RunSpec, State};
+use standpoint_pipeline::read::{count_records, Bad, Doc, Format};
+use standpoint_pipeline::run::{Events, Opened, RunDir, RunOptions};
+use standpoint_pipeline::Pipeline;
+
+use crate::model_setup::{load_classifier, manifest_path, set_threads};
+
+fn read_targets(a: &RunArgs) -> Result<Vec<String>> {
+    let mut targets = a.targets.clone();
+    if let Some(p) = &a.targets_file {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("reading targets file {}", p.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let t = standpoint_cli::args::parse_target(line)
+                .map_err(|e| anyhow::anyhow!("{}:{}: {e}", p.display(), n + 1))?;
+            targets.push(t);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.clone()));
+    if targets.is_empty() {
+        return Err(standpoint_pipeline::Error::NoTargets.into());
+    }
+    Ok(targets)
+}
+
+/// The run's settings from the arguments.
+pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
+    let mut groupings = vec![GroupBy::All];
+    for g in &a.group_by {
+        let g = GroupBy::parse(g)?;
+        if !groupings.contains(&g) {
+            groupings.push(g);
+        }
+    }
+    Ok(RunSpec {
+        inputs: a.inputs.clone(),
+        format: Format::from(a.format).name().to_string(),
+        id_field: a.id_field.clone(),
+        text_field: a.text_field.clone(),
+        targets: read_targets(a)?,
+        model: manifest_path(&a.model),
+        groupings,
+        evidence: a.evidence,
+        rule: DecisionRule {
+            margin: a.margin,
+            min_stance_sentences: a.min_stance_sentences,
+            z: 1.96,
+        },
+        chunk_docs: a.chunk_docs,
+        max_doc_bytes: a.max_doc_bytes,
+    })
+}
+
+/// Progress bar and messages on standard error.
+struct Progress(ProgressBar);
+
+impl Progress {
+    fn new(a: &RunArgs, state: &State) -> Progress {
+        let total = if a.no_progress {
+            None
+        } else {
+            count_records(&state.spec.inputs, a.format.into())
+        };
+        let bar = match (a.no_progress, total) {
+            (true, _) => ProgressBar::hidden(),
+            (false, Some(n)) => ProgressBar::new(n),
+            (false, None) => ProgressBar::new_spinner(),
+        };
+        let template = if total.is_some() {
+            "{bar:30} {pos}/{len} records [{elapsed_precise}<{eta_precise}] {msg}"
+        } else {
+            "{spinner} {pos} records [{elapsed_precise}] {msg}"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_position(state.items_done);
+        bar.reset_eta();
+        Progress(bar)
+    }
+}
+
+impl Events for Progress {
+    fn skipped(&mut self, b: &Bad) {
+        self.0.suspend(|| warn!("standpoint: {b}; skipped"));
+    }
+
+    fn duplicate_id(&mut self, d: &Doc) {
+        self.0.suspend(|| {
+            warn!(
+                "standpoint: {}:{}: id {} was used by an earlier document; both are kept \
+                 (counted in run.json as duplicate_ids)",
+                d.file, d.line, d.id
+            )
+        });
+    }
+
+    fn checkpoint(&mut self, state: &State) {
+        self.0.set_position(state.items_done);
+        self.0.set_message(format!(
+            "{} sentences, {} errors",
+            state.sentences, state.errors
+        ));
+    }
+}
+
+fn outcome(state: &State) -> Outcome {
+    if state.errors > 0 {
+        Outcome::Skipped
+    } else {
+        Outcome::Clean
+    }
+}
+
+pub fn run(a: RunArgs) -> Result<Outcome> {
+    let spec = spec_of(&a)?;
+    let dir = match RunDir::open(&a.out, spec, a.shard, a.fresh)? {
+        Opened::Complete(state) => {
+            warn!(
+                "standpoint: {} is already complete ({} documents); use --fresh to run again",
+                a.out.display(),
+                state.documents
+            );
+            print_summary(&state)?;
+            return Ok(outcome(&state));
+        }
+        Opened::Ready(dir) => dir,
+    };
+    let start = dir.state();
+    if start.items_done > 0 {
+        warn!(
+            "standpoint: resuming after {} input records ({} documents done)",
+            start.items_done, start.documents
+        );
+    }
+    let threads = set_threads(&a.model);
+    let classifier = load_classifier(&a.model)?;
+    let pipeline = Pipeline::new(classifier, start.spec.targets.clone())
+        .evidence(start.spec.evidence)
+        .rule(start.spec.rule)
+        .batch_sentences(a.batch_sentences);
+    let options = RunOptions {
+        segment_threads: a.segment_threads,
+        classifier_threads: threads,
+        strict: a.strict,
+    };
+    let mut progress = Progress::new(&a, start);
+    let result = dir.execute(&pipeline, &options, &mut progress);
+    progress.0.finish_and_clear();
+    let state = result?;
+    print_summary(&state)?;
+    Ok(outcome(&state))
+}

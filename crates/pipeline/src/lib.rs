@@ -1,0 +1,304 @@
+//! The standpoint pipeline as a library: corpus readers ([`read`]), segmentation, stance
+//! classification toward every target and per-document summaries ([`Pipeline`]), output sinks
+//! ([`sink`]), and resumable, shardable runs into an output folder ([`run`], [`merge`]).
+//!
+//! The `standpoint` binary is a thin layer over this crate. The crate never prints, exits or
+//! panics on input: bad records come back as [`read::Bad`] values, everything else as
+//! [`Error`].
+//!
+//! A corpus through the pipeline, with any [`StanceClassifier`] (here a toy one; in practice
+//! one loaded from a model manifest by `standpoint-stance`):
+//!
+//! ```
+//! use standpoint_pipeline::read::{Fields, Format, Reader};
+//! use standpoint_pipeline::{sink::Collect, Pipeline};
+//! use standpoint_types::{CountMismatch, Probs, StanceClassifier};
+//!
+//! struct Keyword; // FAVOR when a sentence says "support", else NONE
+//! impl StanceClassifier for Keyword {
+//!     type Error = CountMismatch;
+//!     fn name(&self) -> &str { "keyword" }
+//!     fn predict(&self, s: &[&str], t: &[&str]) -> Result<Vec<Probs>, CountMismatch> {
+//!         let p = |s: &str| if s.contains("support") { Probs::new(1.0, 0.0, 0.0) } else { Probs::new(0.0, 0.0, 1.0) };
+//!         Ok(s.iter().flat_map(|s| t.iter().map(move |_| p(s))).collect())
+//!     }
+//! }
+//!
+//! let corpus = std::env::temp_dir().join(format!("standpoint-lib-doc-{}.jsonl", std::process::id()));
+//! std::fs::write(&corpus, "{\"id\": \"a\", \"text\": \"We support a ceasefire. Talks go on.\"}\n").unwrap();
+//! let reader = Reader::new(vec![corpus.clone()], Format::Auto, Fields::default(), 1 << 20);
+//!
+//! let pipeline = Pipeline::new(Keyword, vec!["a ceasefire".to_string()]);
+//! let mut sink = Collect::default();
+//! let counts = pipeline.run(reader, &mut sink).unwrap();
+//!
+//! assert_eq!((counts.documents, counts.sentences), (1, 2));
+//! let doc = &sink.documents[0];
+//! assert_eq!(doc.summaries[0].decision.as_str(), "FAVOR");
+//! assert_eq!(doc.sentence_text(0), "We support a ceasefire.");
+//! # std::fs::remove_file(&corpus).unwrap();
+//! ```
+#![deny(missing_docs)]
+
+pub mod checkpoint;
+mod error;
+pub mod hash;
+pub mod lock;
+pub mod merge;
+pub mod read;
+pub mod run;
+pub mod shard;
+pub mod sink;
+
+pub use error::{Error, Result};
+pub use standpoint_types::{Label, Probs, StanceClassifier};
+
+use standpoint_aggregate::{DecisionRule, Observation, Summary, Tally};
+use standpoint_segment::{Segmenter, Sentence};
+
+use crate::read::{Doc, Item};
+use crate::sink::Sink;
+
+/// Probabilities as the outputs record them: rounded to 4 decimals (so the numbers written and
+/// the numbers aggregated are the same).
+///
+/// ```
+/// use standpoint_pipeline::{quantized, Probs};
+/// let p = quantized(Probs { favor: 0.123456, against: 0.5, none: 0.376544 });
+/// assert_eq!(p.favor, 0.1235);
+/// ```
+pub fn quantized(p: Probs) -> Probs {
+    let q = |p: f32| (p * 10_000.0).round() / 10_000.0;
+    Probs {
+        favor: q(p.favor),
+        against: q(p.against),
+        none: q(p.none),
+    }
+}
+
+/// A document and its sentences, ready to classify.
+#[derive(Debug, Clone)]
+pub struct Segmented {
+    /// Position of the record in the input (0-based, counting bad records too).
+    pub seq: u64,
+    /// The document.
+    pub doc: Doc,
+    /// Its sentences (byte spans into `doc.text`).
+    pub sentences: Vec<Sentence>,
+}
+
+/// One document's results toward every target.
+#[derive(Debug, Clone)]
+pub struct DocResult {
+    /// Position of the record in the input.
+    pub seq: u64,
+    /// The document.
+    pub doc: Doc,
+    /// Its sentences.
+    pub sentences: Vec<Sentence>,
+    /// Probabilities (4 decimals), sentence-major: sentence `i`, target `j` at
+    /// `i * targets + j`.
+    pub probs: Vec<Probs>,
+    /// Per target: the sentence tally (what group aggregates add up).
+    pub tallies: Vec<Tally>,
+    /// Per target: the document's summary under the pipeline's decision rule.
+    pub summaries: Vec<Summary>,
+}
+
+impl DocResult {
+    /// The probabilities of sentence `i` toward target `j`.
+    pub fn stance(&self, i: usize, j: usize) -> Probs {
+        self.probs[i * self.tallies.len() + j]
+    }
+
+    /// The text of sentence `i`.
+    pub fn sentence_text(&self, i: usize) -> &str {
+        self.sentences[i].text(&self.doc.text)
+    }
+}
+
+/// How many records a [`Pipeline::run`] saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Documents classified.
+    pub documents: u64,
+    /// Their sentences.
+    pub sentences: u64,
+    /// Bad records skipped.
+    pub skipped: u64,
+}
+
+/// Segmentation, classification toward every target and per-document summaries.
+///
+/// Every sentence is classified against all targets in one call per batch, so a classifier
+/// that encodes sentences once (the default encoder + head) pays one encoder pass per sentence
+/// whatever the number of targets.
+pub struct Pipeline<C> {
+    classifier: C,
+    targets: Vec<String>,
+    segmenter: Segmenter,
+    evidence: usize,
+    rule: DecisionRule,
+    batch_sentences: usize,
+}
+
+impl<C: StanceClassifier> Pipeline<C> {
+    /// A pipeline with the default segmenter, 3 evidence sentences per side, the default
+    /// decision rule and batches of 256 sentences.
+    pub fn new(classifier: C, targets: Vec<String>) -> Pipeline<C> {
+        Pipeline {
+            classifier,
+            targets,
+            segmenter: Segmenter::default(),
+            evidence: 3,
+            rule: DecisionRule::default(),
+            batch_sentences: 256,
+        }
+    }
+
+    /// Evidence sentences kept per side and target.
+    pub fn evidence(mut self, n: usize) -> Self {
+        self.evidence = n;
+        self
+    }
+
+    /// The document decision rule.
+    pub fn rule(mut self, rule: DecisionRule) -> Self {
+        self.rule = rule;
+        self
+    }
+
+    /// Sentences per classifier call (at least 1).
+    pub fn batch_sentences(mut self, n: usize) -> Self {
+        self.batch_sentences = n.max(1);
+        self
+    }
+
+    /// The segmenter.
+    pub fn segmenter(mut self, segmenter: Segmenter) -> Self {
+        self.segmenter = segmenter;
+        self
+    }
+
+    /// The targets, in order.
+    pub fn targets(&self) -> &[String] {
+        &self.targets
+    }
+
+    /// The classifier.
+    pub fn classifier(&self) -> &C {
+        &self.classifier
+    }
+
+    /// Splits a document into sentences.
+    pub fn segment(&self, seq: u64, doc: Doc) -> Segmented {
+        let sentences = self.segmenter.segment(&doc.text);
+        Segmented {
+            seq,
+            doc,
+            sentences,
+        }
+    }
+
+    /// Classifies every sentence of the documents toward every target and summarises each
+    /// document.
+    pub fn classify(&self, docs: Vec<Segmented>) -> Result<Vec<DocResult>> {
+        let targets: Vec<&str> = self.targets.iter().map(String::as_str).collect();
+        let texts: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| d.sentences.iter().map(|s| s.text(&d.doc.text)))
+            .collect();
+        let mut probs: Vec<Probs> = Vec::with_capacity(texts.len() * targets.len());
+        for batch in texts.chunks(self.batch_sentences) {
+            let p = self
+                .classifier
+                .predict(batch, &targets)
+                .map_err(|e| Error::Classifier(Box::new(e)))?;
+            probs.extend(p.into_iter().map(quantized));
+        }
+        if probs.len() != texts.len() * targets.len() {
+            return Err(Error::ClassifierCount {
+                got: probs.len(),
+                sentences: texts.len(),
+                targets: targets.len(),
+            });
+        }
+        let mut out = Vec::with_capacity(docs.len());
+        let mut rest = probs.as_slice();
+        for d in docs {
+            let (mine, tail) = rest.split_at(d.sentences.len() * targets.len());
+            rest = tail;
+            let mut tallies: Vec<Tally> =
+                targets.iter().map(|_| Tally::new(self.evidence)).collect();
+            for (i, s) in d.sentences.iter().enumerate() {
+                let text = s.text(&d.doc.text);
+                for (j, tally) in tallies.iter_mut().enumerate() {
+                    tally.add(&Observation {
+                        seq: d.seq,
+                        doc: &d.doc.id,
+                        index: i as u32,
+                        start: s.start,
+                        end: s.end,
+                        text,
+                        probs: mine[i * targets.len() + j],
+                    });
+                }
+            }
+            let summaries = tallies.iter().map(|t| t.summary(&self.rule)).collect();
+            out.push(DocResult {
+                seq: d.seq,
+                doc: d.doc,
+                sentences: d.sentences,
+                probs: mine.to_vec(),
+                tallies,
+                summaries,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Reads every item, classifies the documents in chunks of 64 and hands each result and
+    /// each bad record, in input order, to the sink. Serial and in memory: for resumable,
+    /// shardable runs into a folder see [`run`].
+    pub fn run<S: Sink>(
+        &self,
+        items: impl IntoIterator<Item = Item>,
+        sink: &mut S,
+    ) -> Result<Counts> {
+        let mut counts = Counts::default();
+        let mut items = items.into_iter().enumerate().peekable();
+        while items.peek().is_some() {
+            let mut docs = Vec::new();
+            for (seq, item) in items.by_ref() {
+                match item {
+                    Ok(doc) => docs.push(self.segment(seq as u64, doc)),
+                    Err(bad) => {
+                        // Bad records go to the sink in order: flush what comes before them.
+                        self.flush(std::mem::take(&mut docs), sink, &mut counts)?;
+                        counts.skipped += 1;
+                        sink.skipped(seq as u64, &bad)?;
+                    }
+                }
+                if docs.len() == 64 {
+                    break;
+                }
+            }
+            self.flush(docs, sink, &mut counts)?;
+        }
+        Ok(counts)
+    }
+
+    fn flush<S: Sink>(
+        &self,
+        docs: Vec<Segmented>,
+        sink: &mut S,
+        counts: &mut Counts,
+    ) -> Result<()> {
+        for r in self.classify(docs)? {
+            counts.documents += 1;
+            counts.sentences += r.sentences.len() as u64;
+            sink.document(&self.targets, &r)?;
+        }
+        Ok(())
+    }
+}

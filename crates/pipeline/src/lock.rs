@@ -1,0 +1,47 @@
+//! Exclusive use of an output folder: a run or merge holds an OS file lock on
+//! `<out>/.standpoint.lock` from start to end, so a second process aimed at the same folder is
+//! refused instead of interleaving its writes. The lock dies with the process (even on SIGKILL),
+//! so a killed run never leaves a stale lock behind.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The lock file's name inside an output folder.
+pub const LOCK_FILE: &str = ".standpoint.lock";
+
+/// The lock on an output folder, released when dropped.
+#[derive(Debug)]
+pub struct OutputLock(#[allow(dead_code)] File);
+
+/// Takes the folder's lock (creating the folder if needed); keep the returned value alive for as
+/// long as the folder is being written.
+///
+/// ```
+/// use standpoint_pipeline::lock::lock_output;
+/// let dir = std::env::temp_dir().join(format!("standpoint-lock-doc-{}", std::process::id()));
+/// let held = lock_output(&dir).unwrap();
+/// assert!(lock_output(&dir).is_err()); // a second holder is refused
+/// drop(held);
+/// assert!(lock_output(&dir).is_ok());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn lock_output(dir: &Path) -> Result<OutputLock> {
+    std::fs::create_dir_all(dir).map_err(Error::io("creating output folder", dir))?;
+    let path = dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(Error::io("opening lock file", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(OutputLock(file)),
+        Err(TryLockError::WouldBlock) => Err(Error::Locked {
+            dir: dir.to_path_buf(),
+            lock: path,
+        }),
+        Err(TryLockError::Error(e)) => Err(Error::io("locking", &path)(e)),
+    }
+}

@@ -480,7 +480,7 @@ fn a_second_run_on_a_busy_output_folder_is_refused() {
 }
 
 #[test]
-fn serial_and_parallel_runs_are_byte_identical() {
+fn serial_parallel_and_rechunked_runs_are_byte_identical() {
     let t = TempDir::new("determinism");
     let input = t.path("corpus.jsonl");
     write_corpus(&input, 40, true);
@@ -508,6 +508,21 @@ fn serial_and_parallel_runs_are_byte_identical() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     same_outputs(&a, &b);
+    // Other chunk and batch sizes: other checkpoints and classifier calls, the same bytes.
+    let c = t.path("small-chunks");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        c.to_str().unwrap(),
+        "--threads",
+        "2",
+        "--chunk-docs",
+        "7",
+        "--batch-sentences",
+        "13",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    same_outputs(&a, &c);
 }
 
 #[test]

@@ -302,3 +302,126 @@ impl<C: StanceClassifier> Pipeline<C> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Bad, ReadError};
+    use crate::sink::Collect;
+    use standpoint_types::CountMismatch;
+
+    /// FAVOR for sentences with "yes", AGAINST with "no"; fails on "boom"; returns one result
+    /// too few on "short".
+    struct Toy;
+
+    #[derive(Debug, thiserror::Error)]
+    enum ToyError {
+        #[error("boom")]
+        Boom,
+        #[error(transparent)]
+        Count(#[from] CountMismatch),
+    }
+
+    impl StanceClassifier for Toy {
+        type Error = ToyError;
+        fn name(&self) -> &str {
+            "toy"
+        }
+        fn predict(&self, s: &[&str], t: &[&str]) -> std::result::Result<Vec<Probs>, ToyError> {
+            if s.iter().any(|s| s.contains("boom")) {
+                return Err(ToyError::Boom);
+            }
+            let mut out: Vec<Probs> = s
+                .iter()
+                .flat_map(|s| {
+                    let p = if s.contains("yes") {
+                        Probs::new(0.9, 0.05, 0.05)
+                    } else if s.contains("no") {
+                        Probs::new(0.05, 0.9, 0.05)
+                    } else {
+                        Probs::new(0.1, 0.1, 0.8)
+                    };
+                    t.iter().map(move |_| p)
+                })
+                .collect();
+            if s.iter().any(|s| s.contains("short")) {
+                out.pop();
+            }
+            Ok(out)
+        }
+    }
+
+    fn doc(id: &str, text: &str) -> Item {
+        Ok(Doc {
+            file: "f".into(),
+            line: 1,
+            id: id.into(),
+            text: text.into(),
+            meta: Default::default(),
+        })
+    }
+
+    #[test]
+    fn results_and_bad_records_reach_the_sink_in_input_order() {
+        let p = Pipeline::new(Toy, vec!["t1".into(), "t2".into()]).batch_sentences(1);
+        let bad = Err(Bad {
+            file: "f".into(),
+            line: 2,
+            id: None,
+            error: ReadError::Empty,
+        });
+        let items = vec![
+            doc("a", "We say yes. We say yes again. We say no."),
+            bad,
+            doc("b", "We say no. Nothing here."),
+        ];
+        let mut sink = Collect::default();
+        let counts = p.run(items, &mut sink).unwrap();
+        assert_eq!(
+            counts,
+            Counts {
+                documents: 2,
+                sentences: 5,
+                skipped: 1
+            }
+        );
+        assert_eq!(sink.skipped, vec![(1, "f:2: empty document".to_string())]);
+        let a = &sink.documents[0];
+        assert_eq!(
+            (a.seq, a.probs.len(), a.stance(2, 1).label()),
+            (0, 6, Label::Against)
+        );
+        assert_eq!(a.summaries[0].decision.as_str(), "FAVOR");
+        let b = &sink.documents[1];
+        assert_eq!((b.seq, b.summaries[1].decision.as_str()), (2, "AGAINST"));
+    }
+
+    #[test]
+    fn classifier_failures_keep_their_typed_source() {
+        let p = Pipeline::new(Toy, vec!["t".into()]);
+        let err = p
+            .run(vec![doc("a", "It went boom.")], &mut Collect::default())
+            .unwrap_err();
+        let Error::Classifier(source) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(matches!(
+            source.downcast_ref::<ToyError>(),
+            Some(ToyError::Boom)
+        ));
+        let err = p
+            .run(vec![doc("a", "Too short.")], &mut Collect::default())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::ClassifierCount {
+                    got: 0,
+                    sentences: 1,
+                    targets: 1
+                }
+            ),
+            "{err:?}"
+        );
+    }
+}

@@ -1083,3 +1083,199 @@ fn read_full(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
     }
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    struct Tmp(PathBuf);
+
+    impl Tmp {
+        fn new(name: &str) -> Tmp {
+            let p =
+                std::env::temp_dir().join(format!("standpoint-read-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            Tmp(p)
+        }
+        fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+            let p = self.0.join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, bytes).unwrap();
+            p
+        }
+    }
+
+    impl Drop for Tmp {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn read(paths: Vec<PathBuf>, max: usize) -> Vec<Item> {
+        Reader::new(paths, Format::Auto, Fields::default(), max).collect()
+    }
+
+    #[test]
+    fn jsonl_records_and_each_kind_of_bad_record() {
+        let t = Tmp::new("jsonl");
+        let p = t.write(
+            "c.jsonl",
+            b"\xEF\xBB\xBF{\"id\": 7, \"text\": \"Seven.\", \"n\": 1.5, \"ok\": true, \"x\": null}\n\
+              \n\
+              {\"id\": \"b\", \"text\": 3}\n\
+              [1]\n\
+              {\"id\": \"c\", \"text\": \"\\u00e9\xff\"}\n\
+              {\"text\": \"no id\"}\n\
+              {\"id\": \"big\", \"text\": \"0123456789012345\"}\n\
+              {\"id\": {}, \"text\": \"x\"}\n",
+        );
+        let items = read(vec![p], 10);
+        assert_eq!(items.len(), 7, "the blank line is not a record");
+        let doc = items[0].as_ref().unwrap();
+        assert_eq!(
+            (doc.id.as_str(), doc.line),
+            ("7", 1),
+            "BOM stripped, number id"
+        );
+        assert_eq!(doc.meta.get("n").map(String::as_str), Some("1.5"));
+        assert_eq!(doc.meta.get("ok").map(String::as_str), Some("true"));
+        assert!(!doc.meta.contains_key("x"), "null values are left out");
+        let err = |i: usize| items[i].as_ref().unwrap_err();
+        assert!(matches!(err(1).error, ReadError::TextType { .. }));
+        assert_eq!((err(1).line, err(1).id.as_deref()), (3, Some("b")));
+        assert!(matches!(err(2).error, ReadError::NotObject));
+        assert!(matches!(err(3).error, ReadError::Utf8 { .. }));
+        // No id: FILE:LINE is the id.
+        let noid = items[4].as_ref().unwrap();
+        assert!(noid.id.ends_with("c.jsonl:6"), "{}", noid.id);
+        assert!(matches!(
+            err(5).error,
+            ReadError::TooLarge { bytes: 16, max: 10 }
+        ));
+        assert!(matches!(err(6).error, ReadError::IdType { .. }));
+        assert_eq!(
+            err(6).to_string().split(": ").last(),
+            Some("field \"id\" is not a string or number")
+        );
+    }
+
+    #[test]
+    fn an_enormous_line_is_skipped_without_being_kept() {
+        let t = Tmp::new("long");
+        let mut body = b"{\"id\": \"a\", \"text\": \"".to_vec();
+        body.extend(std::iter::repeat_n(b'x', 100_000));
+        body.extend(b"\"}\n{\"id\": \"b\", \"text\": \"After.\"}\n");
+        let p = t.write("l.jsonl", &body);
+        let items = read(vec![p], 100);
+        assert!(matches!(
+            items[0].as_ref().unwrap_err().error,
+            ReadError::TooLong {
+                limit: 1224,
+                max: 100
+            }
+        ));
+        assert_eq!(items[1].as_ref().unwrap().id, "b");
+        assert_eq!(items[1].as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn csv_quotes_ragged_rows_and_recovery() {
+        let t = Tmp::new("csv");
+        let p = t.write(
+            "c.csv",
+            b"id,text,source\r\n\
+              a,\"Hello, \"\"world\"\".\nSecond line.\",Wire\r\n\
+              b,short\r\n\
+              c,\"closed\"x,Wire\n\
+              d,Fine.,Desk\n\
+              e,\"never closed,Desk\n",
+        );
+        let items = read(vec![p], 1000);
+        let a = items[0].as_ref().unwrap();
+        assert_eq!(a.text, "Hello, \"world\".\nSecond line.");
+        assert_eq!(a.meta["source"], "Wire");
+        let b = items[1].as_ref().unwrap_err();
+        assert!(matches!(
+            b.error,
+            ReadError::FieldCount {
+                fields: 2,
+                header: 3
+            }
+        ));
+        assert_eq!((b.line, b.id.as_deref()), (4, Some("b")));
+        assert!(matches!(
+            items[2].as_ref().unwrap_err().error,
+            ReadError::QuoteFollowed { line: 5, .. }
+        ));
+        assert_eq!(items[3].as_ref().unwrap().id, "d");
+        assert!(matches!(
+            items[4].as_ref().unwrap_err().error,
+            ReadError::QuoteOpen { line: 7 }
+        ));
+        assert_eq!(items.len(), 5);
+    }
+
+    #[test]
+    fn txt_folders_gzip_and_unreadable_inputs() {
+        let t = Tmp::new("txt");
+        t.write("dir/b.txt", b"Second.");
+        t.write("dir/a.txt", b"First.");
+        t.write("dir/skip.md", b"Not text.");
+        t.write("dir/sub/empty.txt", b"  \n");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"id\": \"z\", \"text\": \"Zipped.\"}\n")
+            .unwrap();
+        let gzp = t.write("z.jsonl.gz", &gz.finish().unwrap());
+        let items = read(vec![t.0.join("dir"), gzp, t.0.join("missing.jsonl")], 1000);
+        let ids: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Ok(d) => d.id.clone(),
+                Err(b) => format!("bad:{}", b.error),
+            })
+            .collect();
+        assert_eq!(ids[..2], ["a.txt".to_string(), "b.txt".to_string()]);
+        assert_eq!(ids[2], "bad:empty document");
+        assert_eq!(ids[3], "z");
+        assert!(ids[4].starts_with("bad:cannot read"), "{ids:?}");
+        assert_eq!(count_records(&[t.0.join("dir")], Format::Auto), Some(3));
+    }
+
+    #[test]
+    fn fingerprints_change_with_the_content() {
+        let t = Tmp::new("fp");
+        let p = t.write("c.jsonl", b"{\"id\": \"a\", \"text\": \"One.\"}\n");
+        let before = fingerprint(&p);
+        assert!(before.is_some());
+        assert_eq!(fingerprint(&p), before);
+        t.write("c.jsonl", b"{\"id\": \"a\", \"text\": \"Two.\"}\n");
+        assert_ne!(fingerprint(&p), before);
+        assert_eq!(fingerprint(Path::new("-")), None);
+    }
+
+    #[test]
+    fn capped_lines_report_their_whole_length() {
+        let mut r = io::Cursor::new(b"short\nvery long line\nend".to_vec());
+        let mut buf = Vec::new();
+        assert!(matches!(
+            read_capped_line(&mut r, &mut buf, 8).unwrap(),
+            CappedLine::Line
+        ));
+        assert_eq!(buf, b"short\n");
+        assert!(matches!(
+            read_capped_line(&mut r, &mut buf, 8).unwrap(),
+            CappedLine::TooLong { total: 15 }
+        ));
+        assert!(matches!(
+            read_capped_line(&mut r, &mut buf, 8).unwrap(),
+            CappedLine::Line
+        ));
+        assert_eq!(buf, b"end");
+        assert!(matches!(
+            read_capped_line(&mut r, &mut buf, 8).unwrap(),
+            CappedLine::Eof
+        ));
+    }
+}

@@ -28,6 +28,27 @@ pub enum Error {
     /// A classifier returned a different number of results than asked for.
     #[error(transparent)]
     CountMismatch(#[from] standpoint_types::CountMismatch),
+    /// Ensembles nest more than 4 deep (a cycle?).
+    #[error("{}: ensembles nested more than 4 deep (a cycle?)", path.display())]
+    EnsembleDepth {
+        /// The manifest where the limit was reached.
+        path: PathBuf,
+    },
+    /// An ensemble's member could not be loaded.
+    #[error("ensemble member of {}", path.display())]
+    EnsembleMember {
+        /// The ensemble's manifest.
+        path: PathBuf,
+        /// Why the member failed.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The manifest describes a model kind that needs the crate's `model` feature (libtorch).
+    #[error("{}: this model kind needs standpoint-stance's `model` feature", path.display())]
+    NeedsModelFeature {
+        /// The manifest.
+        path: PathBuf,
+    },
     /// The model failed while loading or predicting.
     #[error("model error: {0}")]
     Model(String),

@@ -38,6 +38,7 @@ mod cross;
 pub mod data;
 mod ensemble;
 mod error;
+pub mod factory;
 pub mod manifest;
 pub mod metrics;
 #[cfg(feature = "model")]

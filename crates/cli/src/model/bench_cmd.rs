@@ -18,9 +18,10 @@ use standpoint_stance::metrics::{
 use standpoint_stance::BoxedClassifier;
 use standpoint_stance::{Label, Probs, StanceClassifier};
 
-use crate::model_setup::{load_classifier, resolve_model, set_threads, NAMED_MODELS};
+use crate::model_setup::{load_classifier, set_threads};
 use crate::speed_cmd::{median, peak_rss_mib};
 use standpoint_cli::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
+use standpoint_cli::locate::NAMED_MODELS;
 use standpoint_cli::Outcome;
 
 /// What a worker reports for one classifier.
@@ -95,7 +96,7 @@ fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<B
         "lexical" => return Ok(Box::new(Lexical)),
         name if NAMED_MODELS.contains(&name) && !Path::new(name).exists() => {
             let m = ModelArgs {
-                model: Some(resolve_model(Path::new(name))),
+                model: Some(PathBuf::from(name)),
                 encoder: model.encoder.clone(),
                 threads: model.threads,
             };

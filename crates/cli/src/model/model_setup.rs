@@ -1,42 +1,23 @@
-//! Resolving model paths and the thread budget (the CLI owns both).
+//! The model for a command: its manifest and encoder found from any folder
+//! (`standpoint_cli::locate`), the classifier built by `standpoint_stance::factory`, and the
+//! thread budget.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result};
-use standpoint_stance::manifest::Manifest;
-use standpoint_stance::BoxedClassifier;
-use standpoint_stance::{
-    CrossEncoder, EncoderHeadClassifier, Ensemble, NliClassifier, SequenceClassifier,
-};
-
+use anyhow::Result;
 use standpoint_cli::args::ModelArgs;
+use standpoint_cli::locate;
+use standpoint_stance::factory::ModelPaths;
+use standpoint_stance::BoxedClassifier;
 
-/// Shipped models that `--model` (and `bench --classifier`) accept by name.
-pub const NAMED_MODELS: &[&str] = &["default", "cross", "ensemble"];
-
-/// `models/NAME/manifest.json` for a shipped model's name, otherwise the path itself.
-pub fn resolve_model(spec: &std::path::Path) -> PathBuf {
-    match spec.to_str() {
-        Some(name) if NAMED_MODELS.contains(&name) && !spec.exists() => {
-            PathBuf::from(format!("models/{name}/manifest.json"))
-        }
-        _ => spec.to_path_buf(),
-    }
+/// The manifest `--model` means (a shipped model's name is looked up).
+pub fn manifest_path(a: &ModelArgs) -> Result<PathBuf> {
+    Ok(locate::model_manifest(a.model.as_deref())?)
 }
 
-pub fn manifest_path(a: &ModelArgs) -> PathBuf {
-    a.model
-        .clone()
-        .or_else(|| std::env::var_os("STANDPOINT_MODEL").map(PathBuf::from))
-        .map(|p| resolve_model(&p))
-        .unwrap_or_else(|| PathBuf::from("models/default/manifest.json"))
-}
-
+/// The encoder folder for `--encoder`.
 pub fn encoder_dir(a: &ModelArgs) -> PathBuf {
-    a.encoder
-        .clone()
-        .or_else(|| std::env::var_os("STANDPOINT_ENCODER_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(".deps/models/all-MiniLM-L6-v2"))
+    locate::encoder_dir(a.encoder.as_deref())
 }
 
 /// Sets torch's thread budget: intra-op threads = `--threads` (default: cores), one inter-op
@@ -50,40 +31,13 @@ pub fn set_threads(a: &ModelArgs) -> usize {
     n
 }
 
+/// Loads the classifier `--model` names.
 pub fn load_classifier(a: &ModelArgs) -> Result<BoxedClassifier> {
-    load_manifest(&manifest_path(a), a, 0)
-}
-
-/// Loads the classifier a manifest file describes; `depth` bounds nested ensembles.
-fn load_manifest(path: &Path, a: &ModelArgs, depth: usize) -> Result<BoxedClassifier> {
-    let manifest = Manifest::load(path)
-        .with_context(|| format!("loading model manifest {}", path.display()))?;
-    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-    Ok(match manifest {
-        Manifest::Ensemble(m) => {
-            if depth >= 4 {
-                anyhow::bail!(
-                    "{}: ensembles nested more than 4 deep (a cycle?)",
-                    path.display()
-                );
-            }
-            let mut members = Vec::new();
-            for member in &m.members {
-                let p = dir.join(&member.model);
-                let clf = load_manifest(&p, a, depth + 1)
-                    .with_context(|| format!("ensemble member of {}", path.display()))?;
-                members.push((clf, member.weight as f32));
-            }
-            Box::new(Ensemble::new(members).with_context(|| path.display().to_string())?)
-        }
-        Manifest::EncoderHead(m) => {
-            Box::new(EncoderHeadClassifier::load(&m, &dir, &encoder_dir(a))?)
-        }
-        Manifest::CrossEncoder(m) => Box::new(CrossEncoder::load(&m, &dir, &encoder_dir(a))?),
-        Manifest::ZeroShotNli(m) => Box::new(NliClassifier::load(&m, &dir)?),
-        Manifest::SequenceClassifier(m) => Box::new(SequenceClassifier::load(&m, &dir)?),
-        Manifest::Majority(m) => Box::new(m),
-        Manifest::Lexical => Box::new(standpoint_stance::baseline::Lexical),
-        other => anyhow::bail!("unsupported manifest kind: {other:?}"),
-    })
+    let paths = ModelPaths {
+        encoder_dir: encoder_dir(a),
+    };
+    Ok(standpoint_stance::factory::load_classifier(
+        &manifest_path(a)?,
+        &paths,
+    )?)
 }

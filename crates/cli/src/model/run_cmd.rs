@@ -53,7 +53,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         id_field: a.id_field.clone(),
         text_field: a.text_field.clone(),
         targets: read_targets(a)?,
-        model: manifest_path(&a.model),
+        model: manifest_path(&a.model)?,
         groupings,
         evidence: a.evidence,
         rule: DecisionRule {

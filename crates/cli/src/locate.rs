@@ -1,0 +1,117 @@
+//! Where the shipped models and the encoder are found, from any working folder.
+//!
+//! A *home* is a folder laid out like the repository: `models/NAME/manifest.json` for the
+//! shipped models and `.deps/models/all-MiniLM-L6-v2` for the encoder that
+//! `scripts/setup-libtorch.sh` installs. Homes are searched in this order:
+//!
+//! 1. `$STANDPOINT_HOME`;
+//! 2. the data folder `$XDG_DATA_HOME/standpoint` (or `~/.local/share/standpoint`);
+//! 3. the repository the running executable sits in (`target/release/standpoint` → the
+//!    checkout);
+//! 4. the repository the executable was built from (so `cargo install --path crates/cli`
+//!    gives a binary that works from any folder while the checkout stays where it was).
+//!
+//! An explicit `--model PATH` or `--encoder DIR` (or `$STANDPOINT_MODEL`,
+//! `$STANDPOINT_ENCODER_DIR`) always wins.
+
+use std::path::{Path, PathBuf};
+
+/// Shipped models that `--model` (and `bench --classifier`) accept by name.
+pub const NAMED_MODELS: &[&str] = &["default", "cross", "ensemble"];
+
+/// The default encoder's folder inside a home.
+pub const ENCODER: &str = ".deps/models/all-MiniLM-L6-v2";
+
+/// The homes to search, in order, without duplicates (see the module documentation).
+pub fn homes() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    if let Some(h) = std::env::var_os("STANDPOINT_HOME") {
+        out.push(h.into());
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/share")));
+    if let Some(d) = data {
+        out.push(d.join("standpoint"));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        let exe = exe.canonicalize().unwrap_or(exe);
+        if let Some(repo) = exe
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join("models/default/manifest.json").is_file())
+        {
+            out.push(repo.to_path_buf());
+        }
+    }
+    out.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    let mut unique: Vec<PathBuf> = Vec::new();
+    for p in out {
+        let p = p.canonicalize().unwrap_or(p);
+        if !unique.contains(&p) {
+            unique.push(p);
+        }
+    }
+    unique
+}
+
+/// A shipped model's name that no home has.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "model {name:?} not found: no models/{name}/manifest.json in {}; pass --model \
+     PATH/TO/manifest.json or set STANDPOINT_HOME to a folder with models/",
+    searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+)]
+pub struct ModelNotFound {
+    /// The name.
+    pub name: String,
+    /// The homes searched.
+    pub searched: Vec<PathBuf>,
+}
+
+/// The manifest a `--model` value means: a shipped model's name (when no file of that name
+/// exists) is looked up in the homes; anything else is a path, used as given. `None` means
+/// `$STANDPOINT_MODEL`, else `default`.
+pub fn model_manifest(spec: Option<&Path>) -> Result<PathBuf, ModelNotFound> {
+    let spec = spec
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("STANDPOINT_MODEL").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("default"));
+    match spec.to_str() {
+        Some(name) if NAMED_MODELS.contains(&name) && !spec.exists() => {
+            let searched = homes();
+            let rel = Path::new("models").join(name).join("manifest.json");
+            searched
+                .iter()
+                .map(|h| h.join(&rel))
+                .find(|p| p.is_file())
+                .ok_or(ModelNotFound {
+                    name: name.to_string(),
+                    searched,
+                })
+        }
+        _ => Ok(spec),
+    }
+}
+
+/// The encoder folder: `explicit`, else `$STANDPOINT_ENCODER_DIR`, else the first home that
+/// has one, else where the setup would put it in the last home (loading then says it is
+/// missing and how to install it).
+pub fn encoder_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("STANDPOINT_ENCODER_DIR") {
+        return p.into();
+    }
+    let homes = homes();
+    homes
+        .iter()
+        .map(|h| h.join(ENCODER))
+        .find(|p| p.join("config.json").is_file())
+        .unwrap_or_else(|| {
+            homes
+                .last()
+                .map_or(PathBuf::from(ENCODER), |h| h.join(ENCODER))
+        })
+}

@@ -252,11 +252,10 @@ impl ChecksReport {
 /// ```
 pub fn score_checks(checks: &[Check], predicted: &[Probs]) -> Result<ChecksReport, Error> {
     if checks.len() != predicted.len() {
-        return Err(Error::Model(format!(
-            "{} predictions for {} checks",
-            predicted.len(),
-            checks.len()
-        )));
+        return Err(Error::CountMismatch(standpoint_types::CountMismatch {
+            expected: checks.len(),
+            got: predicted.len(),
+        }));
     }
     let mut capabilities: Vec<CapabilityScore> = Vec::new();
     for (c, p) in checks.iter().zip(predicted) {

@@ -189,11 +189,13 @@ impl StanceClassifier for CrossEncoder {
     }
 
     fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
-        let pairs: Vec<(&str, &str)> = sentences
-            .iter()
-            .flat_map(|s| targets.iter().map(move |t| (*s, *t)))
-            .collect();
-        self.predict_pairs(&pairs)
+        crate::guard("classifying", || {
+            let pairs: Vec<(&str, &str)> = sentences
+                .iter()
+                .flat_map(|s| targets.iter().map(move |t| (*s, *t)))
+                .collect();
+            self.predict_pairs(&pairs)
+        })
     }
 
     /// Pairs sorted by token count into batches under a padded-token cap.
@@ -319,131 +321,137 @@ impl CrossEncoderTrainer {
         examples: &[FineTuneExample<'_>],
         mut on_event: impl FnMut(FineTuneEvent<'_>) -> Result<(), Error>,
     ) -> Result<CrossEncoder, Error> {
-        let c = &self.config;
-        crate::model::check_encoder_files(encoder_dir)?;
-        if let Some(why) = crate::native::unsupported(encoder_dir)? {
-            return Err(Error::ModelFiles {
-                path: encoder_dir.to_path_buf(),
-                message: format!("a cross-encoder needs a plain BERT encoder; this one has {why}"),
-            });
-        }
-        if examples.is_empty() {
-            return Err(Error::Model("no training examples".into()));
-        }
-        tch::manual_seed(c.seed as i64);
-        let bert = NativeBert::load(encoder_dir)?;
-        let vs = nn::VarStore::new(Device::Cpu);
-        let root = vs.root();
-        let r = c.rank.max(1) as i64;
-        let adapters = Adapters::build(
-            &bert.dense_shapes(),
-            c.alpha / r as f64,
-            |i, part, (out, inp)| {
-                let bound = 1.0 / (inp as f64).sqrt();
-                Ok(Lora {
-                    a: root.var(
-                        &format!("l{i}_{part}_a"),
-                        &[r, inp],
-                        nn::Init::Uniform {
-                            lo: -bound,
-                            up: bound,
-                        },
+        crate::guard("fine-tuning", || {
+            let c = &self.config;
+            crate::model::check_encoder_files(encoder_dir)?;
+            if let Some(why) = crate::native::unsupported(encoder_dir)? {
+                return Err(Error::ModelFiles {
+                    path: encoder_dir.to_path_buf(),
+                    message: format!(
+                        "a cross-encoder needs a plain BERT encoder; this one has {why}"
                     ),
-                    b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
-                })
-            },
-        )?;
-        let h = bert.dim();
-        let classifier_w = root.var(
-            "cls_w",
-            &[3, h],
-            nn::Init::Randn {
-                mean: 0.0,
-                stdev: 0.02,
-            },
-        );
-        let classifier_b = root.var("cls_b", &[3], nn::Init::Const(0.0));
-        let mut opt = nn::AdamW {
-            wd: c.weight_decay,
-            ..Default::default()
-        }
-        .build(&vs, c.learning_rate)?;
-        let mut model = CrossEncoder {
-            bert,
-            adapters,
-            merged: false,
-            classifier_w,
-            classifier_b,
-            max_length: c.max_length,
-            batch_pairs: 64,
-            max_batch_tokens: crate::DEFAULT_MAX_BATCH_TOKENS,
-            _vars: None,
-        };
-        let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.text, e.target)).collect();
-        let tok = model.tokenize(&pairs)?;
-        let mean_w = examples.iter().map(|e| e.weight as f64).sum::<f64>() / examples.len() as f64;
-        let mut rng = SplitMix64::new(c.seed);
-        let bs = c.batch_size.max(1);
-        let steps_per_epoch = examples.len().div_ceil(bs);
-        let total = (steps_per_epoch * c.epochs).max(1);
-        let warmup = (total as f64 * 0.06).ceil().max(1.0);
-        let mut done = 0usize;
-        for epoch in 1..=c.epochs {
-            let batches = length_bucketed(&tok, bs, &mut rng);
-            let steps = batches.len();
-            let mut sum = 0.0;
-            for (k, batch) in batches.iter().enumerate() {
-                let t = done as f64;
-                let lr = if t < warmup {
-                    c.learning_rate * (t + 1.0) / warmup
-                } else {
-                    c.learning_rate * ((total as f64 - t) / (total as f64 - warmup)).max(0.0)
-                };
-                opt.set_lr(lr);
-                let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
-                let y: Vec<i64> = batch
-                    .iter()
-                    .map(|&i| examples[i].label.index() as i64)
-                    .collect();
-                let w: Vec<f32> = batch
-                    .iter()
-                    .map(|&i| (examples[i].weight as f64 / mean_w) as f32)
-                    .collect();
-                let logits = model.logits(&rows, true);
-                let ce = logits.cross_entropy_loss::<Tensor>(
-                    &Tensor::from_slice(&y),
-                    None,
-                    tch::Reduction::None,
-                    -100,
-                    0.0,
-                );
-                let wt = Tensor::from_slice(&w);
-                let loss = (&ce * &wt).sum(Kind::Float) / wt.sum(Kind::Float);
-                opt.backward_step_clip_norm(&loss, 1.0);
-                let lv = loss.double_value(&[]);
-                if !lv.is_finite() {
-                    return Err(Error::Model(format!(
-                        "loss became {lv} at epoch {epoch}, step {}; lower the learning rate",
-                        k + 1
-                    )));
+                });
+            }
+            if examples.is_empty() {
+                return Err(Error::NoTrainingExamples);
+            }
+            tch::manual_seed(c.seed as i64);
+            let bert = NativeBert::load(encoder_dir)?;
+            let vs = nn::VarStore::new(Device::Cpu);
+            let root = vs.root();
+            let r = c.rank.max(1) as i64;
+            let adapters = Adapters::build(
+                &bert.dense_shapes(),
+                c.alpha / r as f64,
+                |i, part, (out, inp)| {
+                    let bound = 1.0 / (inp as f64).sqrt();
+                    Ok(Lora {
+                        a: root.var(
+                            &format!("l{i}_{part}_a"),
+                            &[r, inp],
+                            nn::Init::Uniform {
+                                lo: -bound,
+                                up: bound,
+                            },
+                        ),
+                        b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
+                    })
+                },
+            )?;
+            let h = bert.dim();
+            let classifier_w = root.var(
+                "cls_w",
+                &[3, h],
+                nn::Init::Randn {
+                    mean: 0.0,
+                    stdev: 0.02,
+                },
+            );
+            let classifier_b = root.var("cls_b", &[3], nn::Init::Const(0.0));
+            let mut opt = nn::AdamW {
+                wd: c.weight_decay,
+                ..Default::default()
+            }
+            .build(&vs, c.learning_rate)?;
+            let mut model = CrossEncoder {
+                bert,
+                adapters,
+                merged: false,
+                classifier_w,
+                classifier_b,
+                max_length: c.max_length,
+                batch_pairs: 64,
+                max_batch_tokens: crate::DEFAULT_MAX_BATCH_TOKENS,
+                _vars: None,
+            };
+            let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.text, e.target)).collect();
+            let tok = model.tokenize(&pairs)?;
+            let mean_w =
+                examples.iter().map(|e| e.weight as f64).sum::<f64>() / examples.len() as f64;
+            let mut rng = SplitMix64::new(c.seed);
+            let bs = c.batch_size.max(1);
+            let steps_per_epoch = examples.len().div_ceil(bs);
+            let total = (steps_per_epoch * c.epochs).max(1);
+            let warmup = (total as f64 * 0.06).ceil().max(1.0);
+            let mut done = 0usize;
+            for epoch in 1..=c.epochs {
+                let batches = length_bucketed(&tok, bs, &mut rng);
+                let steps = batches.len();
+                let mut sum = 0.0;
+                for (k, batch) in batches.iter().enumerate() {
+                    let t = done as f64;
+                    let lr = if t < warmup {
+                        c.learning_rate * (t + 1.0) / warmup
+                    } else {
+                        c.learning_rate * ((total as f64 - t) / (total as f64 - warmup)).max(0.0)
+                    };
+                    opt.set_lr(lr);
+                    let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
+                    let y: Vec<i64> = batch
+                        .iter()
+                        .map(|&i| examples[i].label.index() as i64)
+                        .collect();
+                    let w: Vec<f32> = batch
+                        .iter()
+                        .map(|&i| (examples[i].weight as f64 / mean_w) as f32)
+                        .collect();
+                    let logits = model.logits(&rows, true);
+                    let ce = logits.cross_entropy_loss::<Tensor>(
+                        &Tensor::from_slice(&y),
+                        None,
+                        tch::Reduction::None,
+                        -100,
+                        0.0,
+                    );
+                    let wt = Tensor::from_slice(&w);
+                    let loss = (&ce * &wt).sum(Kind::Float) / wt.sum(Kind::Float);
+                    opt.backward_step_clip_norm(&loss, 1.0);
+                    let lv = loss.double_value(&[]);
+                    if !lv.is_finite() {
+                        return Err(Error::Diverged {
+                            loss: lv,
+                            epoch,
+                            step: k + 1,
+                        });
+                    }
+                    sum += lv;
+                    done += 1;
+                    on_event(FineTuneEvent::Step {
+                        epoch,
+                        step: k + 1,
+                        steps,
+                        loss: lv,
+                    })?;
                 }
-                sum += lv;
-                done += 1;
-                on_event(FineTuneEvent::Step {
+                on_event(FineTuneEvent::Epoch {
                     epoch,
-                    step: k + 1,
-                    steps,
-                    loss: lv,
+                    mean_loss: sum / steps.max(1) as f64,
+                    model: &model,
                 })?;
             }
-            on_event(FineTuneEvent::Epoch {
-                epoch,
-                mean_loss: sum / steps.max(1) as f64,
-                model: &model,
-            })?;
-        }
-        model._vars = Some(vs);
-        Ok(model)
+            model._vars = Some(vs);
+            Ok(model)
+        })
     }
 }
 

@@ -39,17 +39,17 @@ impl Ensemble {
     /// ```
     pub fn new(members: Vec<(BoxedClassifier, f32)>) -> Result<Ensemble, Error> {
         if members.is_empty() {
-            return Err(Error::Model("an ensemble needs at least one member".into()));
+            return Err(Error::EnsembleEmpty);
         }
         if let Some((m, w)) = members.iter().find(|(_, w)| !w.is_finite() || *w < 0.0) {
-            return Err(Error::Model(format!(
-                "ensemble weight {w} of {} is not a finite non-negative number",
-                m.name()
-            )));
+            return Err(Error::EnsembleWeight {
+                member: m.name().to_string(),
+                weight: *w,
+            });
         }
         let sum: f32 = members.iter().map(|(_, w)| w).sum();
         if sum <= 0.0 {
-            return Err(Error::Model("ensemble weights sum to zero".into()));
+            return Err(Error::EnsembleWeightsZero);
         }
         Ok(Ensemble {
             members: members.into_iter().map(|(m, w)| (m, w / sum)).collect(),
@@ -76,11 +76,10 @@ impl Ensemble {
         for (m, w) in &self.members {
             let probs = run(m.as_ref())?;
             if probs.len() != n {
-                return Err(Error::Model(format!(
-                    "ensemble member {} returned {} results for {n} inputs",
-                    m.name(),
-                    probs.len()
-                )));
+                return Err(Error::CountMismatch(standpoint_types::CountMismatch {
+                    expected: n,
+                    got: probs.len(),
+                }));
             }
             for (a, p) in acc.iter_mut().zip(&probs) {
                 for (x, y) in a.iter_mut().zip(p.as_array()) {

@@ -49,9 +49,72 @@ pub enum Error {
         /// The manifest.
         path: PathBuf,
     },
-    /// The model failed while loading or predicting.
-    #[error("model error: {0}")]
-    Model(String),
+    /// A caller's event handler (e.g. fine-tuning's per-epoch callback) failed.
+    #[error(transparent)]
+    Callback(Box<dyn std::error::Error + Send + Sync>),
+    /// The model runtime panicked (a libtorch or rust-bert call rejected its input); the
+    /// panic was caught at this crate's boundary.
+    #[error("the model failed while {during}: {message}")]
+    Panicked {
+        /// What was being done.
+        during: &'static str,
+        /// The panic's message.
+        message: String,
+    },
+    /// Training was asked to run on no examples.
+    #[error("no training examples")]
+    NoTrainingExamples,
+    /// The training loss stopped being a finite number.
+    #[error("loss became {loss} at epoch {epoch}, step {step}; lower the learning rate")]
+    Diverged {
+        /// The loss.
+        loss: f64,
+        /// The epoch (1-based).
+        epoch: usize,
+        /// The step within it (1-based).
+        step: usize,
+    },
+    /// An ensemble without members.
+    #[error("an ensemble needs at least one member")]
+    EnsembleEmpty,
+    /// An ensemble weight that is negative, NaN or infinite.
+    #[error("ensemble weight {weight} of {member} is not a finite non-negative number")]
+    EnsembleWeight {
+        /// The member's name.
+        member: String,
+        /// Its weight.
+        weight: f32,
+    },
+    /// Ensemble weights that sum to zero.
+    #[error("ensemble weights sum to zero")]
+    EnsembleWeightsZero,
+    /// The model produced NaN or infinite probabilities.
+    #[error("the model produced NaN or infinite probabilities (damaged weights?)")]
+    NonFiniteOutput,
+    /// The model's output has an unexpected shape.
+    #[error("model gave outputs of shape {got:?}, expected {expected:?}")]
+    OutputShape {
+        /// The shape it gave.
+        got: Vec<i64>,
+        /// The shape expected.
+        expected: Vec<i64>,
+    },
+    /// LoRA adapters for another number of layers than the encoder has.
+    #[error("adapters for {adapters} layers, encoder has {layers}")]
+    AdapterLayers {
+        /// Layers the adapters cover.
+        adapters: usize,
+        /// Layers of the encoder.
+        layers: usize,
+    },
+    /// A LoRA update whose shape does not fit its weight.
+    #[error("adapter update of shape {update:?} for a weight of shape {weight:?}")]
+    AdapterShape {
+        /// The update's shape.
+        update: Vec<i64>,
+        /// The weight's shape.
+        weight: Vec<i64>,
+    },
     /// A manifest could not be parsed or written.
     #[error("manifest {path}: {source}")]
     Manifest {
@@ -88,4 +151,27 @@ impl From<standpoint_types::ParseLabelError> for Error {
     fn from(e: standpoint_types::ParseLabelError) -> Error {
         Error::UnknownLabel(e.0)
     }
+}
+
+/// Runs `f`, turning a panic inside it (libtorch and rust-bert panic on some bad inputs and
+/// weights) into [`Error::Panicked`], so that no panic crosses this crate's public functions.
+#[cfg(feature = "model")]
+pub(crate) fn guard<T>(
+    during: &'static str,
+    f: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        let message = message
+            .split("Exception raised from")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        Err(Error::Panicked { during, message })
+    })
 }

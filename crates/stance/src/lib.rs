@@ -38,6 +38,7 @@ mod cross;
 pub mod data;
 mod ensemble;
 mod error;
+pub mod eval;
 pub mod factory;
 pub mod manifest;
 pub mod metrics;
@@ -49,12 +50,15 @@ mod native;
 mod pairs;
 #[cfg(feature = "model")]
 pub mod tokenize;
+pub mod train;
 
 #[cfg(feature = "model")]
 pub use cross::{
     CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample,
 };
 pub use ensemble::Ensemble;
+#[cfg(feature = "model")]
+pub(crate) use error::guard;
 pub use error::Error;
 #[cfg(feature = "model")]
 pub use model::{

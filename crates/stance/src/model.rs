@@ -211,45 +211,48 @@ impl Encoder {
     /// Encodes texts into an `[n, dim]` float tensor of embeddings (L2-normalised when the
     /// model has a Normalize module), in input order.
     pub fn encode(&self, texts: &[&str]) -> Result<Tensor, Error> {
-        if texts.is_empty() {
-            return Ok(Tensor::zeros([0, self.dim], (Kind::Float, Device::Cpu)));
-        }
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        let mut parts = Vec::new();
-        match &self.backend {
-            Backend::Native(model) => {
-                let ids = model.tokenize(texts)?;
-                order.sort_by_key(|&i| ids[i].len());
-                let budget = self.max_batch_tokens;
-                let mut start = 0;
-                while start < order.len() {
-                    // Sorted ascending: the last member of a sub-batch is its longest.
-                    let mut end = (start + self.batch_size).min(order.len());
-                    while end - start > 1 && (end - start) * ids[order[end - 1]].len() > budget {
-                        end -= 1;
+        crate::guard("encoding", || {
+            if texts.is_empty() {
+                return Ok(Tensor::zeros([0, self.dim], (Kind::Float, Device::Cpu)));
+            }
+            let mut order: Vec<usize> = (0..texts.len()).collect();
+            let mut parts = Vec::new();
+            match &self.backend {
+                Backend::Native(model) => {
+                    let ids = model.tokenize(texts)?;
+                    order.sort_by_key(|&i| ids[i].len());
+                    let budget = self.max_batch_tokens;
+                    let mut start = 0;
+                    while start < order.len() {
+                        // Sorted ascending: the last member of a sub-batch is its longest.
+                        let mut end = (start + self.batch_size).min(order.len());
+                        while end - start > 1 && (end - start) * ids[order[end - 1]].len() > budget
+                        {
+                            end -= 1;
+                        }
+                        let batch: Vec<&[i64]> = order[start..end]
+                            .iter()
+                            .map(|&i| ids[i].as_slice())
+                            .collect();
+                        parts.push(model.forward(&batch));
+                        start = end;
                     }
-                    let batch: Vec<&[i64]> = order[start..end]
-                        .iter()
-                        .map(|&i| ids[i].as_slice())
-                        .collect();
-                    parts.push(model.forward(&batch));
-                    start = end;
+                }
+                Backend::RustBert(model) => {
+                    order.sort_by_key(|&i| texts[i].len());
+                    for chunk in order.chunks(self.batch_size) {
+                        let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+                        parts.push(model.encode_as_tensor(&batch)?.embeddings);
+                    }
                 }
             }
-            Backend::RustBert(model) => {
-                order.sort_by_key(|&i| texts[i].len());
-                for chunk in order.chunks(self.batch_size) {
-                    let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-                    parts.push(model.encode_as_tensor(&batch)?.embeddings);
-                }
+            let sorted = Tensor::cat(&parts, 0);
+            let mut inverse = vec![0i64; texts.len()];
+            for (pos, &i) in order.iter().enumerate() {
+                inverse[i] = pos as i64;
             }
-        }
-        let sorted = Tensor::cat(&parts, 0);
-        let mut inverse = vec![0i64; texts.len()];
-        for (pos, &i) in order.iter().enumerate() {
-            inverse[i] = pos as i64;
-        }
-        Ok(sorted.index_select(0, &Tensor::from_slice(&inverse)))
+            Ok(sorted.index_select(0, &Tensor::from_slice(&inverse)))
+        })
     }
 }
 
@@ -340,15 +343,19 @@ impl Head {
     /// Probabilities for every (sentence, target) pair, sentence-major. Errors rather than
     /// return non-finite probabilities.
     pub fn predict(&self, s: &Tensor, t: &Tensor) -> Result<Vec<Probs>, Error> {
-        let logits = tch::no_grad(|| self.net.forward(&pair_features(s, t)));
-        logits_to_probs(&logits)
+        crate::guard("classifying", || {
+            let logits = tch::no_grad(|| self.net.forward(&pair_features(s, t)));
+            logits_to_probs(&logits)
+        })
     }
 
     /// Probabilities for aligned pairs `(s[i], t[i])`. Errors rather than return non-finite
     /// probabilities.
     pub fn predict_aligned(&self, s: &Tensor, t: &Tensor) -> Result<Vec<Probs>, Error> {
-        let logits = tch::no_grad(|| self.net.forward(&aligned_features(s, t)));
-        logits_to_probs(&logits)
+        crate::guard("classifying", || {
+            let logits = tch::no_grad(|| self.net.forward(&aligned_features(s, t)));
+            logits_to_probs(&logits)
+        })
     }
 }
 
@@ -361,9 +368,7 @@ pub(crate) fn all_finite(t: &Tensor) -> bool {
 /// weights, or an overflowing input) instead of passing NaN on as a label.
 pub(crate) fn finite_probs(v: &[f32]) -> Result<Vec<Probs>, Error> {
     if v.iter().any(|x| !x.is_finite()) {
-        return Err(Error::Model(
-            "the model produced NaN or infinite probabilities (damaged weights?)".into(),
-        ));
+        return Err(Error::NonFiniteOutput);
     }
     Ok(v.chunks_exact(3)
         .map(|c| Probs {
@@ -428,51 +433,53 @@ impl HeadTrainer {
         weights: &[f32],
         mut progress: impl FnMut(usize, f64),
     ) -> Result<Head, Error> {
-        let c = &self.config;
-        tch::manual_seed(c.seed as i64);
-        let dim = s.size()[1] as usize;
-        let head = Head::new(dim, c.hidden);
-        let mut opt = nn::AdamW {
-            wd: c.weight_decay,
-            ..Default::default()
-        }
-        .build(&head.vs, c.learning_rate)?;
-        let feats = aligned_features(s, t).detach();
-        let y = Tensor::from_slice(labels);
-        let w = Tensor::from_slice(weights);
-        let n = labels.len() as i64;
-        for epoch in 0..c.epochs {
-            // Cosine learning-rate decay.
-            let lr = c.learning_rate
-                * 0.5
-                * (1.0 + (std::f64::consts::PI * epoch as f64 / c.epochs as f64).cos());
-            opt.set_lr(lr);
-            let perm = Tensor::randperm(n, (Kind::Int64, Device::Cpu));
-            let mut total = 0.0;
-            let mut batches = 0;
-            let mut start = 0;
-            while start < n {
-                let end = (start + c.batch_size as i64).min(n);
-                let idx = perm.narrow(0, start, end - start);
-                let x = feats.index_select(0, &idx).dropout(0.1, true);
-                let logits = head.net.forward(&x);
-                let ce = logits.cross_entropy_loss::<Tensor>(
-                    &y.index_select(0, &idx),
-                    None,
-                    tch::Reduction::None,
-                    -100,
-                    0.0,
-                );
-                let wb = w.index_select(0, &idx);
-                let loss = (&ce * &wb).sum(Kind::Float) / wb.sum(Kind::Float);
-                opt.backward_step(&loss);
-                total += loss.double_value(&[]);
-                batches += 1;
-                start = end;
+        crate::guard("training the head", || {
+            let c = &self.config;
+            tch::manual_seed(c.seed as i64);
+            let dim = s.size()[1] as usize;
+            let head = Head::new(dim, c.hidden);
+            let mut opt = nn::AdamW {
+                wd: c.weight_decay,
+                ..Default::default()
             }
-            progress(epoch + 1, total / batches as f64);
-        }
-        Ok(head)
+            .build(&head.vs, c.learning_rate)?;
+            let feats = aligned_features(s, t).detach();
+            let y = Tensor::from_slice(labels);
+            let w = Tensor::from_slice(weights);
+            let n = labels.len() as i64;
+            for epoch in 0..c.epochs {
+                // Cosine learning-rate decay.
+                let lr = c.learning_rate
+                    * 0.5
+                    * (1.0 + (std::f64::consts::PI * epoch as f64 / c.epochs as f64).cos());
+                opt.set_lr(lr);
+                let perm = Tensor::randperm(n, (Kind::Int64, Device::Cpu));
+                let mut total = 0.0;
+                let mut batches = 0;
+                let mut start = 0;
+                while start < n {
+                    let end = (start + c.batch_size as i64).min(n);
+                    let idx = perm.narrow(0, start, end - start);
+                    let x = feats.index_select(0, &idx).dropout(0.1, true);
+                    let logits = head.net.forward(&x);
+                    let ce = logits.cross_entropy_loss::<Tensor>(
+                        &y.index_select(0, &idx),
+                        None,
+                        tch::Reduction::None,
+                        -100,
+                        0.0,
+                    );
+                    let wb = w.index_select(0, &idx);
+                    let loss = (&ce * &wb).sum(Kind::Float) / wb.sum(Kind::Float);
+                    opt.backward_step(&loss);
+                    total += loss.double_value(&[]);
+                    batches += 1;
+                    start = end;
+                }
+                progress(epoch + 1, total / batches as f64);
+            }
+            Ok(head)
+        })
     }
 }
 
@@ -532,9 +539,11 @@ impl StanceClassifier for EncoderHeadClassifier {
     }
 
     fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
-        let s = self.encoder.encode(sentences)?;
-        let t = self.encoder.encode(targets)?;
-        self.head.predict(&s, &t)
+        crate::guard("classifying", || {
+            let s = self.encoder.encode(sentences)?;
+            let t = self.encoder.encode(targets)?;
+            self.head.predict(&s, &t)
+        })
     }
 
     /// All sentences in one length-sorted encoder pass, each distinct target encoded once.

@@ -302,11 +302,10 @@ impl NativeBert {
     /// with adapters costs the same as without.
     pub(crate) fn merge(&mut self, adapters: &Adapters) -> Result<(), Error> {
         if adapters.layers.len() != self.layers.len() {
-            return Err(Error::Model(format!(
-                "adapters for {} layers, encoder has {}",
-                adapters.layers.len(),
-                self.layers.len()
-            )));
+            return Err(Error::AdapterLayers {
+                adapters: adapters.layers.len(),
+                layers: self.layers.len(),
+            });
         }
         tch::no_grad(|| {
             for (layer, ad) in self.layers.iter_mut().zip(&adapters.layers) {
@@ -318,11 +317,10 @@ impl NativeBert {
                 ] {
                     let delta = lora.b.matmul(&lora.a) * adapters.scale;
                     if delta.size() != w.size() {
-                        return Err(Error::Model(format!(
-                            "adapter update of shape {:?} for a weight of shape {:?}",
-                            delta.size(),
-                            w.size()
-                        )));
+                        return Err(Error::AdapterShape {
+                            update: delta.size(),
+                            weight: w.size(),
+                        });
                     }
                     *w = &*w + delta;
                 }

@@ -269,43 +269,44 @@ impl StanceClassifier for NliClassifier {
     }
 
     fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
-        if sentences.is_empty() || targets.is_empty() {
-            return Ok(Vec::new());
-        }
-        let hyps: Vec<String> = targets.iter().flat_map(|t| self.hypotheses(t)).collect();
-        let labels: Vec<&str> = hyps.iter().map(String::as_str).collect();
-        let per_chunk = (self.manifest.batch_pairs / labels.len()).max(1);
-        let mut out = Vec::with_capacity(sentences.len() * targets.len());
-        for chunk in sentences.chunks(per_chunk) {
-            let scores = self.model.predict_multilabel(
-                chunk,
-                labels.as_slice(),
-                Some(Box::new(|l: &str| l.to_string())),
-                self.manifest.max_length,
-            )?;
-            for sentence in scores {
-                let mut entail: Vec<f64> = sentence.iter().map(|l| l.score).collect();
-                if self.flip {
-                    entail.iter_mut().for_each(|p| *p = 1.0 - *p);
-                }
-                for e in entail.chunks_exact(3) {
-                    let total = (e[0] + e[1] + e[2]).max(f64::MIN_POSITIVE);
-                    out.push(Probs {
-                        favor: (e[0] / total) as f32,
-                        against: (e[1] / total) as f32,
-                        none: (e[2] / total) as f32,
-                    });
+        crate::guard("classifying", || {
+            if sentences.is_empty() || targets.is_empty() {
+                return Ok(Vec::new());
+            }
+            let hyps: Vec<String> = targets.iter().flat_map(|t| self.hypotheses(t)).collect();
+            let labels: Vec<&str> = hyps.iter().map(String::as_str).collect();
+            let per_chunk = (self.manifest.batch_pairs / labels.len()).max(1);
+            let mut out = Vec::with_capacity(sentences.len() * targets.len());
+            for chunk in sentences.chunks(per_chunk) {
+                let scores = self.model.predict_multilabel(
+                    chunk,
+                    labels.as_slice(),
+                    Some(Box::new(|l: &str| l.to_string())),
+                    self.manifest.max_length,
+                )?;
+                for sentence in scores {
+                    let mut entail: Vec<f64> = sentence.iter().map(|l| l.score).collect();
+                    if self.flip {
+                        entail.iter_mut().for_each(|p| *p = 1.0 - *p);
+                    }
+                    for e in entail.chunks_exact(3) {
+                        let total = (e[0] + e[1] + e[2]).max(f64::MIN_POSITIVE);
+                        out.push(Probs {
+                            favor: (e[0] / total) as f32,
+                            against: (e[1] / total) as f32,
+                            none: (e[2] / total) as f32,
+                        });
+                    }
                 }
             }
-        }
-        if out.len() != sentences.len() * targets.len() {
-            return Err(Error::Model(format!(
-                "zero-shot model returned {} scores for {} pairs",
-                out.len(),
-                sentences.len() * targets.len()
-            )));
-        }
-        Ok(out)
+            if out.len() != sentences.len() * targets.len() {
+                return Err(Error::CountMismatch(standpoint_types::CountMismatch {
+                    expected: sentences.len() * targets.len(),
+                    got: out.len(),
+                }));
+            }
+            Ok(out)
+        })
     }
 }
 
@@ -428,10 +429,10 @@ impl SequenceClassifier {
         let p = logits.softmax(-1, Kind::Float).contiguous();
         let n = self.stance_of.len();
         if p.size() != [b, n as i64] {
-            return Err(Error::Model(format!(
-                "model gave logits of shape {:?}, expected [{b}, {n}]",
-                p.size()
-            )));
+            return Err(Error::OutputShape {
+                got: p.size(),
+                expected: vec![b, n as i64],
+            });
         }
         let v: Vec<f32> = Vec::try_from(p.view([-1]))?;
         Ok(v.chunks_exact(n)
@@ -462,22 +463,24 @@ impl StanceClassifier for SequenceClassifier {
     }
 
     fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
-        let pairs: Vec<(&str, &str)> = sentences
-            .iter()
-            .flat_map(|s| {
-                targets.iter().map(move |t| {
-                    if self.manifest.text_first {
-                        (*s, *t)
-                    } else {
-                        (*t, *s)
-                    }
+        crate::guard("classifying", || {
+            let pairs: Vec<(&str, &str)> = sentences
+                .iter()
+                .flat_map(|s| {
+                    targets.iter().map(move |t| {
+                        if self.manifest.text_first {
+                            (*s, *t)
+                        } else {
+                            (*t, *s)
+                        }
+                    })
                 })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(pairs.len());
-        for chunk in pairs.chunks(self.manifest.batch_pairs.max(1)) {
-            out.extend(self.forward(chunk)?);
-        }
-        Ok(out)
+                .collect();
+            let mut out = Vec::with_capacity(pairs.len());
+            for chunk in pairs.chunks(self.manifest.batch_pairs.max(1)) {
+                out.extend(self.forward(chunk)?);
+            }
+            Ok(out)
+        })
     }
 }

@@ -285,3 +285,18 @@ fn predict_pairs_matches_predict() {
         );
     }
 }
+
+#[test]
+fn a_libtorch_panic_becomes_an_error_at_the_crate_boundary() {
+    // Embeddings of the wrong width make libtorch's matmul panic inside the head; the caller
+    // gets Error::Panicked naming what was being done, not a crashed process.
+    let head = standpoint_stance::Head::new(384, 16);
+    let bad = tch::Tensor::zeros([2, 5], (tch::Kind::Float, tch::Device::Cpu));
+    match head.predict_aligned(&bad, &bad) {
+        Err(standpoint_stance::Error::Panicked { during, message }) => {
+            assert_eq!(during, "classifying");
+            assert!(!message.contains("Exception raised from"), "{message}");
+        }
+        other => panic!("expected Error::Panicked, got {other:?}"),
+    }
+}

@@ -11,10 +11,8 @@ use serde::{Deserialize, Serialize};
 use standpoint_stance::baseline::{Lexical, Majority};
 use standpoint_stance::checks::{read_checks, score_checks, Check, ChecksReport};
 use standpoint_stance::data::{read_jsonl, Example};
+use standpoint_stance::eval::{compare, predicted, quantile, score_set};
 use standpoint_stance::manifest::Manifest;
-use standpoint_stance::metrics::{
-    bootstrap_interval, by_target, f_macro, mcnemar, paired_bootstrap, Confusion,
-};
 use standpoint_stance::BoxedClassifier;
 use standpoint_stance::{Label, Probs, StanceClassifier};
 
@@ -210,15 +208,6 @@ fn p_text(p: f64, resamples: usize) -> String {
     }
 }
 
-fn quantile(v: &[f64], q: f64) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)]
-}
-
 /// One evaluation set: a data file, or its zero-shot rows.
 struct EvalSet<'a> {
     name: String,
@@ -229,97 +218,41 @@ struct EvalSet<'a> {
     no_none: bool,
 }
 
-fn predicted(p: [f32; 3], no_none: bool) -> Label {
-    let probs = Probs {
-        favor: p[0],
-        against: p[1],
-        none: p[2],
-    };
-    if no_none {
-        probs.label_without_none()
-    } else {
-        probs.label()
+/// Each data file, plus its zero-shot rows when it marks them (VAST).
+fn eval_sets<'a>(files: &[PathBuf], sets: &'a [Vec<Example>]) -> Vec<EvalSet<'a>> {
+    let mut out = Vec::new();
+    for (f, items) in sets.iter().enumerate() {
+        let name = files[f]
+            .strip_prefix(files[f].ancestors().nth(2).unwrap_or(Path::new("")))
+            .unwrap_or(&files[f])
+            .display()
+            .to_string();
+        let no_none = !items.iter().any(|e| e.label == Label::None);
+        out.push(EvalSet {
+            name: name.clone(),
+            file: f,
+            rows: (0..items.len()).collect(),
+            items,
+            no_none,
+        });
+        let zs: Vec<usize> = (0..items.len())
+            .filter(|&i| items[i].seen == Some(0))
+            .collect();
+        if !zs.is_empty() && zs.len() < items.len() {
+            out.push(EvalSet {
+                name: format!("{name} [zero-shot rows]"),
+                file: f,
+                rows: zs,
+                items,
+                no_none,
+            });
+        }
     }
+    out
 }
 
-#[derive(Serialize)]
-struct ClassScores {
-    precision: f64,
-    recall: f64,
-    f1: f64,
-}
-
-#[derive(Serialize)]
-struct SetScores {
-    n: usize,
-    accuracy: f64,
-    macro_f1: f64,
-    macro_f1_ci: (f64, f64),
-    f_avg: f64,
-    f_avg_ci: (f64, f64),
-    f_macro: f64,
-    per_class: BTreeMap<&'static str, ClassScores>,
-    per_target_f_avg: BTreeMap<String, f64>,
-    /// `confusion[gold][predicted]` in FAVOR, AGAINST, NONE order.
-    confusion: [[u64; 3]; 3],
-}
-
-fn confusion(gold: &[Label], pred: &[Label], idx: &[usize]) -> Confusion {
-    Confusion::from_pairs(idx.iter().map(|&i| (gold[i], pred[i])))
-}
-
-fn score_set(
-    gold: &[Label],
-    pred: &[Label],
-    targets: &[&str],
-    resamples: usize,
-    seed: u64,
-) -> SetScores {
-    let all: Vec<usize> = (0..gold.len()).collect();
-    let c = confusion(gold, pred, &all);
-    let per_target = by_target(all.iter().map(|&i| (targets[i], gold[i], pred[i])));
-    let macro_ci = bootstrap_interval(gold.len(), resamples, seed, |s| {
-        confusion(gold, pred, s).macro_f1()
-    });
-    let favg_ci = bootstrap_interval(gold.len(), resamples, seed, |s| {
-        confusion(gold, pred, s).f_avg()
-    });
-    SetScores {
-        n: gold.len(),
-        accuracy: c.accuracy(),
-        macro_f1: c.macro_f1(),
-        macro_f1_ci: macro_ci,
-        f_avg: c.f_avg(),
-        f_avg_ci: favg_ci,
-        f_macro: f_macro(&per_target),
-        per_class: Label::ALL
-            .iter()
-            .map(|&l| {
-                (
-                    l.as_str(),
-                    ClassScores {
-                        precision: c.precision(l),
-                        recall: c.recall(l),
-                        f1: c.f1(l),
-                    },
-                )
-            })
-            .collect(),
-        per_target_f_avg: per_target
-            .iter()
-            .map(|(t, c)| (t.clone(), c.f_avg()))
-            .collect(),
-        confusion: c.counts,
-    }
-}
-
-pub fn run(a: BenchArgs) -> Result<Outcome> {
-    if a.classifiers.is_empty() {
-        bail!("give at least one --classifier (default, lexical, majority, or a manifest)");
-    }
-    let (sets, skipped) = load_examples(&a.data)?;
-    let (checks, skipped_checks) = load_checks(a.checks.as_deref())?;
-    let skipped = skipped + skipped_checks;
+/// Runs each classifier in its own `bench-worker` process and reads its report.
+fn run_workers(a: &BenchArgs) -> Result<Vec<(String, WorkerReport)>> {
     let exe = std::env::current_exe().context("locating the standpoint binary")?;
     let tmp = std::env::temp_dir().join(format!("standpoint-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
@@ -359,183 +292,186 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
         reports.push((spec.clone(), r));
     }
     let _ = std::fs::remove_dir_all(&tmp);
+    Ok(reports)
+}
 
-    // Evaluation sets: each file, plus its zero-shot rows when it marks them (VAST).
-    let mut eval_sets = Vec::new();
-    for (f, items) in sets.iter().enumerate() {
-        let name = a.data[f]
-            .strip_prefix(a.data[f].ancestors().nth(2).unwrap_or(Path::new("")))
-            .unwrap_or(&a.data[f])
-            .display()
-            .to_string();
-        let no_none = !items.iter().any(|e| e.label == Label::None);
-        eval_sets.push(EvalSet {
-            name: name.clone(),
-            file: f,
-            rows: (0..items.len()).collect(),
-            items,
-            no_none,
-        });
-        let zs: Vec<usize> = (0..items.len())
-            .filter(|&i| items[i].seen == Some(0))
-            .collect();
-        if !zs.is_empty() && zs.len() < items.len() {
-            eval_sets.push(EvalSet {
-                name: format!("{name} [zero-shot rows]"),
-                file: f,
-                rows: zs,
-                items,
-                no_none,
-            });
+/// Prints the scores table of one set; returns the JSON per classifier.
+fn print_scores(
+    a: &BenchArgs,
+    set: &EvalSet,
+    reports: &[(String, WorkerReport)],
+    gold: &[Label],
+    preds: &[Vec<Label>],
+) -> Vec<serde_json::Value> {
+    let targets: Vec<&str> = set
+        .rows
+        .iter()
+        .map(|&i| set.items[i].target.as_str())
+        .collect();
+    println!();
+    println!(
+        "### {} ({} items{})",
+        set.name,
+        gold.len(),
+        if set.no_none {
+            "; no NONE class: predictions are the argmax of FAVOR and AGAINST"
+        } else {
+            ""
+        }
+    );
+    println!();
+    println!("| classifier | accuracy | macro-F1 [95% CI] | F_avg [95% CI] | F_macro | F1 FAVOR / AGAINST / NONE | sentences/s | batch p50 / p95 ms | load s | peak MiB |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let mut per_clf = Vec::new();
+    for ((spec, r), pred) in reports.iter().zip(preds) {
+        let s = score_set(gold, pred, &targets, a.bootstrap, a.seed);
+        println!(
+            "| {spec} | {:.1} | {:.1} [{:.1}, {:.1}] | {:.1} [{:.1}, {:.1}] | {:.1} | {:.1} / {:.1} / {} | {:.0} | {:.0} / {:.0} | {:.2} | {} |",
+            100.0 * s.accuracy,
+            100.0 * s.macro_f1,
+            100.0 * s.macro_f1_ci.0,
+            100.0 * s.macro_f1_ci.1,
+            100.0 * s.f_avg,
+            100.0 * s.f_avg_ci.0,
+            100.0 * s.f_avg_ci.1,
+            100.0 * s.f_macro,
+            100.0 * s.per_class["FAVOR"].f1,
+            100.0 * s.per_class["AGAINST"].f1,
+            if set.no_none { "-".to_string() } else { format!("{:.1}", 100.0 * s.per_class["NONE"].f1) },
+            median(&r.speed_runs),
+            quantile(&r.batch_ms, 0.5),
+            quantile(&r.batch_ms, 0.95),
+            r.load_seconds,
+            r.peak_rss_mib.map_or("?".into(), |m| format!("{m:.0}")),
+        );
+        per_clf.push(serde_json::json!({"classifier": spec, "scores": s}));
+    }
+    per_clf
+}
+
+/// Prints the paired tests between every pair of classifiers; returns them as JSON.
+fn print_paired(
+    a: &BenchArgs,
+    reports: &[(String, WorkerReport)],
+    gold: &[Label],
+    preds: &[Vec<Label>],
+) -> Vec<serde_json::Value> {
+    let mut tests = Vec::new();
+    if reports.len() > 1 {
+        println!();
+        println!("| A vs B | Δ macro-F1 | p (paired bootstrap) | Δ F_avg | p (paired bootstrap) | McNemar p (accuracy) |");
+        println!("|---|---|---|---|---|---|");
+    }
+    for x in 0..reports.len() {
+        for y in x + 1..reports.len() {
+            let t = compare(gold, &preds[x], &preds[y], a.bootstrap, a.seed);
+            println!(
+                "| {} vs {} | {:+.1} | {} | {:+.1} | {} | {} |",
+                reports[x].0,
+                reports[y].0,
+                100.0 * t.delta_macro_f1,
+                p_text(t.p_macro_f1, a.bootstrap),
+                100.0 * t.delta_f_avg,
+                p_text(t.p_f_avg, a.bootstrap),
+                if t.mcnemar_p < 1e-4 {
+                    "< 0.0001".to_string()
+                } else {
+                    format!("{:.4}", t.mcnemar_p)
+                }
+            );
+            let mut v = serde_json::to_value(&t).unwrap_or_default();
+            v["a"] = reports[x].0.clone().into();
+            v["b"] = reports[y].0.clone().into();
+            tests.push(v);
         }
     }
+    tests
+}
 
-    let mut json_sets = Vec::new();
-    let mut pred_lines = Vec::new();
-    for set in &eval_sets {
-        let gold: Vec<Label> = set.rows.iter().map(|&i| set.items[i].label).collect();
-        let targets: Vec<&str> = set
+/// Prints each classifier's `a.errors` most confident mistakes on the set.
+fn print_mistakes(
+    a: &BenchArgs,
+    set: &EvalSet,
+    reports: &[(String, WorkerReport)],
+    gold: &[Label],
+    preds: &[Vec<Label>],
+) {
+    for ((spec, r), pred) in reports.iter().zip(preds) {
+        let mut wrong: Vec<(f32, usize)> = set
             .rows
             .iter()
-            .map(|&i| set.items[i].target.as_str())
+            .enumerate()
+            .filter(|(k, _)| pred[*k] != gold[*k])
+            .map(|(k, &i)| (r.predictions[set.file][i][pred[k].index()], k))
             .collect();
+        wrong.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        println!();
+        println!(
+            "{} most confident mistakes of {spec}:",
+            a.errors.min(wrong.len())
+        );
+        for (conf, k) in wrong.iter().take(a.errors) {
+            let e = &set.items[set.rows[*k]];
+            let text: String = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text: String = text.chars().take(140).collect();
+            println!(
+                "- [{}] target {:?}: gold {}, predicted {} ({:.2}): {text}",
+                e.id, e.target, gold[*k], pred[*k], conf
+            );
+        }
+    }
+}
+
+/// Every prediction of every classifier on the set, as JSON lines for `--predictions`.
+fn prediction_lines(
+    set: &EvalSet,
+    reports: &[(String, WorkerReport)],
+    gold: &[Label],
+    preds: &[Vec<Label>],
+    out: &mut Vec<serde_json::Value>,
+) {
+    for ((spec, r), pred) in reports.iter().zip(preds) {
+        for (k, &i) in set.rows.iter().enumerate() {
+            let e = &set.items[i];
+            let p = r.predictions[set.file][i];
+            out.push(serde_json::json!({
+                "set": set.name, "classifier": spec, "id": e.id, "target": e.target,
+                "gold": gold[k], "predicted": pred[k],
+                "favor": p[0], "against": p[1], "none": p[2],
+            }));
+        }
+    }
+}
+
+pub fn run(a: BenchArgs) -> Result<Outcome> {
+    if a.classifiers.is_empty() {
+        bail!("give at least one --classifier (default, lexical, majority, or a manifest)");
+    }
+    let (sets, skipped) = load_examples(&a.data)?;
+    let (checks, skipped_checks) = load_checks(a.checks.as_deref())?;
+    let skipped = skipped + skipped_checks;
+    let reports = run_workers(&a)?;
+    let mut json_sets = Vec::new();
+    let mut pred_lines = Vec::new();
+    for set in &eval_sets(&a.data, &sets) {
+        let gold: Vec<Label> = set.rows.iter().map(|&i| set.items[i].label).collect();
         let preds: Vec<Vec<Label>> = reports
             .iter()
             .map(|(_, r)| {
+                let p = &r.predictions[set.file];
                 set.rows
                     .iter()
-                    .map(|&i| predicted(r.predictions[set.file][i], set.no_none))
+                    .map(|&i| predicted(p[i], set.no_none))
                     .collect()
             })
             .collect();
-        println!();
-        println!(
-            "### {} ({} items{})",
-            set.name,
-            gold.len(),
-            if set.no_none {
-                "; no NONE class: predictions are the argmax of FAVOR and AGAINST"
-            } else {
-                ""
-            }
-        );
-        println!();
-        println!("| classifier | accuracy | macro-F1 [95% CI] | F_avg [95% CI] | F_macro | F1 FAVOR / AGAINST / NONE | sentences/s | batch p50 / p95 ms | load s | peak MiB |");
-        println!("|---|---|---|---|---|---|---|---|---|---|");
-        let mut per_clf = Vec::new();
-        for ((spec, r), pred) in reports.iter().zip(&preds) {
-            let s = score_set(&gold, pred, &targets, a.bootstrap, a.seed);
-            println!(
-                "| {spec} | {:.1} | {:.1} [{:.1}, {:.1}] | {:.1} [{:.1}, {:.1}] | {:.1} | {:.1} / {:.1} / {} | {:.0} | {:.0} / {:.0} | {:.2} | {} |",
-                100.0 * s.accuracy,
-                100.0 * s.macro_f1,
-                100.0 * s.macro_f1_ci.0,
-                100.0 * s.macro_f1_ci.1,
-                100.0 * s.f_avg,
-                100.0 * s.f_avg_ci.0,
-                100.0 * s.f_avg_ci.1,
-                100.0 * s.f_macro,
-                100.0 * s.per_class["FAVOR"].f1,
-                100.0 * s.per_class["AGAINST"].f1,
-                if set.no_none { "-".to_string() } else { format!("{:.1}", 100.0 * s.per_class["NONE"].f1) },
-                median(&r.speed_runs),
-                quantile(&r.batch_ms, 0.5),
-                quantile(&r.batch_ms, 0.95),
-                r.load_seconds,
-                r.peak_rss_mib.map_or("?".into(), |m| format!("{m:.0}")),
-            );
-            per_clf.push(serde_json::json!({"classifier": spec, "scores": s}));
-        }
-        // Paired tests between every pair of classifiers on the same items.
-        let mut tests = Vec::new();
-        if reports.len() > 1 {
-            println!();
-            println!("| A vs B | Δ macro-F1 | p (paired bootstrap) | Δ F_avg | p (paired bootstrap) | McNemar p (accuracy) |");
-            println!("|---|---|---|---|---|---|");
-        }
-        for x in 0..reports.len() {
-            for y in x + 1..reports.len() {
-                let (pa, pb) = (&preds[x], &preds[y]);
-                let all: Vec<usize> = (0..gold.len()).collect();
-                let (ca, cb) = (confusion(&gold, pa, &all), confusion(&gold, pb, &all));
-                let d_macro = ca.macro_f1() - cb.macro_f1();
-                let d_favg = ca.f_avg() - cb.f_avg();
-                let p_macro = paired_bootstrap(gold.len(), a.bootstrap, a.seed, |s| {
-                    confusion(&gold, pa, s).macro_f1() - confusion(&gold, pb, s).macro_f1()
-                });
-                let p_favg = paired_bootstrap(gold.len(), a.bootstrap, a.seed, |s| {
-                    confusion(&gold, pa, s).f_avg() - confusion(&gold, pb, s).f_avg()
-                });
-                let b = (0..gold.len())
-                    .filter(|&i| pa[i] == gold[i] && pb[i] != gold[i])
-                    .count() as u64;
-                let c = (0..gold.len())
-                    .filter(|&i| pa[i] != gold[i] && pb[i] == gold[i])
-                    .count() as u64;
-                let p_mc = mcnemar(b, c);
-                println!(
-                    "| {} vs {} | {:+.1} | {} | {:+.1} | {} | {} |",
-                    reports[x].0,
-                    reports[y].0,
-                    100.0 * d_macro,
-                    p_text(p_macro, a.bootstrap),
-                    100.0 * d_favg,
-                    p_text(p_favg, a.bootstrap),
-                    if p_mc < 1e-4 {
-                        "< 0.0001".to_string()
-                    } else {
-                        format!("{p_mc:.4}")
-                    }
-                );
-                tests.push(serde_json::json!({
-                    "a": reports[x].0, "b": reports[y].0,
-                    "delta_macro_f1": d_macro, "p_macro_f1": p_macro,
-                    "delta_f_avg": d_favg, "p_f_avg": p_favg,
-                    "mcnemar_b": b, "mcnemar_c": c, "mcnemar_p": p_mc,
-                }));
-            }
-        }
+        let per_clf = print_scores(&a, set, &reports, &gold, &preds);
+        let tests = print_paired(&a, &reports, &gold, &preds);
         if a.errors > 0 {
-            for ((spec, r), pred) in reports.iter().zip(&preds) {
-                let mut wrong: Vec<(f32, usize)> = set
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| pred[*k] != gold[*k])
-                    .map(|(k, &i)| {
-                        let p = r.predictions[set.file][i];
-                        (p[pred[k].index()], k)
-                    })
-                    .collect();
-                wrong.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-                println!();
-                println!(
-                    "{} most confident mistakes of {spec}:",
-                    a.errors.min(wrong.len())
-                );
-                for (conf, k) in wrong.iter().take(a.errors) {
-                    let e = &set.items[set.rows[*k]];
-                    let text: String = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let text: String = text.chars().take(140).collect();
-                    println!(
-                        "- [{}] target {:?}: gold {}, predicted {} ({:.2}): {text}",
-                        e.id, e.target, gold[*k], pred[*k], conf
-                    );
-                }
-            }
+            print_mistakes(&a, set, &reports, &gold, &preds);
         }
         if a.predictions.is_some() && !set.name.ends_with("[zero-shot rows]") {
-            for ((spec, r), pred) in reports.iter().zip(&preds) {
-                for (k, &i) in set.rows.iter().enumerate() {
-                    let e = &set.items[i];
-                    let p = r.predictions[set.file][i];
-                    pred_lines.push(serde_json::json!({
-                        "set": set.name, "classifier": spec, "id": e.id, "target": e.target,
-                        "gold": gold[k], "predicted": pred[k],
-                        "favor": p[0], "against": p[1], "none": p[2],
-                    }));
-                }
-            }
+            prediction_lines(set, &reports, &gold, &preds, &mut pred_lines);
         }
         json_sets.push(serde_json::json!({
             "set": set.name, "items": gold.len(), "no_none_class": set.no_none,
@@ -573,28 +509,38 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
             .with_context(|| format!("writing {}", p.display()))?;
     }
     if let Some(p) = &a.predictions {
-        for (spec, r) in &reports {
-            for (c, p) in checks.iter().zip(&r.checks) {
-                pred_lines.push(serde_json::json!({
-                    "set": "checks", "classifier": spec, "id": c.id, "capability": c.capability,
-                    "target": c.target, "expected": c.expect.to_string(),
-                    "predicted": predicted(*p, false),
-                    "favor": p[0], "against": p[1], "none": p[2],
-                }));
-            }
-        }
-        let mut s = String::new();
-        for l in &pred_lines {
-            s.push_str(&l.to_string());
-            s.push('\n');
-        }
-        std::fs::write(p, s).with_context(|| format!("writing {}", p.display()))?;
+        write_predictions(p, &checks, &reports, pred_lines)?;
     }
     Ok(if skipped > 0 {
         Outcome::Skipped
     } else {
         Outcome::Clean
     })
+}
+
+/// Writes `--predictions`: the dev-set lines, then every check of every classifier.
+fn write_predictions(
+    path: &Path,
+    checks: &[Check],
+    reports: &[(String, WorkerReport)],
+    mut lines: Vec<serde_json::Value>,
+) -> Result<()> {
+    for (spec, r) in reports {
+        for (c, p) in checks.iter().zip(&r.checks) {
+            lines.push(serde_json::json!({
+                "set": "checks", "classifier": spec, "id": c.id, "capability": c.capability,
+                "target": c.target, "expected": c.expect.to_string(),
+                "predicted": predicted(*p, false),
+                "favor": p[0], "against": p[1], "none": p[2],
+            }));
+        }
+    }
+    let mut s = String::new();
+    for l in &lines {
+        s.push_str(&l.to_string());
+        s.push('\n');
+    }
+    std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Prints the behavioural suite's failure rate per capability and classifier (and, with

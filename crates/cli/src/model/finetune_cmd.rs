@@ -14,11 +14,11 @@ use standpoint_stance::{
 };
 
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::train_cmd::{
-    hard_none_factor, load, negative_pairs, score_dev, shared_dir, DevScores, DEFAULT_TRAIN,
-};
+use crate::train_cmd::{load, score_dev, shared_dir};
 use standpoint_cli::args::FinetuneArgs;
 use standpoint_cli::Outcome;
+use standpoint_stance::eval::DevScores;
+use standpoint_stance::train::{file_weight, hard_none_factor, negative_pairs, DEFAULT_TRAIN};
 
 /// Scores `model` on every dev set found under `shared`.
 fn score_model(
@@ -49,7 +49,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let mut record = Vec::new();
     for f in &files {
         let ex = load(f).with_context(|| format!("reading {}", f.display()))?;
-        let w = 1.0 / (ex.len().max(1) as f32).sqrt();
+        let w = file_weight(ex.len());
         let shown = f.display().to_string();
         let shown = shown
             .strip_prefix(&format!("{}/", shared.display()))
@@ -193,7 +193,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
                 if a.dev_every_epoch || epoch == config.epochs {
                     let dev = bar
                         .suspend(|| score_model(model, &shared))
-                        .map_err(|e| standpoint_stance::Error::Model(format!("{e:#}")))?;
+                        .map_err(|e| standpoint_stance::Error::Callback(e.into()))?;
                     write(dev)?;
                 } else {
                     write(DevScores::new())?;

@@ -43,17 +43,7 @@ fn gemm_gflops() -> f64 {
 
 /// The median (NaN for no values).
 pub fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
+    standpoint_stance::eval::quantile(v, 0.5)
 }
 
 pub fn run(a: SpeedArgs) -> Result<Outcome> {

@@ -1,71 +1,23 @@
 //! `standpoint train`: embeds labelled data with the frozen encoder (cached on disk), trains the
 //! head with a fixed seed, scores the dev sets and writes the head and its manifest.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use standpoint_stance::data::{mentions_target, read_jsonl, Example};
+use standpoint_stance::data::{read_jsonl, Example};
+use standpoint_stance::eval::{score, DevScores, DEV_SETS};
 use standpoint_stance::manifest::{EncoderHeadManifest, EncoderSpec, Manifest, TrainingRecord};
-use standpoint_stance::metrics::{by_target, f_macro, Confusion};
+use standpoint_stance::train::{
+    embed_examples, file_weight, hard_none_factor, negative_pairs, EmbedEvent, DEFAULT_TRAIN,
+};
 use standpoint_stance::{Encoder, HeadTrainer, Label, TrainConfig};
 use tch::Tensor;
 
 use crate::model_setup::{encoder_dir, set_threads};
 use standpoint_cli::args::TrainArgs;
 use standpoint_cli::Outcome;
-
-/// The default training mix, relative to the shared data folder. VAST dev is kept out: it is
-/// the zero-shot evaluation set.
-pub const DEFAULT_TRAIN: &[&str] = &[
-    "stance/semeval2016_tweeteval/train.jsonl",
-    "stance/pstance/train.jsonl",
-    "stance/newsmtsc/train.jsonl",
-    "stance/ibm_claim_stance/train.jsonl",
-    "stance/vast/train.jsonl",
-    "stance/perspectrum/train.jsonl",
-];
-
-/// Dev sets and the metric each benchmark reports.
-#[derive(Clone, Copy)]
-pub enum DevMetric {
-    /// SemEval-2016: F_avg over all items.
-    SemEvalFavg,
-    /// P-Stance: mean per-target F_avg, FAVOR/AGAINST only (no NONE class: argmax of the two).
-    PStanceFmacro,
-    /// Macro-F1 over three classes.
-    MacroF1,
-    /// VAST: macro-F1 on zero-shot rows (seen = 0), and on all rows.
-    VastZeroShot,
-    /// Two-class sets (Perspectrum): accuracy and F_avg of the argmax of FAVOR and AGAINST.
-    TwoClass,
-}
-
-pub const DEV_SETS: &[(&str, &str, DevMetric)] = &[
-    (
-        "semeval2016_val",
-        "stance/semeval2016_tweeteval/val.jsonl",
-        DevMetric::SemEvalFavg,
-    ),
-    (
-        "pstance_val",
-        "stance/pstance/val.jsonl",
-        DevMetric::PStanceFmacro,
-    ),
-    (
-        "newsmtsc_dev_rw",
-        "stance/newsmtsc/dev_rw.jsonl",
-        DevMetric::MacroF1,
-    ),
-    ("vast_dev", "stance/vast/dev.jsonl", DevMetric::VastZeroShot),
-    (
-        "perspectrum_dev",
-        "stance/perspectrum/dev.jsonl",
-        DevMetric::TwoClass,
-    ),
-];
 
 pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
     explicit
@@ -82,158 +34,32 @@ pub fn load(path: &Path) -> Result<Vec<Example>> {
     Ok(good)
 }
 
-/// Embeds unique strings with the encoder, caching the result on disk by content hash.
-pub fn embed_cached(encoder: &Encoder, texts: &[&str], cache: &Path, what: &str) -> Result<Tensor> {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    encoder.dim().hash(&mut h);
-    texts.hash(&mut h);
-    let file = cache.join(format!("emb-{:016x}.pt", h.finish()));
-    if file.is_file() {
-        if let Ok(t) = Tensor::load(&file) {
-            if t.size() == [texts.len() as i64, encoder.dim() as i64] {
-                return Ok(t);
+/// A progress bar for `embed_examples`, drawn when encoding is needed (not for cache hits).
+pub fn embed_progress(what: &str) -> impl FnMut(EmbedEvent<'_>) + '_ {
+    let mut bar: Option<ProgressBar> = None;
+    move |event| match event {
+        EmbedEvent::Encoded { done, total } => {
+            let bar = bar.get_or_insert_with(|| {
+                let b = ProgressBar::new(total as u64).with_message(format!("encoding {what}"));
+                b.set_style(
+                    ProgressStyle::with_template(
+                        "{msg} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}, {per_sec}]",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+                b
+            });
+            bar.set_position(done as u64);
+            if done == total {
+                bar.finish_and_clear();
             }
         }
-    }
-    let bar = ProgressBar::new(texts.len() as u64).with_message(format!("encoding {what}"));
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}, {per_sec}]",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let mut parts = Vec::new();
-    for chunk in texts.chunks(512) {
-        parts.push(encoder.encode(chunk)?);
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
-    let t = if parts.is_empty() {
-        Tensor::zeros(
-            [0, encoder.dim() as i64],
-            (tch::Kind::Float, tch::Device::Cpu),
-        )
-    } else {
-        Tensor::cat(&parts, 0)
-    };
-    std::fs::create_dir_all(cache).ok();
-    if let Err(e) = t.save(&file) {
-        warn!(
-            "standpoint: could not write embedding cache {}: {e}",
-            file.display()
-        );
-    }
-    Ok(t)
-}
-
-/// Sentence and target embeddings aligned with `examples`.
-pub fn embed_examples(
-    encoder: &Encoder,
-    examples: &[Example],
-    cache: &Path,
-    what: &str,
-) -> Result<(Tensor, Tensor)> {
-    let mut uniq: Vec<&str> = Vec::new();
-    let mut index: HashMap<&str, i64> = HashMap::new();
-    let mut rows_s = Vec::with_capacity(examples.len());
-    let mut rows_t = Vec::with_capacity(examples.len());
-    for e in examples {
-        for (s, rows) in [
-            (e.text.as_str(), &mut rows_s),
-            (e.target.as_str(), &mut rows_t),
-        ] {
-            let i = *index.entry(s).or_insert_with(|| {
-                uniq.push(s);
-                uniq.len() as i64 - 1
-            });
-            rows.push(i);
-        }
-    }
-    let emb = embed_cached(encoder, &uniq, cache, what)?;
-    Ok((
-        emb.index_select(0, &Tensor::from_slice(&rows_s)),
-        emb.index_select(0, &Tensor::from_slice(&rows_t)),
-    ))
-}
-
-/// Scores predictions with the benchmark's metric; returns metric name -> value (percent).
-pub fn score(
-    metric: DevMetric,
-    examples: &[Example],
-    probs: &[standpoint_stance::Probs],
-) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
-    let pairs = || examples.iter().zip(probs);
-    match metric {
-        DevMetric::SemEvalFavg => {
-            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
-            out.insert("f_avg".into(), 100.0 * c.f_avg());
-            out.insert("macro_f1".into(), 100.0 * c.macro_f1());
-            out.insert("accuracy".into(), 100.0 * c.accuracy());
-        }
-        DevMetric::PStanceFmacro => {
-            let m = by_target(
-                pairs().map(|(e, p)| (e.target.as_str(), e.label, p.label_without_none())),
-            );
-            out.insert("f_macro".into(), 100.0 * f_macro(&m));
-            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label_without_none())));
-            out.insert("f_avg".into(), 100.0 * c.f_avg());
-        }
-        DevMetric::MacroF1 => {
-            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
-            out.insert("macro_f1".into(), 100.0 * c.macro_f1());
-            out.insert("accuracy".into(), 100.0 * c.accuracy());
-        }
-        DevMetric::VastZeroShot => {
-            let zs = Confusion::from_pairs(
-                pairs()
-                    .filter(|(e, _)| e.seen == Some(0))
-                    .map(|(e, p)| (e.label, p.label())),
-            );
-            let all = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label())));
-            out.insert("zero_shot_macro_f1".into(), 100.0 * zs.macro_f1());
-            out.insert("all_macro_f1".into(), 100.0 * all.macro_f1());
-        }
-        DevMetric::TwoClass => {
-            let c = Confusion::from_pairs(pairs().map(|(e, p)| (e.label, p.label_without_none())));
-            out.insert("accuracy".into(), 100.0 * c.accuracy());
-            out.insert("f_avg".into(), 100.0 * c.f_avg());
-        }
-    }
-    out
-}
-
-/// `count` seeded (sentence example, target example) index pairs whose targets differ
-/// (case-insensitively); empty when every example has the same target.
-pub fn negative_pairs(targets: &[String], count: usize, seed: u64) -> Vec<(usize, usize)> {
-    let n = targets.len();
-    let distinct = targets.iter().any(|t| !t.eq_ignore_ascii_case(&targets[0]));
-    if n < 2 || !distinct {
-        return Vec::new();
-    }
-    let mut rng = standpoint_stance::metrics::SplitMix64::new(seed ^ 0x6e65_6761_7469_7665);
-    let mut out = Vec::with_capacity(count);
-    while out.len() < count {
-        let (i, j) = (rng.below(n), rng.below(n));
-        if !targets[i].eq_ignore_ascii_case(&targets[j]) {
-            out.push((i, j));
-        }
-    }
-    out
-}
-
-/// The weight factor of an example: `hard` for a NONE example whose text mentions its target,
-/// 1 otherwise.
-pub fn hard_none_factor(e: &Example, hard: f64) -> f32 {
-    if e.label == Label::None && mentions_target(&e.text, &e.target) {
-        hard as f32
-    } else {
-        1.0
+        EmbedEvent::CacheNotWritten { path, error } => warn!(
+            "standpoint: could not write embedding cache {}: {error}",
+            path.display()
+        ),
     }
 }
-
-/// Dev-set scores, name -> metric -> value.
-pub type DevScores = BTreeMap<String, BTreeMap<String, f64>>;
 
 /// Scores every dev set found under `shared` with `predict(name, examples)`, printing one line
 /// per set; missing sets are reported and skipped.
@@ -242,8 +68,9 @@ pub fn score_dev(
     mut predict: impl FnMut(&str, &[Example]) -> Result<Vec<standpoint_stance::Probs>>,
 ) -> Result<DevScores> {
     let mut dev = BTreeMap::new();
-    for (name, file, metric) in DEV_SETS {
-        let path = shared.join(file);
+    for set in DEV_SETS {
+        let (name, metric) = (set.name, set.metric);
+        let path = shared.join(set.file);
         if !path.is_file() {
             warn!(
                 "standpoint: dev set {} not found; not scored",
@@ -253,7 +80,7 @@ pub fn score_dev(
         }
         let ex = load(&path)?;
         let probs = predict(name, &ex)?;
-        let scores = score(*metric, &ex, &probs);
+        let scores = score(metric, &ex, &probs);
         println!(
             "{name:>16}: {}",
             scores
@@ -292,9 +119,9 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     let mut target_names: Vec<String> = Vec::new();
     for f in &files {
         let ex = load(f).with_context(|| format!("reading {}", f.display()))?;
-        let (s, t) = embed_examples(&encoder, &ex, &a.cache, &f.display().to_string())?;
-        // Each data set weighs in proportion to the square root of its size.
-        let w = 1.0 / (ex.len().max(1) as f32).sqrt();
+        let shown = f.display().to_string();
+        let (s, t) = embed_examples(&encoder, &ex, &a.cache, &mut embed_progress(&shown))?;
+        let w = file_weight(ex.len());
         labels.extend(ex.iter().map(|e| e.label.index() as i64));
         target_names.extend(ex.iter().map(|e| e.target.clone()));
         weights.extend(
@@ -347,7 +174,7 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     bar.finish_and_clear();
 
     let dev = score_dev(&shared, |name, ex| {
-        let (ds, dt) = embed_examples(&encoder, ex, &a.cache, name)?;
+        let (ds, dt) = embed_examples(&encoder, ex, &a.cache, &mut embed_progress(name))?;
         Ok(head.predict_aligned(&ds, &dt)?)
     })?;
 

@@ -376,19 +376,8 @@ impl Reader {
                 let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
                 Box::new(std::iter::once(read_txt(&base, &path, max)))
             }
-            Format::Csv => match open(&path) {
-                Ok(r) => Box::new(CsvItems::new(name, r, self.fields.clone(), max)),
-                Err(e) => unreadable(e),
-            },
-            Format::Jsonl | Format::Auto => match open(&path) {
-                Ok(r) => Box::new(JsonlItems {
-                    file: name,
-                    reader: r,
-                    line: 0,
-                    fields: self.fields.clone(),
-                    max_bytes: max,
-                    buf: Vec::new(),
-                }),
+            format @ (Format::Csv | Format::Jsonl | Format::Auto) => match open(&path) {
+                Ok(r) => read_stream(name, r, format, self.fields.clone(), max),
                 Err(e) => unreadable(e),
             },
         })
@@ -407,6 +396,37 @@ impl Iterator for Reader {
             }
             self.current = Some(self.open_next()?);
         }
+    }
+}
+
+/// The records of one stream of CSV (`format` = [`Format::Csv`]) or JSONL (anything else),
+/// named `name` in the items. The readers behind [`Reader`], for data that is not in a file.
+///
+/// ```
+/// use standpoint_pipeline::read::{read_stream, Fields, Format};
+/// let data = "id,text\na,\"One, two.\"\nb\n";
+/// let items: Vec<_> = read_stream("mem".into(), Box::new(data.as_bytes()), Format::Csv,
+///                                 Fields::default(), 1000).collect();
+/// assert_eq!(items[0].as_ref().unwrap().text, "One, two.");
+/// assert_eq!(items[1].as_ref().unwrap_err().line, 3);
+/// ```
+pub fn read_stream(
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    format: Format,
+    fields: Fields,
+    max_bytes: usize,
+) -> Box<dyn Iterator<Item = Item> + Send> {
+    match format {
+        Format::Csv => Box::new(CsvItems::new(name, reader, fields, max_bytes)),
+        _ => Box::new(JsonlItems {
+            file: name,
+            reader,
+            line: 0,
+            fields,
+            max_bytes,
+            buf: Vec::new(),
+        }),
     }
 }
 

@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod bench;
 pub mod checks;
 #[cfg(feature = "model")]
 mod cross;

@@ -18,7 +18,6 @@ macro_rules! warn {
 }
 
 pub mod args;
-pub mod locate;
 pub mod merge_cmd;
 pub mod segment_cmd;
 pub mod summary;

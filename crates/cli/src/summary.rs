@@ -2,91 +2,10 @@
 
 use std::io::Write;
 
-use standpoint_aggregate::GroupBy;
 use standpoint_pipeline::checkpoint::State;
 
-fn clip(s: &str, n: usize) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() <= n {
-        s
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
-}
-
-/// A readable per-target summary on stdout.
+/// Prints `standpoint_pipeline::report::summary_text` on standard output.
 pub fn print_summary(state: &State) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    let agg = &state.aggregates;
-    let rule = *agg.rule();
-    writeln!(
-        out,
-        "{} documents, {} sentences, {} skipped records{}{} in {:.1} s",
-        state.documents,
-        state.sentences,
-        state.errors,
-        if state.duplicate_ids > 0 {
-            format!(", {} repeated document ids", state.duplicate_ids)
-        } else {
-            String::new()
-        },
-        if state.other_shards > 0 {
-            format!(", {} left to other shards", state.other_shards)
-        } else {
-            String::new()
-        },
-        state.seconds
-    )?;
-    for target in &state.spec.targets {
-        let Some(all) = agg.get("all", "all", target) else {
-            continue;
-        };
-        let s = all.sentences.summary(&rule);
-        let d = all.documents;
-        writeln!(out)?;
-        writeln!(out, "== {target}")?;
-        writeln!(
-            out,
-            "   documents: {} favor, {} against, {} mixed, {} no stance",
-            d.favor, d.against, d.mixed, d.none
-        )?;
-        let share = s
-            .favor_share
-            .map(|i| {
-                format!(
-                    "; favor share {:.0}% (95% CI {:.0}–{:.0}%)",
-                    100.0 * i.estimate,
-                    100.0 * i.low,
-                    100.0 * i.high
-                )
-            })
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "   sentences: {} favor, {} against, {} none; net {:+.2}{share}",
-            s.counts.favor, s.counts.against, s.counts.none, s.net
-        )?;
-        for g in agg.groupings().iter().filter(|g| **g != GroupBy::All) {
-            let name = g.name();
-            let mut parts = Vec::new();
-            for (gname, value, t, tally) in agg.iter() {
-                if gname == name && t == target {
-                    let gs = tally.sentences.summary(&rule);
-                    if gs.counts.favor + gs.counts.against > 0 {
-                        parts.push(format!("{value} {:+.2}", gs.net));
-                    }
-                }
-            }
-            if !parts.is_empty() {
-                writeln!(out, "   net by {name}: {}", parts.join(", "))?;
-            }
-        }
-        if let Some(e) = s.favor_evidence.first() {
-            writeln!(out, "   + [{}] {}", e.doc, clip(&e.text, 110))?;
-        }
-        if let Some(e) = s.against_evidence.first() {
-            writeln!(out, "   - [{}] {}", e.doc, clip(&e.text, 110))?;
-        }
-    }
-    Ok(())
+    let text = standpoint_pipeline::report::summary_text(state);
+    std::io::stdout().lock().write_all(text.as_bytes())
 }

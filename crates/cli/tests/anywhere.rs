@@ -1,5 +1,5 @@
 //! The built binary works from any folder: shipped models and the encoder are found through
-//! the homes of `standpoint_cli::locate` (here: the repository the executable sits in), not the
+//! the homes of `standpoint_stance::locate` (here: the repository the executable sits in), not the
 //! working folder; `$STANDPOINT_HOME` comes first; a missing model is one clear error. Runs the
 //! real default model, so it needs the encoder installed.
 

@@ -43,9 +43,11 @@
 pub mod checkpoint;
 mod error;
 pub mod hash;
+pub mod lines;
 pub mod lock;
 pub mod merge;
 pub mod read;
+pub mod report;
 pub mod run;
 pub mod shard;
 pub mod sink;

@@ -41,6 +41,7 @@ mod ensemble;
 mod error;
 pub mod eval;
 pub mod factory;
+pub mod locate;
 pub mod manifest;
 pub mod metrics;
 #[cfg(feature = "model")]

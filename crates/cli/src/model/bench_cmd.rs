@@ -20,8 +20,8 @@ use standpoint_stance::BoxedClassifier;
 use crate::model_setup::{load_classifier, set_threads};
 use crate::speed_cmd::peak_rss_mib;
 use standpoint_cli::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
-use standpoint_cli::locate::NAMED_MODELS;
 use standpoint_cli::Outcome;
+use standpoint_stance::locate::NAMED_MODELS;
 
 fn load_checks(file: Option<&Path>) -> Result<(Vec<Check>, usize)> {
     let Some(f) = file else {

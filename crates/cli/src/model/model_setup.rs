@@ -1,13 +1,13 @@
 //! The model for a command: its manifest and encoder found from any folder
-//! (`standpoint_cli::locate`), the classifier built by `standpoint_stance::factory`, and the
+//! (`standpoint_stance::locate`), the classifier built by `standpoint_stance::factory`, and the
 //! thread budget.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use standpoint_cli::args::ModelArgs;
-use standpoint_cli::locate;
 use standpoint_stance::factory::ModelPaths;
+use standpoint_stance::locate;
 use standpoint_stance::BoxedClassifier;
 
 /// The manifest `--model` means (a shipped model's name is looked up).

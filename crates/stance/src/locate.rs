@@ -13,6 +13,14 @@
 //!
 //! An explicit `--model PATH` or `--encoder DIR` (or `$STANDPOINT_MODEL`,
 //! `$STANDPOINT_ENCODER_DIR`) always wins.
+//!
+//! ```
+//! use standpoint_stance::locate::model_manifest;
+//! // A path is a path; a shipped model's name is looked up.
+//! assert_eq!(model_manifest(Some("my/model.json".as_ref())).unwrap(), std::path::PathBuf::from("my/model.json"));
+//! let default = model_manifest(Some("default".as_ref())).unwrap();
+//! assert!(default.ends_with("models/default/manifest.json"));
+//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +64,7 @@ pub fn homes() -> Vec<PathBuf> {
 }
 
 /// A shipped model's name that no home has.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "model {name:?} not found: no models/{name}/manifest.json in {}; pass --model \
      PATH/TO/manifest.json or set STANDPOINT_HOME to a folder with models/",

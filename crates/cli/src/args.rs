@@ -4,21 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// A target as given: trimmed; refused when nothing visible is left (empty, whitespace or
-/// zero-width characters only).
-pub fn parse_target(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    let visible = t.chars().any(|c| {
-        !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
-    });
-    if visible {
-        Ok(t.to_string())
-    } else {
-        Err(format!(
-            "target {s:?} is empty (nothing visible after trimming)"
-        ))
-    }
-}
+pub use standpoint_pipeline::targets::parse_target;
 
 /// A count that must be at least 1.
 pub fn positive(s: &str) -> Result<usize, String> {
@@ -113,22 +99,10 @@ pub struct BenchArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchWorkerArgs {
-    #[arg(long = "data")]
-    pub data: Vec<PathBuf>,
-    #[arg(long)]
-    pub checks: Option<PathBuf>,
-    #[arg(long)]
-    pub classifier: String,
-    #[arg(long)]
+    /// The worker's JSON spec, written by `bench`.
+    pub spec: PathBuf,
+    /// Where the worker writes its report.
     pub report: PathBuf,
-    #[arg(long, default_value_t = 3)]
-    pub runs: usize,
-    #[arg(long, default_value_t = 64)]
-    pub batch: usize,
-    #[arg(long, default_value_t = 1000)]
-    pub speed_items: usize,
-    #[command(flatten)]
-    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]
@@ -303,7 +277,7 @@ pub struct SegmentArgs {
     pub no_lists: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
 pub struct ModelArgs {
     /// Model manifest, or the name of a shipped model: `default` (frozen encoder + head),
     /// `cross` (fine-tuned cross-encoder) or `ensemble` (both, averaged). Default:

@@ -68,6 +68,17 @@ pub enum Error {
         /// The output folder.
         out: PathBuf,
     },
+    /// A targets file holds an empty target.
+    #[error("{}:{line}", path.display())]
+    BadTarget {
+        /// The targets file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        #[source]
+        source: crate::targets::EmptyTarget,
+    },
     /// No targets were given.
     #[error("no targets: give --target T (repeatable) or --targets-file FILE")]
     NoTargets,

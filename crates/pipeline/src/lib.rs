@@ -49,8 +49,10 @@ pub mod merge;
 pub mod read;
 pub mod report;
 pub mod run;
+pub mod sentences;
 pub mod shard;
 pub mod sink;
+pub mod targets;
 
 pub use error::{Error, Result};
 pub use standpoint_types::{Label, Probs, StanceClassifier};

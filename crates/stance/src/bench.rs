@@ -51,6 +51,73 @@ impl Default for Options {
     }
 }
 
+/// Reads labelled sets (bad rows go to `on_bad` and are skipped; a set with no usable row is
+/// an error). Returns the sets and the number of rows skipped.
+pub fn load_sets(
+    files: &[PathBuf],
+    on_bad: &mut dyn FnMut(&Error),
+) -> Result<(Vec<Vec<Example>>, usize), Error> {
+    let mut sets = Vec::new();
+    let mut skipped = 0;
+    for f in files {
+        let (good, bad) = crate::data::read_jsonl(f)?;
+        bad.iter().for_each(&mut *on_bad);
+        skipped += bad.len();
+        if good.is_empty() {
+            return Err(Error::NoUsableRows { path: f.clone() });
+        }
+        sets.push(good);
+    }
+    Ok((sets, skipped))
+}
+
+/// Reads a behavioural suite (none: no checks), like [`load_sets`].
+pub fn load_checks(
+    file: Option<&Path>,
+    on_bad: &mut dyn FnMut(&Error),
+) -> Result<(Vec<Check>, usize), Error> {
+    let Some(f) = file else {
+        return Ok((Vec::new(), 0));
+    };
+    let (good, bad) = crate::checks::read_checks(f)?;
+    bad.iter().for_each(&mut *on_bad);
+    if good.is_empty() {
+        return Err(Error::NoUsableRows {
+            path: f.to_path_buf(),
+        });
+    }
+    Ok((good, bad.len()))
+}
+
+/// The majority baseline `majority` (`rest` empty: fitted on the `train.jsonl` beside each data
+/// file) or `majority:FILE.jsonl` (`rest` = `:FILE.jsonl`).
+pub fn majority(rest: &str, data: &[PathBuf]) -> Result<crate::baseline::Majority, Error> {
+    let train: Vec<PathBuf> = match rest.strip_prefix(':') {
+        Some(f) => vec![PathBuf::from(f)],
+        None => {
+            let mut v: Vec<PathBuf> = data
+                .iter()
+                .filter_map(|d| Some(d.parent()?.join("train.jsonl")))
+                .filter(|p| p.is_file())
+                .collect();
+            v.sort();
+            v.dedup();
+            if v.is_empty() {
+                return Err(Error::NoTrainBeside);
+            }
+            v
+        }
+    };
+    let mut items = Vec::new();
+    for f in &train {
+        let (good, _) = crate::data::read_jsonl(f)?;
+        items.extend(good);
+    }
+    Ok(crate::baseline::Majority::fit(
+        items.iter().map(|e| (e.target.as_str(), e.label)),
+    ))
+}
+
 /// `writeln!` into a `String`, which cannot fail.
 macro_rules! w {
     ($($t:tt)*) => {{

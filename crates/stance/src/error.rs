@@ -61,6 +61,15 @@ pub enum Error {
         /// The panic's message.
         message: String,
     },
+    /// A labelled file or suite without one usable row.
+    #[error("{}: no usable labelled rows", path.display())]
+    NoUsableRows {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `majority` without a train.jsonl beside the data files.
+    #[error("majority: no train.jsonl beside the data files; use majority:TRAIN.jsonl")]
+    NoTrainBeside,
     /// Training was asked to run on no examples.
     #[error("no training examples")]
     NoTrainingExamples,

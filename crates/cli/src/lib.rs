@@ -20,7 +20,6 @@ macro_rules! warn {
 pub mod args;
 pub mod merge_cmd;
 pub mod segment_cmd;
-pub mod summary;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,4 +79,10 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Prints a run's per-target summary (`standpoint_pipeline::report`) on standard output.
+pub fn print_summary(state: &standpoint_pipeline::checkpoint::State) -> io::Result<()> {
+    let text = standpoint_pipeline::report::summary_text(state);
+    io::Write::write_all(&mut io::stdout().lock(), text.as_bytes())
 }

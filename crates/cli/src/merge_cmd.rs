@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use crate::args::MergeArgs;
-use crate::summary::print_summary;
+use crate::print_summary;
 use crate::Outcome;
 
 /// Merges, prints the summary; exit 1 when the merged run skipped records.

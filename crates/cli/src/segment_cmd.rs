@@ -10,50 +10,38 @@ use standpoint_segment::{Config, Newlines, Segmenter};
 use crate::args::{NewlineArg, SegmentArgs, SegmentFormat};
 use crate::Outcome;
 
-/// The validated configuration of a segment run.
-struct SegmentRun {
-    inputs: Vec<Option<PathBuf>>,
-    format: SegmentFormat,
-    segmenter: Segmenter,
-}
-
-impl SegmentRun {
-    fn from_args(a: SegmentArgs) -> SegmentRun {
-        let newlines = match a.newlines {
-            NewlineArg::Paragraph => Newlines::Paragraph,
-            NewlineArg::BlankLine => Newlines::BlankLine,
-        };
-        let mut config = Config::default().newlines(newlines).lists(!a.no_lists);
-        for abbr in a.abbreviations {
-            config = config.abbreviation(abbr);
-        }
-        let inputs = if a.files.is_empty() {
-            vec![None]
-        } else {
-            a.files
-                .into_iter()
-                .map(|p| if p.as_os_str() == "-" { None } else { Some(p) })
-                .collect()
-        };
-        SegmentRun {
-            inputs,
-            format: a.format,
-            segmenter: Segmenter::new(config),
-        }
+/// The segmenter the arguments ask for.
+fn segmenter(a: &SegmentArgs) -> Segmenter {
+    let newlines = match a.newlines {
+        NewlineArg::Paragraph => Newlines::Paragraph,
+        NewlineArg::BlankLine => Newlines::BlankLine,
+    };
+    let mut config = Config::default().newlines(newlines).lists(!a.no_lists);
+    for abbr in &a.abbreviations {
+        config = config.abbreviation(abbr.clone());
     }
+    Segmenter::new(config)
 }
 
-pub fn run(args: SegmentArgs) -> Result<Outcome> {
-    let run = SegmentRun::from_args(args);
+pub fn run(a: SegmentArgs) -> Result<Outcome> {
+    let segmenter = segmenter(&a);
+    let inputs: Vec<Option<PathBuf>> = match a.files.is_empty() {
+        true => vec![None],
+        false => a
+            .files
+            .iter()
+            .map(|p| (p.as_os_str() != "-").then(|| p.clone()))
+            .collect(),
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut outcome = Outcome::Clean;
-    let several = run.inputs.len() > 1;
-    let format = match run.format {
+    let several = inputs.len() > 1;
+    let format = match a.format {
         SegmentFormat::Text => SentenceFormat::Text,
         SegmentFormat::Jsonl => SentenceFormat::Jsonl,
     };
-    for (n, input) in run.inputs.iter().enumerate() {
+    for (n, input) in inputs.iter().enumerate() {
         let name = input
             .as_deref()
             .map_or_else(|| "-".to_string(), |p| p.display().to_string());
@@ -70,7 +58,7 @@ pub fn run(args: SegmentArgs) -> Result<Outcome> {
         if several && format == SentenceFormat::Text && n > 0 {
             out.write_all(b"\n")?;
         }
-        write_sentences(&mut out, &name, &text, &run.segmenter, format)?;
+        write_sentences(&mut out, &name, &text, &segmenter, format)?;
     }
     out.flush().context("writing output")?;
     Ok(outcome)

@@ -474,6 +474,32 @@ pub fn report_set(
     })
 }
 
+/// The whole report as JSON: `settings` (an object) plus each classifier's cost, the sets'
+/// scores and tests, and the checks.
+pub fn json_report(
+    settings: serde_json::Value,
+    reports: &[(String, WorkerReport)],
+    sets: Vec<serde_json::Value>,
+    checks: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let costs: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|(spec, r)| {
+            serde_json::json!({
+                "classifier": spec, "name": r.name, "load_seconds": r.load_seconds,
+                "sentences_per_second": quantile(&r.speed_runs, 0.5), "speed_runs": r.speed_runs,
+                "batch_ms_p50": quantile(&r.batch_ms, 0.5), "batch_ms_p95": quantile(&r.batch_ms, 0.95),
+                "peak_rss_mib": r.peak_rss_mib,
+            })
+        })
+        .collect();
+    let mut doc = settings;
+    doc["cost"] = costs.into();
+    doc["sets"] = sets.into();
+    doc["checks"] = checks.unwrap_or_default();
+    doc
+}
+
 /// The `--predictions` lines of the behavioural checks: every check of every classifier.
 pub fn check_prediction_lines(
     checks: &[Check],

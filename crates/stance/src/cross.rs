@@ -335,55 +335,12 @@ impl CrossEncoderTrainer {
             if examples.is_empty() {
                 return Err(Error::NoTrainingExamples);
             }
-            tch::manual_seed(c.seed as i64);
-            let bert = NativeBert::load(encoder_dir)?;
-            let vs = nn::VarStore::new(Device::Cpu);
-            let root = vs.root();
-            let r = c.rank.max(1) as i64;
-            let adapters = Adapters::build(
-                &bert.dense_shapes(),
-                c.alpha / r as f64,
-                |i, part, (out, inp)| {
-                    let bound = 1.0 / (inp as f64).sqrt();
-                    Ok(Lora {
-                        a: root.var(
-                            &format!("l{i}_{part}_a"),
-                            &[r, inp],
-                            nn::Init::Uniform {
-                                lo: -bound,
-                                up: bound,
-                            },
-                        ),
-                        b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
-                    })
-                },
-            )?;
-            let h = bert.dim();
-            let classifier_w = root.var(
-                "cls_w",
-                &[3, h],
-                nn::Init::Randn {
-                    mean: 0.0,
-                    stdev: 0.02,
-                },
-            );
-            let classifier_b = root.var("cls_b", &[3], nn::Init::Const(0.0));
+            let (mut model, vs) = self.init_model(encoder_dir)?;
             let mut opt = nn::AdamW {
                 wd: c.weight_decay,
                 ..Default::default()
             }
             .build(&vs, c.learning_rate)?;
-            let mut model = CrossEncoder {
-                bert,
-                adapters,
-                merged: false,
-                classifier_w,
-                classifier_b,
-                max_length: c.max_length,
-                batch_pairs: 64,
-                max_batch_tokens: crate::DEFAULT_MAX_BATCH_TOKENS,
-                _vars: None,
-            };
             let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.text, e.target)).collect();
             let tok = model.tokenize(&pairs)?;
             let mean_w =
@@ -452,6 +409,57 @@ impl CrossEncoderTrainer {
             model._vars = Some(vs);
             Ok(model)
         })
+    }
+
+    /// The encoder with fresh adapters and classifier (seeded), and the variables training
+    /// updates.
+    fn init_model(&self, encoder_dir: &Path) -> Result<(CrossEncoder, nn::VarStore), Error> {
+        let c = &self.config;
+        tch::manual_seed(c.seed as i64);
+        let bert = NativeBert::load(encoder_dir)?;
+        let vs = nn::VarStore::new(Device::Cpu);
+        let root = vs.root();
+        let r = c.rank.max(1) as i64;
+        let adapters = Adapters::build(
+            &bert.dense_shapes(),
+            c.alpha / r as f64,
+            |i, part, (out, inp)| {
+                let bound = 1.0 / (inp as f64).sqrt();
+                Ok(Lora {
+                    a: root.var(
+                        &format!("l{i}_{part}_a"),
+                        &[r, inp],
+                        nn::Init::Uniform {
+                            lo: -bound,
+                            up: bound,
+                        },
+                    ),
+                    b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
+                })
+            },
+        )?;
+        let h = bert.dim();
+        let classifier_w = root.var(
+            "cls_w",
+            &[3, h],
+            nn::Init::Randn {
+                mean: 0.0,
+                stdev: 0.02,
+            },
+        );
+        let classifier_b = root.var("cls_b", &[3], nn::Init::Const(0.0));
+        let model = CrossEncoder {
+            bert,
+            adapters,
+            merged: false,
+            classifier_w,
+            classifier_b,
+            max_length: c.max_length,
+            batch_pairs: 64,
+            max_batch_tokens: crate::DEFAULT_MAX_BATCH_TOKENS,
+            _vars: None,
+        };
+        Ok((model, vs))
     }
 }
 

@@ -87,3 +87,46 @@ pub fn encode_rates(encoder: &Encoder, texts: &[&str], runs: usize) -> Result<Ve
     }
     Ok(rates)
 }
+
+/// Throughput at one batch size.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BatchSpeed {
+    /// Texts per encoder pass.
+    pub batch_size: usize,
+    /// The median of `runs`, texts per second.
+    pub median: f64,
+    /// Each timed pass, texts per second.
+    pub runs: Vec<f64>,
+}
+
+/// [`encode_rates`] at each batch size.
+pub fn batch_speeds(
+    encoder: Encoder,
+    texts: &[&str],
+    batch_sizes: &[usize],
+    runs: usize,
+) -> Result<Vec<BatchSpeed>, Error> {
+    let mut encoder = encoder;
+    let mut out = Vec::new();
+    for &bs in batch_sizes {
+        encoder = encoder.with_batch_size(bs);
+        let rates = encode_rates(&encoder, texts, runs)?;
+        out.push(BatchSpeed {
+            batch_size: bs,
+            median: quantile(&rates, 0.5),
+            runs: rates,
+        });
+    }
+    Ok(out)
+}
+
+/// Up to `n` distinct texts, in order.
+pub fn distinct_texts(examples: &[crate::data::Example], n: usize) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    examples
+        .iter()
+        .map(|e| e.text.as_str())
+        .filter(|t| seen.insert(*t))
+        .take(n)
+        .collect()
+}

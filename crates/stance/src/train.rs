@@ -114,6 +114,22 @@ pub fn read_mix(
     Ok(mix)
 }
 
+/// The (text, target) pairs of examples.
+pub fn pairs(examples: &[Example]) -> Vec<(&str, &str)> {
+    examples
+        .iter()
+        .map(|e| (e.text.as_str(), e.target.as_str()))
+        .collect()
+}
+
+/// The shared data folder: `explicit`, else `$STANDPOINT_SHARED_DATA`, else `../shared/data`.
+pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
+    explicit
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("STANDPOINT_SHARED_DATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("../shared/data"))
+}
+
 /// The manifests' record of a mix: each file and its number of examples.
 pub fn mix_record(mix: &[MixFile]) -> Vec<(String, usize)> {
     mix.iter()

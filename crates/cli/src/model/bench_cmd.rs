@@ -9,10 +9,9 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use standpoint_stance::baseline::Lexical;
 use standpoint_stance::bench::{
-    check_prediction_lines, eval_sets, load_checks, load_sets, majority, measure, report_checks,
-    report_set, Options, WorkerReport,
+    check_prediction_lines, eval_sets, json_report, load_checks, load_sets, majority, measure,
+    report_checks, report_set, Options, WorkerReport,
 };
-use standpoint_stance::eval::quantile;
 use standpoint_stance::manifest::Manifest;
 use standpoint_stance::BoxedClassifier;
 
@@ -159,7 +158,13 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
         a.bootstrap, a.seed, a.runs, reports.first().map_or(0, |r| r.1.speed_items), a.batch
     );
     if let Some(p) = &a.json {
-        write_json(p, &a, &reports, json_sets, json_checks, skipped)?;
+        let settings = serde_json::json!({
+            "data": a.data, "bootstrap": a.bootstrap, "seed": a.seed, "batch": a.batch,
+            "skipped_rows": skipped,
+        });
+        let doc = json_report(settings, &reports, json_sets, json_checks);
+        std::fs::write(p, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     if let Some(p) = &a.predictions {
         pred_lines.extend(check_prediction_lines(&checks, &reports));
@@ -175,33 +180,4 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
-}
-
-/// Writes `--json`: settings, costs, every set's scores and tests, the checks.
-fn write_json(
-    path: &Path,
-    a: &BenchArgs,
-    reports: &[(String, WorkerReport)],
-    sets: Vec<serde_json::Value>,
-    checks: Option<serde_json::Value>,
-    skipped: usize,
-) -> Result<()> {
-    let costs: Vec<serde_json::Value> = reports
-        .iter()
-        .map(|(spec, r)| {
-            serde_json::json!({
-                "classifier": spec, "name": r.name, "load_seconds": r.load_seconds,
-                "sentences_per_second": quantile(&r.speed_runs, 0.5), "speed_runs": r.speed_runs,
-                "batch_ms_p50": quantile(&r.batch_ms, 0.5), "batch_ms_p95": quantile(&r.batch_ms, 0.95),
-                "peak_rss_mib": r.peak_rss_mib,
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "data": a.data, "bootstrap": a.bootstrap, "seed": a.seed, "batch": a.batch,
-        "skipped_rows": skipped, "cost": costs, "sets": sets,
-        "checks": checks,
-    });
-    std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
-        .with_context(|| format!("writing {}", path.display()))
 }

@@ -1,50 +1,35 @@
 //! `standpoint finetune`: fine-tunes the sentence encoder as a (target, sentence) cross-encoder
 //! with LoRA adapters, scores the dev sets and writes the adapters and their manifest.
 
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use standpoint_stance::{
     CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, StanceClassifier,
 };
 
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::train_cmd::{score_dev, shared_dir, training_files};
+use crate::train_cmd::{score_dev, training_files};
 use standpoint_cli::args::FinetuneArgs;
 use standpoint_cli::Outcome;
 use standpoint_stance::eval::DevScores;
-use standpoint_stance::train::{cross_manifest, mix_record, pairs_with_negatives, read_mix};
-
-/// Scores `model` on every dev set found under `shared`.
-fn score_model(
-    model: &dyn StanceClassifier<Error = standpoint_stance::Error>,
-    shared: &Path,
-) -> Result<DevScores> {
-    score_dev(shared, |_, ex| {
-        let pairs: Vec<(&str, &str)> = ex
-            .iter()
-            .map(|e| (e.text.as_str(), e.target.as_str()))
-            .collect();
-        Ok(model.predict_pairs(&pairs)?)
-    })
-}
+use standpoint_stance::train::shared_dir;
+use standpoint_stance::train::{cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix};
 
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
-    let shared = shared_dir(a.shared.as_deref());
-    let files = training_files(&a.data, &shared);
+    let shared = shared_dir(a.training.shared.as_deref());
+    let files = training_files(&a.training.data, &shared);
     let enc_dir = encoder_dir(&a.model);
     let mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
         warn!("standpoint: {e}; skipped")
     })?;
     let record = mix_record(&mix);
-    let set = pairs_with_negatives(mix, a.limit, a.negatives, a.seed);
+    let set = pairs_with_negatives(mix, a.limit, a.negatives, a.training.seed);
     let n = set.examples.len();
     let train = set.fine_tune_examples();
     let config = FineTuneConfig {
-        seed: a.seed,
+        seed: a.training.seed,
         epochs: a.epochs,
         rank: a.rank,
         alpha: a.alpha,
@@ -58,7 +43,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
          {threads} thread(s), seed {}, rank {}, {} epoch(s)",
         set.negatives.len(),
         files.len(),
-        a.seed,
+        a.training.seed,
         a.rank,
         a.epochs
     );
@@ -70,13 +55,9 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         cross_manifest(&config, &record, neg, hard, epochs, adapter_file, dev)
     };
 
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "epoch {prefix} {bar:30} {pos}/{len} steps [{elapsed_precise}<{eta_precise}] {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let template =
+        "epoch {prefix} {bar:30} {pos}/{len} steps [{elapsed_precise}<{eta_precise}] {msg}";
+    let bar = crate::model_setup::bar(0, template);
     let started = Instant::now();
     let mut ema = f64::NAN;
     let model: CrossEncoder = CrossEncoderTrainer {
@@ -120,7 +101,9 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
                 };
                 if a.dev_every_epoch || epoch == config.epochs {
                     let dev = bar
-                        .suspend(|| score_model(model, &shared))
+                        .suspend(|| {
+                            score_dev(&shared, |_, ex| Ok(model.predict_pairs(&pairs(ex))?))
+                        })
                         .map_err(|e| standpoint_stance::Error::Callback(e.into()))?;
                     write(dev)?;
                 } else {

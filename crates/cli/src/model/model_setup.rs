@@ -41,3 +41,10 @@ pub fn load_classifier(a: &ModelArgs) -> Result<BoxedClassifier> {
         &paths,
     )?)
 }
+
+/// A progress bar of `len` steps drawn with `template` (indicatif syntax).
+pub fn bar(len: u64, template: &str) -> indicatif::ProgressBar {
+    let style = indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    indicatif::ProgressBar::new(len).with_style(style)
+}

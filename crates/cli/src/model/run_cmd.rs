@@ -3,10 +3,10 @@
 //! progress, messages and the summary.
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use standpoint_aggregate::{DecisionRule, GroupBy};
 use standpoint_cli::args::RunArgs;
-use standpoint_cli::summary::print_summary;
+use standpoint_cli::print_summary;
 use standpoint_cli::Outcome;
 use standpoint_pipeline::checkpoint::{RunSpec, State};
 use standpoint_pipeline::read::{count_records, Bad, Doc, Format};
@@ -14,7 +14,7 @@ use standpoint_pipeline::run::{Events, Opened, RunDir, RunOptions};
 use standpoint_pipeline::targets::read_targets;
 use standpoint_pipeline::Pipeline;
 
-use crate::model_setup::{load_classifier, manifest_path, set_threads};
+use crate::model_setup::{bar, load_classifier, manifest_path, set_threads};
 
 /// The run's settings from the arguments.
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
@@ -49,25 +49,18 @@ struct Progress(ProgressBar);
 
 impl Progress {
     fn new(a: &RunArgs, state: &State) -> Progress {
-        let total = if a.no_progress {
-            None
-        } else {
-            count_records(&state.spec.inputs, a.format.into())
+        let total = match a.no_progress {
+            true => None,
+            false => count_records(&state.spec.inputs, a.format.into()),
         };
-        let bar = match (a.no_progress, total) {
-            (true, _) => ProgressBar::hidden(),
-            (false, Some(n)) => ProgressBar::new(n),
-            (false, None) => ProgressBar::new_spinner(),
+        let bar = match total {
+            _ if a.no_progress => ProgressBar::hidden(),
+            Some(n) => bar(
+                n,
+                "{bar:30} {pos}/{len} records [{elapsed_precise}<{eta_precise}] {msg}",
+            ),
+            None => bar(0, "{spinner} {pos} records [{elapsed_precise}] {msg}"),
         };
-        let template = if total.is_some() {
-            "{bar:30} {pos}/{len} records [{elapsed_precise}<{eta_precise}] {msg}"
-        } else {
-            "{spinner} {pos} records [{elapsed_precise}] {msg}"
-        };
-        bar.set_style(
-            ProgressStyle::with_template(template)
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
         bar.set_position(state.items_done);
         bar.reset_eta();
         Progress(bar)

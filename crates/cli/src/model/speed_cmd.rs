@@ -6,14 +6,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use standpoint_stance::data::read_jsonl;
-use standpoint_stance::eval::quantile;
-use standpoint_stance::speed::{encode_rates, peak_rss_mib, profile};
+use standpoint_stance::speed::{batch_speeds, distinct_texts, peak_rss_mib, profile};
 use standpoint_stance::{Encoder, EncoderBackend};
 
 use crate::model_setup::{encoder_dir, set_threads};
-use crate::train_cmd::shared_dir;
 use standpoint_cli::args::{BackendArg, SpeedArgs};
 use standpoint_cli::Outcome;
+use standpoint_stance::train::shared_dir;
 
 /// sentence-transformers 3.0.1 on this machine kind, 2 threads (../shared/notes), by batch size.
 const SENTENCE_TRANSFORMERS: &[(usize, f64)] = &[(1, 119.0), (16, 125.0), (64, 88.0)];
@@ -28,13 +27,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     for e in &bad {
         warn!("standpoint: {e}; skipped");
     }
-    let mut seen = std::collections::HashSet::new();
-    let texts: Vec<&str> = good
-        .iter()
-        .map(|e| e.text.as_str())
-        .filter(|t| seen.insert(*t))
-        .take(a.sentences)
-        .collect();
+    let texts = distinct_texts(&good, a.sentences);
     anyhow::ensure!(!texts.is_empty(), "no sentences in {}", data.display());
     let backend = match a.backend {
         BackendArg::Native => EncoderBackend::Native,
@@ -74,28 +67,22 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     println!();
     println!("| batch | sentences/s (median) | min..max | vs sentence-transformers (notes' machine) | share of measured limit | share of 300–450/s (notes) |");
     println!("|---|---|---|---|---|---|");
-    let mut results = Vec::new();
-    let mut encoder = encoder;
-    for &bs in &a.batch_sizes {
-        encoder = encoder.with_batch_size(bs);
-        let rates = encode_rates(&encoder, &texts, a.runs)?;
-        let lo = rates.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = rates.iter().cloned().fold(0.0, f64::max);
-        let med = quantile(&rates, 0.5);
+    let backend = encoder.backend();
+    let results = batch_speeds(encoder, &texts, &a.batch_sizes, a.runs)?;
+    for r in &results {
+        let (bs, med) = (r.batch_size, r.median);
+        let lo = r.runs.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = r.runs.iter().cloned().fold(0.0, f64::max);
         let st = SENTENCE_TRANSFORMERS
             .iter()
             .find(|(b, _)| *b == bs)
-            .map(|(_, r)| format!("{:.2}x ({r:.0}/s)", med / r))
-            .unwrap_or_else(|| "-".into());
+            .map_or("-".into(), |(_, r)| format!("{:.2}x ({r:.0}/s)", med / r));
         println!(
             "| {bs} | {med:.1} | {lo:.1}..{hi:.1} | {st} | {:.0}% | {:.0}–{:.0}% |",
             100.0 * med / limit,
             100.0 * med / 450.0,
             100.0 * med / 300.0
         );
-        results.push(serde_json::json!({
-            "batch_size": bs, "median": med, "runs": rates,
-        }));
     }
     let peak = peak_rss_mib();
     println!();
@@ -106,7 +93,7 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
     if let Some(path) = &a.json {
         let doc = serde_json::json!({
             "data": data, "sentences": texts.len(), "mean_tokens": mean_tokens,
-            "backend": format!("{:?}", encoder.backend()), "threads": threads,
+            "backend": format!("{backend:?}"), "threads": threads,
             "load_seconds": load_s, "results": results, "peak_rss_mib": peak,
             "tokenizer_sentences_per_s": tok_rate,
             "gemm_gflops": gflops, "gflop_per_sentence": p.gflop_per_text, "limit_sentences_per_s": limit,

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use standpoint_stance::data::Example;
 use standpoint_stance::eval::{self, DevEvent, DevScores};
+use standpoint_stance::train::shared_dir;
 use standpoint_stance::train::{
     embed_examples, head_data, head_manifest, mix_record, read_mix, EmbedEvent, DEFAULT_TRAIN,
 };
@@ -16,27 +17,14 @@ use crate::model_setup::{encoder_dir, set_threads};
 use standpoint_cli::args::TrainArgs;
 use standpoint_cli::Outcome;
 
-pub fn shared_dir(explicit: Option<&Path>) -> PathBuf {
-    explicit
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("STANDPOINT_SHARED_DATA").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("../shared/data"))
-}
-
 /// A progress bar for `embed_examples`, drawn when encoding is needed (not for cache hits).
 pub fn embed_progress(what: String) -> impl FnMut(EmbedEvent<'_>) {
     let mut bar: Option<ProgressBar> = None;
     move |event| match event {
         EmbedEvent::Encoded { done, total } => {
             let bar = bar.get_or_insert_with(|| {
-                let b = ProgressBar::new(total as u64).with_message(format!("encoding {what}"));
-                b.set_style(
-                    ProgressStyle::with_template(
-                        "{msg} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}, {per_sec}]",
-                    )
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-                b
+                let t = "{msg} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}, {per_sec}]";
+                crate::model_setup::bar(total as u64, t).with_message(format!("encoding {what}"))
             });
             bar.set_position(done as u64);
             if done == total {
@@ -77,15 +65,15 @@ pub fn training_files(data: &[PathBuf], shared: &Path) -> Vec<PathBuf> {
 
 pub fn run(a: TrainArgs) -> Result<Outcome> {
     let threads = set_threads(&a.model);
-    let shared = shared_dir(a.shared.as_deref());
-    let files = training_files(&a.data, &shared);
+    let shared = shared_dir(a.training.shared.as_deref());
+    let files = training_files(&a.training.data, &shared);
     let enc_dir = encoder_dir(&a.model);
     let encoder = Encoder::load(&enc_dir)
         .with_context(|| format!("loading encoder {}", enc_dir.display()))?;
     warn!(
         "standpoint: training on {} file(s), {threads} thread(s), seed {}",
         files.len(),
-        a.seed
+        a.training.seed
     );
     let mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
         warn!("standpoint: {e}; skipped")
@@ -96,7 +84,7 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         &mix,
         &a.cache,
         a.negatives,
-        a.seed,
+        a.training.seed,
         &mut |name, e| {
             if bars.as_ref().is_none_or(|(n, _)| n != name) {
                 bars = Some((name.to_string(), embed_progress(name.to_string())));
@@ -113,18 +101,13 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
         );
     }
     let config = TrainConfig {
-        seed: a.seed,
+        seed: a.training.seed,
         epochs: a.epochs,
         hidden: a.hidden,
         ..TrainConfig::default()
     };
-    let bar = ProgressBar::new(config.epochs as u64).with_message("training head");
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} {bar:30} epoch {pos}/{len} [{elapsed_precise}] {prefix}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let template = "{msg} {bar:30} epoch {pos}/{len} [{elapsed_precise}] {prefix}";
+    let bar = crate::model_setup::bar(config.epochs as u64, template).with_message("training head");
     let trainer = HeadTrainer {
         config: config.clone(),
     };

@@ -389,6 +389,36 @@ fn shards_merged_equal_one_run() {
     assert!(stderr(&o).contains("already holds a run"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     same_outputs(&whole, &merged);
+    // A merge killed part way leaves half-written files (under .partial names, or renamed
+    // but without state.json): the same command again starts the merge over and writes the
+    // same output.
+    let killed = t.path("killed");
+    std::fs::create_dir_all(&killed).unwrap();
+    std::fs::write(killed.join("sentences.jsonl.partial"), "{\"seq\":99,\"half").unwrap();
+    std::fs::write(killed.join("documents.jsonl"), "{\"seq\":0,\"stale\":1}\n").unwrap();
+    let o = merge(&killed);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    same_outputs(&whole, &killed);
+    assert!(!killed.join("sentences.jsonl.partial").exists());
+    // And a real SIGKILL at some point of a merge: the rerun completes it, or finds it complete.
+    let real = t.path("real-kill");
+    let mut child = standpoint()
+        .arg("merge")
+        .args(&shard_dirs)
+        .arg("--out")
+        .arg(&real)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let _ = child.kill();
+    let _ = child.wait();
+    if !real.join("state.json").exists() {
+        let o = merge(&real);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    }
+    same_outputs(&whole, &real);
     // A shard file that no longer matches its checkpoint (cut short after the run) is named,
     // and nothing is written.
     let cut = shard_dirs[1].join("sentences.jsonl");

@@ -75,7 +75,11 @@ impl CrossEncoder {
             ));
         }
         let mut map: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
-            .map_err(|e| bad(format!("cannot read adapters ({e})")))?
+            .map_err(|source| Error::Weights {
+                path: path.clone(),
+                hint: "restore the adapters or run `standpoint finetune`",
+                source,
+            })?
             .into_iter()
             .collect();
         let rank = manifest.rank as i64;

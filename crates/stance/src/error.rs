@@ -49,6 +49,39 @@ pub enum Error {
         /// The manifest.
         path: PathBuf,
     },
+    /// A model's JSON file (config.json, modules.json, ...) does not parse.
+    #[error("{}: cannot parse", path.display())]
+    ConfigParse {
+        /// The file.
+        path: PathBuf,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A weights file (safetensors) cannot be read; `hint` says how to fix it.
+    #[cfg(feature = "model")]
+    #[error("{}: cannot read weights; {hint}", path.display())]
+    Weights {
+        /// The file.
+        path: PathBuf,
+        /// How to fix it.
+        hint: &'static str,
+        /// The libtorch error.
+        #[source]
+        source: tch::TchError,
+    },
+    /// A tokenizer.json cannot be read or configured.
+    #[cfg(feature = "model")]
+    #[error("{}: cannot {action} the tokenizer", path.display())]
+    TokenizerFile {
+        /// The file.
+        path: PathBuf,
+        /// "read", or "truncate to N tokens with".
+        action: String,
+        /// The tokenizers crate's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A caller's event handler (e.g. fine-tuning's per-epoch callback) failed.
     #[error(transparent)]
     Callback(Box<dyn std::error::Error + Send + Sync>),

@@ -104,9 +104,9 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    serde_json::from_str(&text).map_err(|e| Error::ModelFiles {
+    serde_json::from_str(&text).map_err(|source| Error::ConfigParse {
         path: path.to_path_buf(),
-        message: format!("cannot parse: {e}"),
+        source,
     })
 }
 
@@ -159,10 +159,10 @@ impl NativeBert {
             path: weights_path.clone(),
             message,
         };
-        let tensors = Tensor::read_safetensors(&weights_path).map_err(|e| {
-            corrupt(format!(
-                "cannot read weights ({e}); reinstall with `bash scripts/setup-libtorch.sh`"
-            ))
+        let tensors = Tensor::read_safetensors(&weights_path).map_err(|source| Error::Weights {
+            path: weights_path.clone(),
+            hint: "reinstall with `bash scripts/setup-libtorch.sh`",
+            source,
         })?;
         let mut map: std::collections::HashMap<String, Tensor> = tensors
             .into_iter()

@@ -106,9 +106,9 @@ fn check_files(folder: &ModelFolder, base: &Path) -> Result<Files, Error> {
         path: config.clone(),
         source,
     })?;
-    let cfg: ConfigJson = serde_json::from_str(&text).map_err(|e| Error::ModelFiles {
+    let cfg: ConfigJson = serde_json::from_str(&text).map_err(|source| Error::ConfigParse {
         path: config.clone(),
-        message: format!("cannot parse: {e}"),
+        source,
     })?;
     let id2label = cfg.id2label.ok_or_else(|| Error::ModelFiles {
         path: config.clone(),

@@ -71,9 +71,10 @@ impl PairTokenizer {
                     .into(),
             });
         }
-        let mut base = Tokenizer::from_file(path).map_err(|e| Error::ModelFiles {
+        let mut base = Tokenizer::from_file(path).map_err(|source| Error::TokenizerFile {
             path: path.to_path_buf(),
-            message: format!("cannot read the tokenizer: {e}"),
+            action: "read".into(),
+            source,
         })?;
         base.with_padding(None);
         Ok(PairTokenizer {
@@ -95,9 +96,10 @@ impl PairTokenizer {
             stride: 0,
             direction: TruncationDirection::Right,
         }))
-        .map_err(|e| Error::ModelFiles {
+        .map_err(|source| Error::TokenizerFile {
             path: self.path.clone(),
-            message: format!("cannot truncate to {max_len} tokens: {e}"),
+            action: format!("truncate to {max_len} tokens with"),
+            source,
         })?;
         let t = std::sync::Arc::new(t);
         cache.push((max_len, t.clone()));

@@ -200,11 +200,19 @@ fn bad_adapter_files_are_clear_errors() {
         b"not a safetensors file",
     )
     .unwrap();
-    expect_model_files_error(
-        CrossEncoder::load(&manifest(4, 8.0), &dir.0, &encoder_dir()),
-        "adapters.safetensors",
-        "cannot read",
-    );
+    match CrossEncoder::load(&manifest(4, 8.0), &dir.0, &encoder_dir()) {
+        Err(e @ Error::Weights { .. }) => {
+            let Error::Weights { path, hint, .. } = &e else {
+                unreachable!()
+            };
+            assert!(path.ends_with("adapters.safetensors"), "{}", path.display());
+            assert!(hint.contains("finetune"), "{hint}");
+            // The libtorch error is kept as the source, for callers who want it.
+            assert!(std::error::Error::source(&e).is_some());
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("loaded"),
+    }
     expect_model_files_error(
         CrossEncoder::load(&manifest(4, 8.0), &dir.0, Path::new("/nonexistent/encoder")),
         "config.json",

@@ -36,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Split documents into sentences (one per line, or JSONL with byte offsets).
     Segment(SegmentArgs),
+    /// Find who said what: quotes, cues, sources and speakers (JSONL, one object per document).
+    Attribute(AttributeArgs),
     /// Classify the stance of sentences toward one or more targets (JSONL out).
     Classify(ClassifyArgs),
     /// Train the default stance head on labelled data and record dev scores.
@@ -194,6 +196,19 @@ impl From<FormatArg> for standpoint_pipeline::read::Format {
             FormatArg::Txt => Format::Txt,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct AttributeArgs {
+    /// Inputs as for `run` (JSONL, CSV, .txt files or folders, "-" for JSONL on stdin).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Field (JSONL) or column (CSV) holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Field (JSONL) or column (CSV) holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ macro_rules! warn {
 }
 
 pub mod args;
+pub mod attribute_cmd;
 pub mod merge_cmd;
 pub mod segment_cmd;
 

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use standpoint_cli::args::{Cli, Command};
-use standpoint_cli::{finish, merge_cmd, segment_cmd};
+use standpoint_cli::{attribute_cmd, finish, merge_cmd, segment_cmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Segment(a) => finish(segment_cmd::run(a)),
+        Command::Attribute(a) => finish(attribute_cmd::run(a)),
         Command::Merge(a) => finish(merge_cmd::run(a)),
         _ => finish(hand_over()),
     }

@@ -40,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod attributions;
 pub mod checkpoint;
 mod error;
 pub mod hash;

@@ -506,7 +506,10 @@ fn read_txt(base: &Path, path: &Path, max_bytes: usize) -> Item {
     };
     let mut bytes = Vec::new();
     open(path)
-        .and_then(|r| r.take(max_bytes as u64 + 1).read_to_end(&mut bytes))
+        .and_then(|r| {
+            r.take((max_bytes as u64).saturating_add(1))
+                .read_to_end(&mut bytes)
+        })
         .map_err(|e| bad(ReadError::Open(e)))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -593,7 +596,9 @@ impl Iterator for JsonlItems {
         loop {
             self.line += 1;
             // Read at most max_bytes * 2 + 1024 of a line; the rest of an enormous line is skipped.
-            let limit = self.max_bytes as u64 * 2 + 1024;
+            let limit = (self.max_bytes as u64)
+                .saturating_mul(2)
+                .saturating_add(1024);
             match read_capped_line(&mut self.reader, &mut self.buf, limit) {
                 Ok(CappedLine::Eof) => return None,
                 Ok(CappedLine::Line) => {}
@@ -754,7 +759,9 @@ impl CsvItems {
             return Ok(Some(l));
         }
         let mut buf = Vec::new();
-        let limit = self.max_bytes as u64 * 2 + 1024;
+        let limit = (self.max_bytes as u64)
+            .saturating_mul(2)
+            .saturating_add(1024);
         // A line longer than the limit is cut there; the parser then sees an over-long record.
         if let CappedLine::Eof = read_capped_line(&mut self.reader, &mut buf, limit)? {
             return Ok(None);
@@ -776,7 +783,7 @@ impl CsvItems {
             Quoted,
             QuoteInQuoted,
         }
-        let limit = self.max_bytes * 2 + 1024;
+        let limit = self.max_bytes.saturating_mul(2).saturating_add(1024);
         loop {
             let Some((first, line)) = self.read_line()? else {
                 return Ok(None);
@@ -1273,6 +1280,18 @@ mod tests {
         t.write("c.jsonl", b"{\"id\": \"a\", \"text\": \"Two.\"}\n");
         assert_ne!(fingerprint(&p), before);
         assert_eq!(fingerprint(Path::new("-")), None);
+    }
+
+    #[test]
+    fn the_largest_size_limit_does_not_overflow() {
+        let t = Tmp::new("max");
+        let j = t.write("c.jsonl", b"{\"id\": \"a\", \"text\": \"One.\"}\n");
+        let c = t.write("c.csv", b"id,text\na,One.\n");
+        let x = t.write("c.txt", b"One.");
+        for p in [j, c, x] {
+            let items = read(vec![p.clone()], usize::MAX);
+            assert!(items[0].is_ok(), "{}", p.display());
+        }
     }
 
     #[test]

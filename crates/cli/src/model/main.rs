@@ -9,7 +9,7 @@ extern crate standpoint_cli;
 
 use clap::Parser;
 use standpoint_cli::args::{Cli, Command};
-use standpoint_cli::{finish, merge_cmd, segment_cmd};
+use standpoint_cli::{attribute_cmd, finish, merge_cmd, segment_cmd};
 
 mod bench_cmd;
 mod classify_cmd;
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     finish(match cli.command {
         Command::Segment(a) => segment_cmd::run(a),
+        Command::Attribute(a) => attribute_cmd::run(a),
         Command::Merge(a) => merge_cmd::run(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Train(a) => train_cmd::run(a),

@@ -1,0 +1,531 @@
+//! Cue words, source mentions and reported speech without a quotation ("X said that …",
+//! "…, sources said.", "According to X, …"), and mixed quotes ("X called it “a betrayal”").
+
+use crate::words::{tokens, trim, Doc, Tok};
+use crate::{Attribution, Span};
+
+/// Verbs of saying and believing that introduce reported content.
+const CUES: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "wrote",
+    "writes",
+    "write",
+    "writing",
+    "noted",
+    "notes",
+    "warned",
+    "warns",
+    "warning",
+    "explained",
+    "explains",
+    "argued",
+    "argues",
+    "arguing",
+    "argue",
+    "claimed",
+    "claims",
+    "claim",
+    "claiming",
+    "insisted",
+    "insists",
+    "asked",
+    "asks",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "stated",
+    "states",
+    "announced",
+    "announces",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "suggested",
+    "suggests",
+    "believes",
+    "believe",
+    "believed",
+    "thinks",
+    "think",
+    "thought",
+    "reported",
+    "reports",
+    "declared",
+    "declares",
+    "predicted",
+    "predicts",
+    "stressed",
+    "stresses",
+    "contended",
+    "contends",
+    "emphasized",
+    "recalled",
+    "recalls",
+    "continued",
+    "continues",
+    "complained",
+    "complains",
+    "countered",
+    "agreed",
+    "agrees",
+    "tweeted",
+    "tweets",
+    "posted",
+    "joked",
+    "quipped",
+    "vowed",
+    "vows",
+    "promised",
+    "promises",
+    "conceded",
+    "concedes",
+    "maintained",
+    "maintains",
+    "charged",
+    "alleged",
+    "alleges",
+    "observed",
+    "remarked",
+    "confirmed",
+    "confirms",
+    "denied",
+    "denies",
+    "urged",
+    "urges",
+    "cautioned",
+    "pointed",
+    "testified",
+    "explaining",
+    "noting",
+    "calling",
+    "called",
+    "calls",
+    "described",
+    "describes",
+    "blasted",
+    "accused",
+    "accuses",
+    "hopes",
+    "hoped",
+    "feels",
+    "felt",
+    "knows",
+    "expects",
+    "expected",
+    "estimated",
+    "estimates",
+    "showed",
+    "shows",
+    "found",
+    "finds",
+    "learned",
+    "added:",
+    "concluded",
+    "concludes",
+    "indicated",
+    "indicates",
+    "mentioned",
+    "demanded",
+    "demands",
+    "announcing",
+    "promising",
+];
+
+/// Auxiliaries and adverbs that may sit between a source and its cue.
+const BETWEEN: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "also",
+    "later",
+    "then",
+    "previously",
+    "once",
+    "repeatedly",
+    "would",
+    "will",
+    "reportedly",
+    "recently",
+    "publicly",
+    "privately",
+    "often",
+    "has",
+    "is",
+    "was",
+    "were",
+    "are",
+    "been",
+    "frequently",
+    "first",
+    "again",
+    "even",
+    "still",
+    "just",
+    "already",
+    "never",
+    "flatly",
+    "quickly",
+    "openly",
+    "initially",
+    "only",
+    "may",
+    "might",
+    "could",
+];
+
+/// Words that end a source mention when reading leftwards.
+const NOT_IN_SOURCE: &[&str] = &[
+    "and", "but", "or", "so", "yet", "that", "which", "who", "because", "when", "while", "if",
+    "as", "where", "after", "before", "since", "though", "although", "than", "not",
+];
+
+/// Pronouns that can be sources.
+pub(crate) const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you"];
+
+/// Determiners that can open a source mention without a capitalised word.
+const DETERMINERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "another",
+    "some",
+    "one",
+    "two",
+    "three",
+    "several",
+    "many",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "other",
+    "most",
+    "few",
+    "both",
+    "senior",
+    "top",
+    "officials",
+    "sources",
+    "critics",
+    "experts",
+    "analysts",
+    "supporters",
+    "aides",
+    "advisers",
+    "voters",
+    "polls",
+    "democrats",
+    "republicans",
+    "people",
+];
+
+pub(crate) fn is_cue(word: &str) -> bool {
+    CUES.contains(&word.to_lowercase().as_str())
+}
+
+fn lower(t: &Tok, text: &str) -> String {
+    t.text(text).to_lowercase()
+}
+
+fn capitalised(t: &Tok, text: &str) -> bool {
+    t.word
+        && t.text(text)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
+}
+
+/// A source mention that ends right before token `end` (exclusive), reading leftwards at most
+/// 9 tokens, stopping at punctuation and clause words. Requires a pronoun, a capitalised word or
+/// an opening determiner; returns the token range.
+pub(crate) fn source_before(toks: &[Tok], end: usize, text: &str) -> Option<(usize, usize)> {
+    let mut i = end;
+    while i > 0 && end - i < 9 {
+        let t = &toks[i - 1];
+        let s = t.text(text);
+        if !t.word && !matches!(s, "’" | "'") {
+            break;
+        }
+        if NOT_IN_SOURCE.contains(&s.to_lowercase().as_str()) {
+            break;
+        }
+        i -= 1;
+    }
+    // Drop leading conjunctions and adverbs ("But he", "Later, Smith").
+    while i < end
+        && matches!(
+            lower(&toks[i], text).as_str(),
+            "but" | "and" | "so" | "yet" | "however" | "also" | "now" | "later" | "then" | "here"
+        )
+    {
+        i += 1;
+    }
+    if i >= end {
+        return None;
+    }
+    let first = lower(&toks[i], text);
+    let ok = (end - i == 1 && PRONOUNS.contains(&first.as_str()))
+        || toks[i..end].iter().any(|t| capitalised(t, text))
+        || DETERMINERS.contains(&first.as_str());
+    // A lone lowercase word that is not a pronoun is not a source ("it is said").
+    if !ok || (end - i == 1 && !capitalised(&toks[i], text) && !PRONOUNS.contains(&first.as_str()))
+    {
+        return None;
+    }
+    Some((i, end))
+}
+
+/// A source mention that starts at token `start`: up to the next comma, period, quote mark or
+/// clause word (at most 10 tokens).
+pub(crate) fn source_after(toks: &[Tok], start: usize, text: &str) -> Option<(usize, usize)> {
+    let mut j = start;
+    while j < toks.len() && j - start < 10 {
+        let t = &toks[j];
+        if !t.word && !matches!(t.text(text), "’" | "'" | "(" | ")" | "-") {
+            break;
+        }
+        if j > start && NOT_IN_SOURCE.contains(&lower(t, text).as_str()) {
+            break;
+        }
+        j += 1;
+    }
+    (j > start).then_some((start, j))
+}
+
+/// The cue at token `i` and any particle after it ("pointed out", "said in a statement"),
+/// as a span; `None` when token `i` is not a cue.
+pub(crate) fn cue_at(toks: &[Tok], i: usize, text: &str) -> Option<Span> {
+    let t = toks.get(i)?;
+    if !t.word || !is_cue(t.text(text)) {
+        return None;
+    }
+    let mut end = t.end;
+    if let Some(n) = toks.get(i + 1) {
+        let w = lower(n, text);
+        if matches!(w.as_str(), "out" | "for" | "on") && n.word {
+            end = n.end;
+        }
+    }
+    Some(Span {
+        start: t.start,
+        end,
+    })
+}
+
+/// Span of tokens `a..b`.
+pub(crate) fn span_of(toks: &[Tok], a: usize, b: usize) -> Span {
+    Span {
+        start: toks[a].start,
+        end: toks[b - 1].end,
+    }
+}
+
+/// Reported speech in sentences outside direct quotes.
+pub(crate) fn indirect(doc: &Doc<'_>, direct: &[Attribution]) -> Vec<Attribution> {
+    let text = doc.text;
+    let mut out = Vec::new();
+    let hit = |a: &Attribution, s: Span| {
+        a.content
+            .iter()
+            .chain(a.source.iter())
+            .any(|c| c.start < s.end && s.start < c.end)
+    };
+    for &sent in &doc.sentences {
+        if direct.iter().any(|a| hit(a, sent)) {
+            continue;
+        }
+        let toks = tokens(text, sent);
+        if toks.len() < 4 {
+            continue;
+        }
+        if let Some(a) = according_to(&toks, sent, text)
+            .or_else(|| source_then_cue(&toks, sent, text))
+            .or_else(|| content_then_source(&toks, text))
+        {
+            let mut a = a;
+            a.direct = a
+                .content
+                .iter()
+                .any(|s| s.text(text).contains(crate::words::is_quote_mark));
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Final punctuation and spaces that content spans leave out.
+const CONTENT_TRIM: &[char] = &['.', ',', ';', ':'];
+
+/// "According to X, content." and "Content, according to X."
+fn according_to(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> {
+    let k = (0..toks.len().saturating_sub(1))
+        .find(|&k| lower(&toks[k], text) == "according" && lower(&toks[k + 1], text) == "to")?;
+    let cue = span_of(toks, k, k + 2);
+    let (s0, s1) = source_after(toks, k + 2, text)?;
+    let source = Some(span_of(toks, s0, s1));
+    let content = if k == 0 {
+        // According to X, content.
+        let start = toks
+            .get(s1 + 1)
+            .filter(|_| toks[s1].text(text) == ",")?
+            .start;
+        Span {
+            start,
+            end: sent.end,
+        }
+    } else {
+        Span {
+            start: sent.start,
+            end: toks[k - 1].end,
+        }
+    };
+    let content = trim(text, content, CONTENT_TRIM);
+    (content.end > content.start).then(|| Attribution {
+        content: vec![content],
+        cue: vec![cue],
+        source,
+        speaker: None,
+        role: None,
+        direct: false,
+    })
+}
+
+/// "X said (that) content." — the cue within the first 12 tokens, after a source mention.
+fn source_then_cue(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> {
+    for i in 1..toks.len().min(12) {
+        let Some(cue) = cue_at(toks, i, text) else {
+            continue;
+        };
+        // Skip auxiliaries between the source and the cue.
+        let mut e = i;
+        while e > 0 && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
+            e -= 1;
+        }
+        let (s0, s1) = source_before(toks, e, text)?;
+        // The source must open the sentence (after a conjunction or an introductory phrase
+        // ending in a comma).
+        let opens = s0 == 0
+            || toks[..s0].iter().all(|t| {
+                matches!(
+                    lower(t, text).as_str(),
+                    "but" | "and" | "so" | "yet" | "however" | "also"
+                )
+            })
+            || toks[s0 - 1].text(text) == ",";
+        if !opens {
+            return None;
+        }
+        // Content: after the cue, its object for "told"/"asked" ("told reporters"), an optional
+        // "that" or comma.
+        let mut c = i + 1;
+        while c < toks.len() && toks[c].end <= cue.end {
+            c += 1;
+        }
+        let verb = lower(&toks[i], text);
+        if matches!(
+            verb.as_str(),
+            "told" | "tells" | "tell" | "asked" | "asks" | "warned" | "urged"
+        ) {
+            let limit = (c + 5).min(toks.len());
+            if let Some(that) =
+                (c..limit).find(|&k| matches!(lower(&toks[k], text).as_str(), "that" | ","))
+            {
+                c = that;
+            } else if c < toks.len() {
+                c += 1;
+            }
+        }
+        // "said in a statement (that)", "said Tuesday (that)", "said on Fox News that".
+        if let Some(that) = (c..(c + 7).min(toks.len())).find(|&k| lower(&toks[k], text) == "that")
+        {
+            let between_ok = toks[c..that].iter().all(|t| t.word || t.text(text) == ",");
+            if between_ok && that > c {
+                c = that;
+            }
+        }
+        while c < toks.len() && matches!(toks[c].text(text), "," | ":" | "that") {
+            c += 1;
+        }
+        let start = toks.get(c)?.start;
+        let content = trim(
+            text,
+            Span {
+                start,
+                end: sent.end,
+            },
+            CONTENT_TRIM,
+        );
+        if toks.len() - c < 3 || content.end <= content.start {
+            return None;
+        }
+        return Some(Attribution {
+            content: vec![content],
+            cue: vec![cue],
+            source: Some(span_of(toks, s0, s1)),
+            speaker: None,
+            role: None,
+            direct: false,
+        });
+    }
+    None
+}
+
+/// "Content, X said." and "Content, said X." — the frame after the last comma.
+fn content_then_source(toks: &[Tok], text: &str) -> Option<Attribution> {
+    let comma = toks.iter().rposition(|t| t.text(text) == ",")?;
+    if comma < 3 {
+        return None;
+    }
+    let end = toks.iter().rposition(|t| t.word).filter(|&e| e > comma)? + 1;
+    let frame = &toks[comma + 1..end];
+    if frame.is_empty() || frame.len() > 10 {
+        return None;
+    }
+    let (cue, source) = if let Some(cue) = cue_at(toks, comma + 1, text) {
+        // ", said X."
+        let (s0, s1) = source_after(toks, comma + 1 + 1, text)?;
+        (cue, span_of(toks, s0, s1))
+    } else {
+        // ", X said."
+        let last = end - 1;
+        let cue = cue_at(toks, last, text)?;
+        let mut e = last;
+        while e > comma + 1 && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
+            e -= 1;
+        }
+        let (s0, s1) = source_before(toks, e, text)?;
+        if s0 != comma + 1 {
+            return None;
+        }
+        (cue, span_of(toks, s0, s1))
+    };
+    let content = trim(
+        text,
+        Span {
+            start: toks[0].start,
+            end: toks[comma].start,
+        },
+        CONTENT_TRIM,
+    );
+    Some(Attribution {
+        content: vec![content],
+        cue: vec![cue],
+        source: Some(source),
+        speaker: None,
+        role: None,
+        direct: false,
+    })
+}

@@ -1,0 +1,281 @@
+//! Speakers: source mentions linked within the document to the fullest name given, with the
+//! role or title that came with it.
+
+use crate::cues::PRONOUNS;
+use crate::words::tokens;
+use crate::{Attribution, Span};
+
+/// Words of titles and roles that come before a name.
+const TITLE_WORDS: &[&str] = &[
+    "president",
+    "secretary",
+    "minister",
+    "prime",
+    "foreign",
+    "defense",
+    "defence",
+    "state",
+    "sen.",
+    "senator",
+    "rep.",
+    "representative",
+    "gov.",
+    "governor",
+    "gen.",
+    "general",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "prof.",
+    "professor",
+    "chief",
+    "director",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "mayor",
+    "judge",
+    "justice",
+    "attorney",
+    "vice",
+    "former",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ambassador",
+    "commander",
+    "lt.",
+    "col.",
+    "capt.",
+    "sgt.",
+    "speaker",
+    "press",
+    "deputy",
+    "acting",
+    "candidate",
+    "nominee",
+    "democratic",
+    "republican",
+    "gop",
+    "us",
+    "u.s.",
+    "sheriff",
+    "officer",
+    "adviser",
+    "advisor",
+    "aide",
+    "manager",
+    "campaign",
+    "executive",
+    "ceo",
+    "founder",
+    "head",
+    "senior",
+    "house",
+    "senate",
+    "white",
+    "of",
+    "the",
+    "for",
+    "and",
+    "presidential",
+    "vice-presidential",
+    "majority",
+    "minority",
+    "whip",
+    "pope",
+    "king",
+    "queen",
+    "prince",
+    "rev.",
+    "gen",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "sen",
+    "rep",
+    "gov",
+    "national",
+    "security",
+    "homeland",
+    "health",
+    "interior",
+    "treasury",
+    "energy",
+    "economic",
+    "finance",
+    "trade",
+    "army",
+    "navy",
+    "coordinator",
+];
+
+/// Honorifics dropped from roles ("Mr. Smith" has no role).
+const HONORIFICS: &[&str] = &["mr.", "mrs.", "ms.", "mr", "mrs", "ms"];
+
+fn is_title(word: &str) -> bool {
+    TITLE_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// Splits a mention into its role and its name: the name is the trailing run of capitalised
+/// words that are not title words (at most three), the role what precedes it (honorifics left
+/// out). A mention without such a name gives `(None, None)`.
+///
+/// ```
+/// use standpoint_attribute::split_name;
+/// assert_eq!(split_name("US Secretary of State Marco Rubio"),
+///            (Some("US Secretary of State".into()), Some("Marco Rubio".into())));
+/// assert_eq!(split_name("Mr. Smith"), (None, Some("Smith".into())));
+/// assert_eq!(split_name("the minister"), (None, None));
+/// ```
+pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
+    let words: Vec<&str> = mention
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Cut at a possessive or a relative clause: "Smith's office" -> "Smith".
+    let mut end = words.len();
+    let is_name = |w: &str| capitalised(w) && !is_title(w);
+    while end > 0 && !is_name(words[end - 1]) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0
+        && end - start < 3
+        && capitalised(words[start - 1])
+        && !is_title(words[start - 1])
+    {
+        start -= 1;
+    }
+    if start == end {
+        return (None, None);
+    }
+    let name: Vec<&str> = words[start..end]
+        .iter()
+        .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))
+        .collect();
+    let role: Vec<&str> = words[..start]
+        .iter()
+        .copied()
+        .filter(|w| !HONORIFICS.contains(&w.to_lowercase().as_str()))
+        .skip_while(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an"))
+        .collect();
+    let role = (!role.is_empty() && role.iter().any(|w| capitalised(w) || is_title(w)))
+        .then(|| role.join(" "));
+    (role, Some(name.join(" ")))
+}
+
+/// A person (or organisation) named in the document.
+#[derive(Debug, Clone)]
+struct Entity {
+    name: String,
+    role: Option<String>,
+}
+
+/// Runs of capitalised words anywhere in the document, split into role and name: the names a
+/// later short mention ("Rubio", "the secretary") can refer to.
+fn named(text: &str) -> Vec<(usize, Entity)> {
+    let toks = tokens(
+        text,
+        Span {
+            start: 0,
+            end: text.len(),
+        },
+    );
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i].text(text);
+        if !(toks[i].word && capitalised(t)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < toks.len() {
+            let w = toks[j].text(text);
+            let inner = matches!(w, "of" | "the") && j > i;
+            if toks[j].word && (capitalised(w) || inner) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let mention = &text[toks[i].start..toks[j - 1].end];
+        if let (role, Some(name)) = split_name(mention) {
+            if name.split_whitespace().count() >= 2 {
+                out.push((toks[i].start, Entity { name, role }));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// Fills `speaker` and `role` of each attribution with a source.
+pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
+    let names = named(text);
+    // The most recent person spoken of as a source, for pronouns.
+    let mut last_person: Option<Entity> = None;
+    for a in found.iter_mut() {
+        let Some(src) = a.source else {
+            continue;
+        };
+        let mention = src.text(text);
+        let lower = mention.to_lowercase();
+        let entity = if PRONOUNS.contains(&lower.as_str()) {
+            match lower.as_str() {
+                "he" | "she" => last_person.clone(),
+                _ => None,
+            }
+        } else {
+            match split_name(mention) {
+                (role, Some(name)) => {
+                    // The fullest earlier (or later) name ending with this one.
+                    let last = name.split_whitespace().last().unwrap_or("");
+                    let full = names
+                        .iter()
+                        .filter(|(_, e)| {
+                            e.name.split_whitespace().last() == Some(last)
+                                && e.name.len() >= name.len()
+                        })
+                        .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
+                        .map(|(_, e)| e.clone());
+                    Some(match full {
+                        Some(mut e) => {
+                            e.role = role.or(e.role);
+                            e
+                        }
+                        None => Entity { name, role },
+                    })
+                }
+                _ => {
+                    // A description ("the senator"): the last person whose role has its noun.
+                    let noun = lower.split_whitespace().last().unwrap_or("").to_string();
+                    last_person.clone().filter(|p| {
+                        p.role
+                            .as_ref()
+                            .is_some_and(|r| r.to_lowercase().contains(&noun))
+                    })
+                }
+            }
+        };
+        match entity {
+            Some(e) => {
+                a.speaker = Some(e.name.clone());
+                a.role = e.role.clone();
+                last_person = Some(e);
+            }
+            None => {
+                a.speaker = Some(mention.trim().to_string());
+            }
+        }
+    }
+}

@@ -232,6 +232,14 @@ const DETERMINERS: &[&str] = &[
     "people",
 ];
 
+pub(crate) fn is_between(word: &str) -> bool {
+    BETWEEN.contains(&word.to_lowercase().as_str())
+}
+
+pub(crate) fn is_determiner(word: &str) -> bool {
+    DETERMINERS.contains(&word.to_lowercase().as_str())
+}
+
 pub(crate) fn is_cue(word: &str) -> bool {
     CUES.contains(&word.to_lowercase().as_str())
 }
@@ -256,13 +264,17 @@ pub(crate) fn source_before(toks: &[Tok], end: usize, text: &str) -> Option<(usi
     while i > 0 && end - i < 9 {
         let t = &toks[i - 1];
         let s = t.text(text);
-        if !t.word && !matches!(s, "’" | "'") {
+        if !t.word && !matches!(s, "’" | "'" | "(" | ")" | "-") {
             break;
         }
         if NOT_IN_SOURCE.contains(&s.to_lowercase().as_str()) {
             break;
         }
         i -= 1;
+    }
+    // An opening bracket without its closing one is not part of the mention.
+    while i < end && toks[i].text(text) == ")" {
+        i += 1;
     }
     // Drop leading conjunctions and adverbs ("But he", "Later, Smith").
     while i < end

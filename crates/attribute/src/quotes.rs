@@ -29,13 +29,14 @@ impl Quote {
             .sum()
     }
 
-    /// Whether the quote holds sentence punctuation (a full statement, not a scare quote).
+    /// Whether the quote is a full statement, not a scare quote or a title: five words or more,
+    /// or sentence punctuation inside.
     fn is_statement(&self, text: &str) -> bool {
-        self.words(text) >= 6
-            || self
-                .spans
-                .iter()
-                .any(|s| s.text(text).contains([',', '.', '?', '!']))
+        self.words(text) >= 5
+            || self.spans.iter().any(|s| {
+                let inner = s.text(text).trim_end_matches(['\u{201d}', '"', ',']);
+                inner.contains(['.', '?', '!'])
+            })
     }
 }
 
@@ -123,28 +124,25 @@ struct Frame {
     source: Span,
 }
 
-/// "…,” he said." / "…,” said Smith." right after the quote, within its sentence.
+/// "…,” he said." / "…,” said Smith." / "…,” Smith, a delegate, said." right after the quote,
+/// in its sentence (or, after a quote that ends a sentence, in a short next sentence).
 fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
     let text = doc.text;
-    let sent = doc.sentence_at(q.end().saturating_sub(1))?;
-    let end = doc
-        .sentence_at(q.end())
-        .map_or(sent.end, |s| s.end.max(sent.end));
-    if q.end() >= end {
+    let para = doc.paragraph_at(q.end().saturating_sub(1))?;
+    let rest = &text[q.end()..para.end];
+    let from = q.end() + (rest.len() - rest.trim_start().len());
+    if from >= para.end {
         return None;
     }
-    let toks = tokens(
-        text,
-        Span {
-            start: q.end(),
-            end,
-        },
-    );
+    let sent = doc.sentence_at(from)?;
+    let end = sent.end.min(para.end).max(from);
+    let toks = tokens(text, Span { start: q.end(), end });
+    let next_sentence = doc.sentence_at(q.end().saturating_sub(1)) != Some(sent);
+    if next_sentence && toks.iter().filter(|t| t.word).count() > 8 {
+        return None;
+    }
     let mut i = 0;
-    while toks
-        .get(i)
-        .is_some_and(|t| matches!(t.text(text), "," | "\u{2014}"))
-    {
+    while toks.get(i).is_some_and(|t| matches!(t.text(text), "," | "\u{2014}")) {
         i += 1;
     }
     if toks.get(i).is_some_and(|t| !t.word) {
@@ -152,18 +150,13 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
     }
     // ", said X"
     if let Some(cue) = cue_at(&toks, i, text) {
-        let after = toks
-            .iter()
-            .position(|t| t.end > cue.end)
-            .unwrap_or(toks.len());
+        let after = toks.iter().position(|t| t.end > cue.end).unwrap_or(toks.len());
         let (s0, s1) = source_after(&toks, after, text)?;
-        return Some((
-            Frame {
-                cue,
-                source: span_of(&toks, s0, s1),
-            },
-            frame_end(&toks, s1),
-        ));
+        let frame = Frame {
+            cue,
+            source: span_of(&toks, s0, s1),
+        };
+        return Some((frame, frame_end(&toks, s1)));
     }
     // ", X said" (within 9 tokens)
     for k in i + 1..(i + 10).min(toks.len()) {
@@ -175,20 +168,27 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
             if s0 != i {
                 return None;
             }
-            let after = toks
-                .iter()
-                .position(|t| t.end > cue.end)
-                .unwrap_or(toks.len());
-            return Some((
-                Frame {
-                    cue,
-                    source: span_of(&toks, s0, s1),
-                },
-                frame_end(&toks, after),
-            ));
+            let after = toks.iter().position(|t| t.end > cue.end).unwrap_or(toks.len());
+            let frame = Frame {
+                cue,
+                source: span_of(&toks, s0, s1),
+            };
+            return Some((frame, frame_end(&toks, after)));
         }
     }
-    None
+    // ", Smith, a delegate wearing a hat, said": a name, an aside, the cue after a comma.
+    let (s0, s1) = source_after(&toks, i, text)?;
+    if !toks[s0..s1].iter().any(|t| t.text(text).starts_with(char::is_uppercase)) {
+        return None;
+    }
+    let k = (s1..toks.len().min(s1 + 25))
+        .find(|&k| toks[k - 1].text(text) == "," && cue_at(&toks, k, text).is_some())?;
+    let cue = cue_at(&toks, k, text)?;
+    let frame = Frame {
+        cue,
+        source: span_of(&toks, s0, s1),
+    };
+    Some((frame, frame_end(&toks, k + 1)))
 }
 
 /// Byte where a frame's clause ends: the token index `k` onwards up to a comma or the end.
@@ -197,47 +197,136 @@ fn frame_end(toks: &[Tok], k: usize) -> usize {
 }
 
 /// "He said: “…" / "Smith told reporters, “…" / "X called it “…”" before the quote, in its
-/// sentence. Returns the frame and whether the quote is mixed (words between cue and quote).
+/// sentence; or a frame sentence just before it ("Smith told CNN. “…”", "She added: “…”").
+/// Returns the frame and whether the quote is mixed (words between cue and quote).
 fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
     let text = doc.text;
     let sent = doc.sentence_at(q.start())?;
-    if sent.start >= q.start() {
-        return None;
+    if text[sent.start..q.start()].trim().is_empty() {
+        return frame_in_previous(doc, sent, q).map(|f| (f, false));
     }
-    let toks = tokens(
-        text,
-        Span {
-            start: sent.start,
-            end: q.start(),
-        },
-    );
+    let toks = tokens(text, Span { start: sent.start, end: q.start() });
     let n = toks.len();
-    // The cue nearest the quote, at most 12 tokens before it.
-    let k = (n.saturating_sub(12)..n)
-        .rev()
-        .find(|&k| cue_at(&toks, k, text).is_some())?;
-    let cue = cue_at(&toks, k, text)?;
-    let mut e = k;
-    while e > 0
-        && matches!(
-            toks[e - 1].text(text),
-            "has" | "had" | "have" | "also" | "later" | "then"
-        )
-    {
-        e -= 1;
+    let opens = |s0: usize| {
+        s0 == 0
+            || toks[s0 - 1].text(text) == ","
+            || toks[..s0]
+                .iter()
+                .all(|t| matches!(t.text(text).to_lowercase().as_str(), "but" | "and" | "so" | "yet"))
+    };
+    let mut chosen = None;
+    for k in 1..n {
+        let Some(cue) = cue_at(&toks, k, text) else {
+            continue;
+        };
+        let mut e = k;
+        while e > 0 && crate::cues::is_between(toks[e - 1].text(text)) {
+            e -= 1;
+        }
+        // "Kasich (R-OH), said": one comma between the mention and its cue.
+        if e > 1 && toks[e - 1].text(text) == "," {
+            e -= 1;
+        }
+        if let Some((s0, s1)) = source_before(&toks, e, text).filter(|(s0, _)| opens(*s0)) {
+            chosen = Some((k, cue, span_of(&toks, s0, s1)));
+            break;
+        }
+        // "X caucused on Saturday and says …": the subject speaks.
+        if e > 0 && toks[e - 1].text(text) == "and" {
+            if let Some((s0, s1)) = subject(&toks, text) {
+                chosen = Some((k, cue, span_of(&toks, s0, s1)));
+                break;
+            }
+        }
+        // ", saying …" / ", calling it …": the sentence's subject speaks.
+        let participle = toks[k].text(text).ends_with("ing") && toks[k - 1].text(text) == ",";
+        if participle {
+            if let Some((s0, s1)) = subject(&toks, text) {
+                chosen = Some((k, cue, span_of(&toks, s0, s1)));
+                break;
+            }
+        }
     }
-    let (s0, s1) = source_before(&toks, e, text)?;
+    // "Kaine has adopted the stance …: “…”": a colon before the quote, the subject speaks.
+    if chosen.is_none() && toks.last().is_some_and(|t| t.text(text) == ":") {
+        let (s0, s1) = subject(&toks, text)?;
+        let colon = toks[n - 1];
+        let cue = Span {
+            start: colon.start,
+            end: colon.end,
+        };
+        return Some((
+            Frame {
+                cue,
+                source: span_of(&toks, s0, s1),
+            },
+            false,
+        ));
+    }
+    let (k, cue, source) = chosen?;
     let rest: Vec<&Tok> = toks[k + 1..].iter().filter(|t| t.end > cue.end).collect();
     let mixed = rest
         .iter()
         .any(|t| t.word && !matches!(t.text(text), "reporters" | "that"));
-    Some((
-        Frame {
-            cue,
-            source: span_of(&toks, s0, s1),
-        },
-        mixed,
-    ))
+    Some((Frame { cue, source }, mixed))
+}
+
+/// The subject opening a sentence: a pronoun, or a run of words with a capitalised one, up to
+/// the first lowercase verb-like word (at most 8 tokens).
+fn subject(toks: &[Tok], text: &str) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while toks.get(i).is_some_and(|t| matches!(t.text(text), "But" | "And" | "So" | "Yet")) {
+        i += 1;
+    }
+    let first = toks.get(i)?.text(text).to_lowercase();
+    if PRONOUNS.contains(&first.as_str()) {
+        return Some((i, i + 1));
+    }
+    let mut j = i;
+    while j < toks.len() && j - i < 8 {
+        let w = toks[j].text(text);
+        let keep = toks[j].word
+            && (w.starts_with(char::is_uppercase)
+                || matches!(w, "of" | "the" | "a" | "an" | "state" | "former" | "campaign")
+                || (j == i && crate::cues::is_determiner(w)));
+        if !keep {
+            break;
+        }
+        j += 1;
+    }
+    let named = toks[i..j].iter().any(|t| t.text(text).starts_with(char::is_uppercase));
+    (j > i && named).then_some((i, j))
+}
+
+/// A quote opening its sentence, framed by the sentence before it in the same paragraph (or
+/// the paragraph before, when that ends with a colon): "Smith told CNN. “…”", "He added: “…”".
+fn frame_in_previous(doc: &Doc<'_>, sent: Span, q: &Quote) -> Option<Frame> {
+    let text = doc.text;
+    let i = doc.sentences.iter().position(|s| *s == sent)?;
+    let prev = *doc.sentences.get(i.checked_sub(1)?)?;
+    let between = &text[prev.end..q.start()];
+    let same_para = !between.contains('\n');
+    let colon = prev.text(text).trim_end().ends_with(':');
+    if !(same_para || colon) {
+        return None;
+    }
+    let toks = tokens(text, prev);
+    let last = toks.iter().rposition(|t| t.word)?;
+    // The cue must end the sentence or be followed only by its object ("told CNN").
+    let k = (last.saturating_sub(3)..=last).find(|&k| cue_at(&toks, k, text).is_some())?;
+    if !colon && !matches!(toks[k].text(text).to_lowercase().as_str(), "told" | "said" | "says" | "added" | "wrote" | "tweeted" | "asked") {
+        return None;
+    }
+    let cue = cue_at(&toks, k, text)?;
+    let mut e = k;
+    while e > 0 && crate::cues::is_between(toks[e - 1].text(text)) {
+        e -= 1;
+    }
+    let (s0, s1) = source_before(&toks, e, text).or_else(|| subject(&toks, text))?;
+    Some(Frame {
+        cue,
+        source: span_of(&toks, s0, s1),
+    })
 }
 
 /// A paragraph "SPEAKER: text" (transcripts).
@@ -291,7 +380,9 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
             // "“A,” she said, “B.”": the next quote right after the frame joins this one.
             if let Some(next) = quoted.get(i + 1) {
                 let gap = &text[frame_end.min(next.start())..next.start()];
-                if gap.trim().trim_matches(',').trim().is_empty() && frame_end <= next.start() {
+                let joined = gap.trim().trim_matches([',', '.', ':']).trim().is_empty()
+                    && !gap.contains('\n');
+                if joined && frame_end <= next.start() {
                     content.extend(next.spans.iter().copied());
                     i += 1;
                 }

@@ -105,6 +105,14 @@ impl<'t> Doc<'t> {
         }
     }
 
+    /// The paragraph holding byte `at`.
+    pub fn paragraph_at(&self, at: usize) -> Option<Span> {
+        let i = self.paragraphs.partition_point(|s| s.start <= at);
+        i.checked_sub(1)
+            .map(|i| self.paragraphs[i])
+            .filter(|p| at < p.end.max(p.start + 1))
+    }
+
     /// The sentence holding byte `at` (or the nearest one before it).
     pub fn sentence_at(&self, at: usize) -> Option<Span> {
         let i = self.sentences.partition_point(|s| s.start <= at);

@@ -141,6 +141,133 @@ const CUES: &[&str] = &[
     "demands",
     "announcing",
     "promising",
+    "seemed",
+    "declined",
+    "endorsed",
+    "criticized",
+    "appears",
+    "appeared",
+    "wants",
+    "citing",
+    "defended",
+    "cited",
+    "seems",
+    "supporting",
+    "suggesting",
+    "praised",
+    "proposed",
+    "refused",
+    "supported",
+    "opposed",
+    "revealed",
+    "sought",
+    "sees",
+    "offered",
+    "questioned",
+    "showing",
+    "pledged",
+    "wanted",
+    "asking",
+    "dismissed",
+    "fear",
+    "fears",
+    "named",
+    "backing",
+    "blamed",
+    "rejected",
+    "saw",
+    "attacked",
+    "recalling",
+    "expressed",
+    "seeking",
+    "oppose",
+    "opposes",
+    "insist",
+    "ordered",
+    "backed",
+    "assured",
+    "mocked",
+    "discussed",
+    "seeks",
+    "feel",
+    "supports",
+    "stating",
+    "describing",
+    "denounced",
+    "prefer",
+    "hoping",
+    "denouncing",
+    "acknowledging",
+    "reiterated",
+    "identified",
+    "asserted",
+    "asserting",
+    "considered",
+    "thanked",
+    "slams",
+    "decried",
+    "lamented",
+    "questioning",
+    "urging",
+    "accusing",
+    "worried",
+    "attacking",
+    "preferred",
+    "praises",
+    "repeated",
+    "highlighted",
+    "declaring",
+    "cites",
+    "reminded",
+    "echoed",
+    "compared",
+    "portrayed",
+    "requested",
+    "condemned",
+    "emailed",
+    "reveals",
+    "quoted",
+    "shouted",
+    "chanted",
+    "warning",
+    "encouraged",
+    "heralded",
+    "projects",
+    "projected",
+    "affirms",
+    "affirmed",
+    "reads",
+    "insisting",
+    "slammed",
+    "published",
+    "challenged",
+    "vowing",
+    "shared",
+    "touted",
+    "touts",
+    "boasted",
+    "boasts",
+    "mused",
+    "wondered",
+    "speculated",
+    "texted",
+    "advised",
+    "cautions",
+    "exclaimed",
+    "exclaims",
+    "retorted",
+    "snapped",
+    "scoffed",
+    "pleaded",
+    "begged",
+    "demanding",
+    "proclaimed",
+    "proclaims",
+    "reasoned",
+    "surmised",
+    "predicting",
+    "describe",
+    "dismisses",
 ];
 
 /// Auxiliaries and adverbs that may sit between a source and its cue.
@@ -191,6 +318,28 @@ const NOT_IN_SOURCE: &[&str] = &[
     "as", "where", "after", "before", "since", "though", "although", "than", "not",
 ];
 
+/// Prepositions that open asides between a speaker and the cue.
+const PREPOSITIONS: &[&str] = &[
+    "in",
+    "at",
+    "on",
+    "during",
+    "after",
+    "before",
+    "from",
+    "with",
+    "by",
+    "for",
+    "speaking",
+    "according",
+    "while",
+    "through",
+    "via",
+    "under",
+    "over",
+    "to",
+];
+
 /// Pronouns that can be sources.
 pub(crate) const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you"];
 
@@ -236,12 +385,23 @@ pub(crate) fn is_between(word: &str) -> bool {
     BETWEEN.contains(&word.to_lowercase().as_str())
 }
 
+pub(crate) fn is_preposition(word: &str) -> bool {
+    PREPOSITIONS.contains(&word.to_lowercase().as_str())
+}
+
 pub(crate) fn is_determiner(word: &str) -> bool {
     DETERMINERS.contains(&word.to_lowercase().as_str())
 }
 
 pub(crate) fn is_cue(word: &str) -> bool {
-    CUES.contains(&word.to_lowercase().as_str())
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| CUES.iter().copied().collect());
+    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        set.contains(word.to_lowercase().as_str())
+    } else {
+        set.contains(word)
+    }
 }
 
 fn lower(t: &Tok, text: &str) -> String {
@@ -289,12 +449,19 @@ pub(crate) fn source_before(toks: &[Tok], end: usize, text: &str) -> Option<(usi
         return None;
     }
     let first = lower(&toks[i], text);
+    // "in Kentucky", "in a statement": a prepositional phrase, not a speaker.
+    if PREPOSITIONS.contains(&first.as_str()) {
+        return None;
+    }
     let ok = (end - i == 1 && PRONOUNS.contains(&first.as_str()))
         || toks[i..end].iter().any(|t| capitalised(t, text))
         || DETERMINERS.contains(&first.as_str());
     // A lone lowercase word that is not a pronoun is not a source ("it is said").
-    if !ok || (end - i == 1 && !capitalised(&toks[i], text) && !PRONOUNS.contains(&first.as_str()))
-    {
+    let lone_word = end - i == 1
+        && !capitalised(&toks[i], text)
+        && !PRONOUNS.contains(&first.as_str())
+        && !DETERMINERS.contains(&first.as_str());
+    if !ok || lone_word {
         return None;
     }
     Some((i, end))

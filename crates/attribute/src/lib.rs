@@ -106,6 +106,19 @@ impl Attributor {
         let reported = cues::indirect(&doc, &found);
         found.extend(reported);
         found.sort_by_key(|a| a.content.first().map_or(0, |s| s.start));
+        // Contents never overlap: an attribution overlapping an earlier one is dropped.
+        let mut kept: Vec<Attribution> = Vec::with_capacity(found.len());
+        for a in found {
+            let clash = kept.iter().any(|k| {
+                k.content
+                    .iter()
+                    .any(|x| a.content.iter().any(|y| x.start < y.end && y.start < x.end))
+            });
+            if !clash && a.content.iter().all(|c| c.end > c.start) {
+                kept.push(a);
+            }
+        }
+        let mut found = kept;
         speakers::resolve(text, &mut found);
         found
     }

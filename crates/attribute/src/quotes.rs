@@ -136,13 +136,22 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
     }
     let sent = doc.sentence_at(from)?;
     let end = sent.end.min(para.end).max(from);
-    let toks = tokens(text, Span { start: q.end(), end });
+    let toks = tokens(
+        text,
+        Span {
+            start: q.end(),
+            end,
+        },
+    );
     let next_sentence = doc.sentence_at(q.end().saturating_sub(1)) != Some(sent);
     if next_sentence && toks.iter().filter(|t| t.word).count() > 8 {
         return None;
     }
     let mut i = 0;
-    while toks.get(i).is_some_and(|t| matches!(t.text(text), "," | "\u{2014}")) {
+    while toks
+        .get(i)
+        .is_some_and(|t| matches!(t.text(text), "," | "\u{2014}"))
+    {
         i += 1;
     }
     if toks.get(i).is_some_and(|t| !t.word) {
@@ -150,7 +159,10 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
     }
     // ", said X"
     if let Some(cue) = cue_at(&toks, i, text) {
-        let after = toks.iter().position(|t| t.end > cue.end).unwrap_or(toks.len());
+        let after = toks
+            .iter()
+            .position(|t| t.end > cue.end)
+            .unwrap_or(toks.len());
         let (s0, s1) = source_after(&toks, after, text)?;
         let frame = Frame {
             cue,
@@ -164,11 +176,18 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
             break;
         }
         if let Some(cue) = cue_at(&toks, k, text) {
-            let (s0, s1) = source_before(&toks, k, text)?;
+            let mut e = k;
+            while e > i + 1 && crate::cues::is_between(toks[e - 1].text(text)) {
+                e -= 1;
+            }
+            let (s0, s1) = source_before(&toks, e, text)?;
             if s0 != i {
                 return None;
             }
-            let after = toks.iter().position(|t| t.end > cue.end).unwrap_or(toks.len());
+            let after = toks
+                .iter()
+                .position(|t| t.end > cue.end)
+                .unwrap_or(toks.len());
             let frame = Frame {
                 cue,
                 source: span_of(&toks, s0, s1),
@@ -178,7 +197,10 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
     }
     // ", Smith, a delegate wearing a hat, said": a name, an aside, the cue after a comma.
     let (s0, s1) = source_after(&toks, i, text)?;
-    if !toks[s0..s1].iter().any(|t| t.text(text).starts_with(char::is_uppercase)) {
+    if !toks[s0..s1]
+        .iter()
+        .any(|t| t.text(text).starts_with(char::is_uppercase))
+    {
         return None;
     }
     let k = (s1..toks.len().min(s1 + 25))
@@ -205,14 +227,23 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
     if text[sent.start..q.start()].trim().is_empty() {
         return frame_in_previous(doc, sent, q).map(|f| (f, false));
     }
-    let toks = tokens(text, Span { start: sent.start, end: q.start() });
+    let toks = tokens(
+        text,
+        Span {
+            start: sent.start,
+            end: q.start(),
+        },
+    );
     let n = toks.len();
     let opens = |s0: usize| {
         s0 == 0
             || toks[s0 - 1].text(text) == ","
-            || toks[..s0]
-                .iter()
-                .all(|t| matches!(t.text(text).to_lowercase().as_str(), "but" | "and" | "so" | "yet"))
+            || toks[..s0].iter().all(|t| {
+                matches!(
+                    t.text(text).to_lowercase().as_str(),
+                    "but" | "and" | "so" | "yet"
+                )
+            })
     };
     let mut chosen = None;
     for k in 1..n {
@@ -223,9 +254,18 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
         while e > 0 && crate::cues::is_between(toks[e - 1].text(text)) {
             e -= 1;
         }
-        // "Kasich (R-OH), said": one comma between the mention and its cue.
+        // "Kasich (R-OH), said": one comma between the mention and its cue; "Trump, in
+        // Kentucky, said": an aside between commas.
         if e > 1 && toks[e - 1].text(text) == "," {
             e -= 1;
+            let aside = (0..e).rev().find(|&j| toks[j].text(text) == ",");
+            let starts_aside = aside.is_some_and(|j| {
+                toks.get(j + 1)
+                    .is_some_and(|t| crate::cues::is_preposition(t.text(text)))
+            });
+            if let (true, Some(j)) = (starts_aside, aside) {
+                e = j;
+            }
         }
         if let Some((s0, s1)) = source_before(&toks, e, text).filter(|(s0, _)| opens(*s0)) {
             chosen = Some((k, cue, span_of(&toks, s0, s1)));
@@ -275,7 +315,10 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
 /// the first lowercase verb-like word (at most 8 tokens).
 fn subject(toks: &[Tok], text: &str) -> Option<(usize, usize)> {
     let mut i = 0;
-    while toks.get(i).is_some_and(|t| matches!(t.text(text), "But" | "And" | "So" | "Yet")) {
+    while toks
+        .get(i)
+        .is_some_and(|t| matches!(t.text(text), "But" | "And" | "So" | "Yet"))
+    {
         i += 1;
     }
     let first = toks.get(i)?.text(text).to_lowercase();
@@ -287,14 +330,19 @@ fn subject(toks: &[Tok], text: &str) -> Option<(usize, usize)> {
         let w = toks[j].text(text);
         let keep = toks[j].word
             && (w.starts_with(char::is_uppercase)
-                || matches!(w, "of" | "the" | "a" | "an" | "state" | "former" | "campaign")
+                || matches!(
+                    w,
+                    "of" | "the" | "a" | "an" | "state" | "former" | "campaign"
+                )
                 || (j == i && crate::cues::is_determiner(w)));
         if !keep {
             break;
         }
         j += 1;
     }
-    let named = toks[i..j].iter().any(|t| t.text(text).starts_with(char::is_uppercase));
+    let named = toks[i..j]
+        .iter()
+        .any(|t| t.text(text).starts_with(char::is_uppercase));
     (j > i && named).then_some((i, j))
 }
 
@@ -314,7 +362,12 @@ fn frame_in_previous(doc: &Doc<'_>, sent: Span, q: &Quote) -> Option<Frame> {
     let last = toks.iter().rposition(|t| t.word)?;
     // The cue must end the sentence or be followed only by its object ("told CNN").
     let k = (last.saturating_sub(3)..=last).find(|&k| cue_at(&toks, k, text).is_some())?;
-    if !colon && !matches!(toks[k].text(text).to_lowercase().as_str(), "told" | "said" | "says" | "added" | "wrote" | "tweeted" | "asked") {
+    if !colon
+        && !matches!(
+            toks[k].text(text).to_lowercase().as_str(),
+            "told" | "said" | "says" | "added" | "wrote" | "tweeted" | "asked"
+        )
+    {
         return None;
     }
     let cue = cue_at(&toks, k, text)?;
@@ -389,13 +442,20 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
             }
             frame = Some(f);
         } else if let Some((f, mixed)) = frame_before(doc, q) {
-            if mixed {
-                // The content runs from after the cue to the end of the sentence.
-                let sent = doc.sentence_at(q.start()).unwrap_or(q.spans[0]);
-                let start = f.cue.end;
-                let end = doc
-                    .sentence_at(q.end().saturating_sub(1))
-                    .map_or(sent.end, |s| s.end);
+            let end_sent = doc.sentence_at(q.end().saturating_sub(1));
+            let sent_end = end_sent.map_or(q.end(), |s| s.end);
+            // Words after the quote in its sentence belong to the content ("says “…” despite
+            // his loss"); so do the words between the cue and the quote of a mixed quote.
+            let tail_words = text[q.end().min(sent_end)..sent_end]
+                .chars()
+                .any(char::is_alphanumeric);
+            if mixed || (tail_words && q.spans.len() == 1) {
+                let start = if mixed {
+                    after_object(text, f.cue, q.start())
+                } else {
+                    q.start()
+                };
+                let end = if tail_words { sent_end } else { q.end() };
                 let span = crate::words::trim(text, Span { start, end }, &['.', ',', ':', ';']);
                 let span = strip_that(text, span);
                 content = vec![span];
@@ -442,6 +502,44 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
 
 fn overlaps(a: &Attribution, s: Span) -> bool {
     a.content.iter().any(|c| c.start < s.end && s.start < c.end)
+}
+
+/// Where the content of a mixed quote starts after its cue: past the object of "told" or
+/// "asked" ("told The Times he …", "told reporters that …") and a "that".
+fn after_object(text: &str, cue: Span, quote: usize) -> usize {
+    let verb = cue.text(text).to_lowercase();
+    if !matches!(
+        verb.as_str(),
+        "told" | "tells" | "tell" | "asked" | "asks" | "telling"
+    ) {
+        return cue.end;
+    }
+    let toks = tokens(
+        text,
+        Span {
+            start: cue.end,
+            end: quote,
+        },
+    );
+    let limit = toks.len().min(5);
+    if let Some(k) = (0..limit).find(|&k| matches!(toks[k].text(text), "that" | ",")) {
+        return toks[k].end;
+    }
+    // The object: a pronoun, "reporters", or a capitalised name.
+    let mut k = 0;
+    while k < limit {
+        let w = toks[k].text(text);
+        let object = w.starts_with(char::is_uppercase)
+            || matches!(
+                w,
+                "reporters" | "him" | "her" | "them" | "us" | "me" | "the" | "a"
+            );
+        if !object || (k > 0 && !w.starts_with(char::is_uppercase) && w != "the") {
+            break;
+        }
+        k += 1;
+    }
+    toks.get(k).map_or(cue.end, |t| t.start)
 }
 
 /// "that …" → "…".

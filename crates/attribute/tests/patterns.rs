@@ -1,0 +1,245 @@
+//! Hand-written cases for each attribution pattern, and property tests over arbitrary text.
+
+use proptest::prelude::*;
+use standpoint_attribute::{Attribution, Attributor};
+
+fn attribute(text: &str) -> Vec<Attribution> {
+    Attributor::default().attribute(text)
+}
+
+/// (content texts joined by " | ", source text, speaker) of each attribution.
+fn summary(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    attribute(text)
+        .iter()
+        .map(|a| {
+            (
+                a.content_text(text).join(" | "),
+                a.source.map(|s| s.text(text).to_string()),
+                a.speaker.clone(),
+            )
+        })
+        .collect()
+}
+
+fn s(x: &str) -> Option<String> {
+    Some(x.to_string())
+}
+
+#[test]
+fn quote_then_frame_with_a_role_and_a_pronoun_chain_across_paragraphs() {
+    let t = "US Secretary of State Marco Rubio arrived in Geneva on Monday.\n\n\
+             \u{201c}We will not accept a ceasefire that rewards aggression,\u{201d} Rubio said.\n\n\
+             He added that talks could resume next week.\n\n\
+             \u{201c}The door is open,\u{201d} he said.";
+    let found = attribute(t);
+    assert_eq!(found.len(), 3, "{:?}", summary(t));
+    for a in &found {
+        assert_eq!(a.speaker.as_deref(), Some("Marco Rubio"));
+        assert_eq!(a.role.as_deref(), Some("US Secretary of State"));
+    }
+    assert!(found[0].direct && !found[1].direct && found[2].direct);
+    assert_eq!(found[1].content_text(t), ["talks could resume next week"]);
+    assert_eq!(found[0].cue.len(), 1);
+    assert_eq!(found[0].cue[0].text(t), "said");
+}
+
+#[test]
+fn two_speakers_quoted_alternately_keep_their_own_words() {
+    let t = "\u{201c}A ceasefire now would only let the militias rearm,\u{201d} said Gen. Viktor Oren.\n\n\
+             \u{201c}Every day without one costs lives,\u{201d} said Dr. Amira Haddad.\n\n\
+             \u{201c}We will not stop halfway,\u{201d} Oren said.\n\n\
+             \u{201c}Then more will die,\u{201d} Haddad replied.";
+    let speakers: Vec<Option<String>> = summary(t).into_iter().map(|x| x.2).collect();
+    assert_eq!(
+        speakers,
+        [
+            s("Viktor Oren"),
+            s("Amira Haddad"),
+            s("Viktor Oren"),
+            s("Amira Haddad")
+        ]
+    );
+}
+
+#[test]
+fn a_headline_with_a_colon_names_its_speaker() {
+    let t =
+        "Leader: \u{201c}We will not back down\u{201d}\n\nThe party leader spoke in the capital.";
+    let found = summary(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1.as_deref(), Some("Leader"));
+    assert!(found[0].0.contains("We will not back down"));
+}
+
+#[test]
+fn a_question_and_answer_paragraph_attributes_the_reply() {
+    let t = "When asked whether she would accept the deal, Minister Ana Ruiz replied, \
+             \u{201c}Not in this form.\u{201d}";
+    let found = summary(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "\u{201c}Not in this form.\u{201d}");
+    assert_eq!(found[0].2.as_deref(), Some("Ana Ruiz"));
+}
+
+#[test]
+fn a_quote_running_over_paragraphs_is_one_attribution_with_a_span_per_paragraph() {
+    let t = "Haddad said: \u{201c}We have waited long enough.\n\n\
+             \u{201c}Nobody here can wait another winter.\u{201d}\n\nThe talks went on.";
+    let found = attribute(t);
+    assert_eq!(found.len(), 1, "{:?}", summary(t));
+    assert_eq!(
+        found[0].content_text(t),
+        [
+            "\u{201c}We have waited long enough.",
+            "\u{201c}Nobody here can wait another winter.\u{201d}"
+        ]
+    );
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("Haddad"));
+}
+
+#[test]
+fn an_interrupted_quote_is_one_attribution() {
+    let t = "\u{201c}If he thinks that makes him smart,\u{201d} the narrator says, \
+             \u{201c}what does that make us?\u{201d}";
+    let found = attribute(t);
+    assert_eq!(found.len(), 1, "{:?}", summary(t));
+    assert_eq!(found[0].content.len(), 2);
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("the narrator"));
+}
+
+#[test]
+fn nested_single_quotes_stay_inside_their_quote() {
+    let t = "\u{201c}They told us \u{2018}wait\u{2019} for a month,\u{201d} the farmer said.";
+    let found = summary(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.contains("\u{2018}wait\u{2019}"));
+    assert_eq!(found[0].1.as_deref(), Some("the farmer"));
+}
+
+#[test]
+fn reported_speech_without_quotation_marks() {
+    let cases = [
+        (
+            "The senator said that the bill would fail.",
+            "the bill would fail",
+            "The senator",
+        ),
+        (
+            "Smith told reporters the vote would be close.",
+            "the vote would be close",
+            "Smith",
+        ),
+        (
+            "According to the ministry, the border stays closed.",
+            "the border stays closed",
+            "the ministry",
+        ),
+        (
+            "The border stays closed, officials said.",
+            "The border stays closed",
+            "officials",
+        ),
+        (
+            "Most economists believe the tariff will raise prices.",
+            "the tariff will raise prices",
+            "Most economists",
+        ),
+    ];
+    for (t, content, source) in cases {
+        let found = summary(t);
+        assert_eq!(found.len(), 1, "{t}: {found:?}");
+        assert_eq!(found[0].0, content, "{t}");
+        assert_eq!(found[0].1.as_deref(), Some(source), "{t}");
+    }
+}
+
+#[test]
+fn a_mixed_quote_takes_the_clause_after_its_cue() {
+    let t = "Clinton called the plan \u{201c}a betrayal of our allies.\u{201d}";
+    let found = attribute(t);
+    assert_eq!(found.len(), 1, "{:?}", summary(t));
+    assert!(found[0].direct);
+    assert_eq!(
+        found[0].content_text(t),
+        ["the plan \u{201c}a betrayal of our allies.\u{201d}"]
+    );
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("Clinton"));
+}
+
+#[test]
+fn a_quote_with_no_frame_has_no_source_unless_a_speaker_was_just_quoted() {
+    let alone = "\u{201c}Nobody knows what comes next, and nobody will say it.\u{201d}";
+    let found = attribute(alone);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].source, None);
+    assert_eq!(found[0].speaker, None);
+    // After a framed quote in the previous paragraph, the same speaker goes on.
+    let t = "\u{201c}We will hold,\u{201d} said Gen. Viktor Oren.\n\n\
+             \u{201c}Nobody knows what comes next, and nobody will say it.\u{201d}";
+    let found = attribute(t);
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[1].speaker.as_deref(), Some("Viktor Oren"));
+    // Scare quotes are not attributions.
+    assert!(attribute("The so-called \u{201c}peace plan\u{201d} was tabled.").is_empty());
+}
+
+#[test]
+fn transcripts_name_the_speaker_before_the_colon() {
+    let t = "WALLACE: Governor, do you support the deal?\n\nPENCE: Well, look, we do not.";
+    let found = summary(t);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[1].1.as_deref(), Some("PENCE"));
+    assert_eq!(found[1].0, "Well, look, we do not.");
+}
+
+#[test]
+fn unbalanced_quotation_marks_give_a_clear_result() {
+    for t in [
+        "\u{201c}Never,\u{201d}\u{201d} he said.",
+        "He said \u{201c}never.\n\nThe end \u{201d} of it.",
+        "\"\"\"",
+        "\u{201d}\u{201c}",
+        "\u{201c}",
+        "She said: \u{201c}",
+    ] {
+        let found = attribute(t);
+        for a in &found {
+            for sp in a.content.iter().chain(&a.cue).chain(a.source.iter()) {
+                assert!(sp.start <= sp.end && sp.end <= t.len(), "{t:?}");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Spans lie inside the document on char boundaries; contents of different attributions
+    /// do not overlap; no input panics.
+    #[test]
+    fn spans_are_inside_on_boundaries_and_contents_disjoint(
+        parts in proptest::collection::vec(prop_oneof![
+            Just("\u{201c}".to_string()), Just("\u{201d}".to_string()), Just("\"".to_string()),
+            Just(" said ".to_string()), Just(" told reporters ".to_string()),
+            Just("According to ".to_string()), Just(", ".to_string()), Just(". ".to_string()),
+            Just("\n\n".to_string()), Just(":".to_string()), Just("He".to_string()),
+            Just("Gen. Viktor Oren".to_string()), Just("the minister".to_string()),
+            "[a-zA-Z\u{e9}\u{2019} ]{0,12}",
+        ], 0..40)
+    ) {
+        let text: String = parts.concat();
+        let found = Attributor::default().attribute(&text);
+        let mut contents = Vec::new();
+        for a in &found {
+            for sp in a.content.iter().chain(&a.cue).chain(a.source.iter()) {
+                prop_assert!(sp.start <= sp.end && sp.end <= text.len());
+                prop_assert!(text.is_char_boundary(sp.start) && text.is_char_boundary(sp.end));
+            }
+            contents.extend(a.content.iter().copied());
+        }
+        contents.sort();
+        for w in contents.windows(2) {
+            prop_assert!(w[0].end <= w[1].start, "overlap {:?} in {:?}", w, text);
+        }
+    }
+}

@@ -477,6 +477,15 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
             }),
             None if q.is_statement(text) => {
                 let source = previous_source(doc, &out, q.start());
+                // The speaker quoted just before goes on: one attribution with several
+                // content spans, as news annotation has it.
+                if let (Some(_), Some(last)) = (source, out.last_mut()) {
+                    if last.direct && !last.cue.is_empty() {
+                        last.content.extend(content);
+                        i += 1;
+                        continue;
+                    }
+                }
                 Some(Attribution {
                     content,
                     cue: Vec::new(),

@@ -503,6 +503,67 @@ impl Aggregates {
         }
     }
 
+    /// Adds one document whose sentences are attributed to speakers (`speakers`: each
+    /// speaker's name, `(none)` for the reporter's own voice, with a tally per target in the
+    /// order of `targets`). Every grouping takes its key from the metadata, except a `speaker`
+    /// grouping when the metadata has no speaker: then each speaker's sentences go to that
+    /// speaker's group, and the document counts once per speaker.
+    ///
+    /// ```
+    /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
+    /// let mut agg = Aggregates::new(vec![GroupBy::All, GroupBy::parse("speaker").unwrap()], 2);
+    /// let (doc, rubio) = (Tally::new(2), Tally::new(2));
+    /// let speakers = vec![("Marco Rubio".to_string(), vec![rubio])];
+    /// agg.add_document_with_speakers(&Default::default(), &["x"], &[doc], &speakers);
+    /// assert!(agg.get("speaker", "Marco Rubio", "x").is_some());
+    /// assert!(agg.get("speaker", "(none)", "x").is_none());
+    /// ```
+    pub fn add_document_with_speakers(
+        &mut self,
+        meta: &BTreeMap<String, String>,
+        targets: &[&str],
+        tallies: &[Tally],
+        speakers: &[(String, Vec<Tally>)],
+    ) {
+        self.documents += 1;
+        let groupings = self.groupings.clone();
+        for g in &groupings {
+            let name = g.name();
+            let detected = matches!(g, GroupBy::Field { field } if field == "speaker")
+                && g.key(meta) == "(none)";
+            if detected {
+                for (speaker, per_target) in speakers {
+                    for (target, tally) in targets.iter().zip(per_target) {
+                        self.add_to(&name, speaker, target, tally);
+                    }
+                }
+            } else {
+                let key = g.key(meta);
+                for (target, tally) in targets.iter().zip(tallies) {
+                    self.add_to(&name, &key, target, tally);
+                }
+            }
+        }
+    }
+
+    fn add_to(&mut self, grouping: &str, value: &str, target: &str, tally: &Tally) {
+        let decision = tally.decision(&self.rule);
+        let k = self.k;
+        let g = self
+            .groups
+            .entry(grouping.to_string())
+            .or_default()
+            .entry(value.to_string())
+            .or_default()
+            .entry(target.to_string())
+            .or_insert_with(|| GroupTally {
+                sentences: Tally::new(k),
+                documents: DecisionCounts::default(),
+            });
+        g.sentences.merge(tally.clone());
+        g.documents.add(decision);
+    }
+
     /// Merges another partial in (associative, commutative, exact).
     pub fn merge(&mut self, other: Aggregates) {
         for g in other.groupings {

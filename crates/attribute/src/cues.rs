@@ -270,6 +270,49 @@ const CUES: &[&str] = &[
     "dismisses",
 ];
 
+/// Verbs that may come before their source in a frame (", said the minister"): only verbs of
+/// saying, never "rejected the idea".
+const SAY_FIRST: &[&str] = &[
+    "said",
+    "says",
+    "added",
+    "adds",
+    "wrote",
+    "writes",
+    "told",
+    "asked",
+    "asks",
+    "replied",
+    "replies",
+    "explained",
+    "noted",
+    "notes",
+    "continued",
+    "recalled",
+    "warned",
+    "insisted",
+    "acknowledged",
+    "declared",
+    "according",
+    "argued",
+    "countered",
+    "responded",
+    "stressed",
+    "cautioned",
+    "conceded",
+    "complained",
+    "admitted",
+    "claimed",
+    "tweeted",
+    "exclaimed",
+];
+
+/// Whether the cue at token `i` may open a frame before its source.
+pub(crate) fn says_first(toks: &[Tok], i: usize, text: &str) -> bool {
+    toks.get(i)
+        .is_some_and(|t| SAY_FIRST.contains(&t.text(text).to_lowercase().as_str()))
+}
+
 /// Auxiliaries and adverbs that may sit between a source and its cue.
 const BETWEEN: &[&str] = &[
     "has",
@@ -593,7 +636,19 @@ fn source_then_cue(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> 
         while e > 0 && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
             e -= 1;
         }
-        let (s0, s1) = source_before(toks, e, text)?;
+        // "A local commander, who asked not to be named, said": skip the aside.
+        if e > 1 && toks[e - 1].text(text) == "," {
+            if let Some(j) = (0..e - 1).rev().find(|&j| toks[j].text(text) == ",") {
+                let w = lower(&toks[j + 1], text);
+                if matches!(w.as_str(), "who" | "which" | "a" | "an" | "the") || is_preposition(&w)
+                {
+                    e = j;
+                }
+            }
+        }
+        let Some((s0, s1)) = source_before(toks, e, text) else {
+            continue;
+        };
         // The source must open the sentence (after a conjunction or an introductory phrase
         // ending in a comma).
         let opens = s0 == 0
@@ -673,9 +728,19 @@ fn content_then_source(toks: &[Tok], text: &str) -> Option<Attribution> {
     if frame.is_empty() || frame.len() > 10 {
         return None;
     }
-    let (cue, source) = if let Some(cue) = cue_at(toks, comma + 1, text) {
-        // ", said X."
+    let say_first = says_first(toks, comma + 1, text);
+    let (cue, source) = if let Some(cue) = cue_at(toks, comma + 1, text).filter(|_| say_first) {
+        // ", said X." — X a short mention without a verb in it.
         let (s0, s1) = source_after(toks, comma + 1 + 1, text)?;
+        let verb = toks[s0..s1].iter().any(|t| {
+            matches!(
+                lower(t, text).as_str(),
+                "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would"
+            )
+        });
+        if verb || s1 - s0 > 8 {
+            return None;
+        }
         (cue, span_of(toks, s0, s1))
     } else {
         // ", X said."

@@ -158,7 +158,7 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
         return None;
     }
     // ", said X"
-    if let Some(cue) = cue_at(&toks, i, text) {
+    if let Some(cue) = cue_at(&toks, i, text).filter(|_| crate::cues::says_first(&toks, i, text)) {
         let after = toks
             .iter()
             .position(|t| t.end > cue.end)

@@ -158,6 +158,13 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     if start == end {
         return (None, None);
     }
+    // "Several speakers", "Residents of the town of Brenn", "Smith's office": a description,
+    // not a name (words after the capitalised run, or an of-phrase before it).
+    let trailing = words[end..].iter().any(|w| !is_title(w));
+    let of_phrase = start > 0 && matches!(words[start - 1], "of" | "in" | "from" | "at");
+    if trailing || of_phrase {
+        return (None, None);
+    }
     let name: Vec<&str> = words[start..end]
         .iter()
         .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))
@@ -223,7 +230,7 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
 pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
     let names = named(text);
     // The most recent person spoken of as a source, for pronouns.
-    let mut last_person: Option<Entity> = None;
+    let mut last_person: Option<(usize, Entity)> = None;
     for a in found.iter_mut() {
         let Some(src) = a.source else {
             continue;
@@ -232,7 +239,20 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
         let lower = mention.to_lowercase();
         let entity = if PRONOUNS.contains(&lower.as_str()) {
             match lower.as_str() {
-                "he" | "she" => last_person.clone(),
+                // The person named most recently before the pronoun: a name in the text or
+                // the last speaker, whichever came later.
+                "he" | "she" => {
+                    let named_before = names
+                        .iter()
+                        .filter(|(at, _)| *at < src.start)
+                        .max_by_key(|(at, _)| *at);
+                    match (named_before, &last_person) {
+                        (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),
+                        (Some((_, e)), _) => Some(e.clone()),
+                        (None, Some((_, last))) => Some(last.clone()),
+                        (None, None) => None,
+                    }
+                }
                 _ => None,
             }
         } else {
@@ -259,7 +279,7 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                 _ => {
                     // A description ("the senator"): the last person whose role has its noun.
                     let noun = lower.split_whitespace().last().unwrap_or("").to_string();
-                    last_person.clone().filter(|p| {
+                    last_person.clone().map(|(_, p)| p).filter(|p| {
                         p.role
                             .as_ref()
                             .is_some_and(|r| r.to_lowercase().contains(&noun))
@@ -271,7 +291,7 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             Some(e) => {
                 a.speaker = Some(e.name.clone());
                 a.role = e.role.clone();
-                last_person = Some(e);
+                last_person = Some((src.start, e));
             }
             None => {
                 a.speaker = Some(mention.trim().to_string());

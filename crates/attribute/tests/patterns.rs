@@ -167,18 +167,20 @@ fn a_mixed_quote_takes_the_clause_after_its_cue() {
 }
 
 #[test]
-fn a_quote_with_no_frame_has_no_source_unless_a_speaker_was_just_quoted() {
+fn a_quote_with_no_frame_has_no_source_unless_it_continues_a_speaker() {
     let alone = "\u{201c}Nobody knows what comes next, and nobody will say it.\u{201d}";
     let found = attribute(alone);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].source, None);
     assert_eq!(found[0].speaker, None);
-    // After a framed quote in the previous paragraph, the same speaker goes on.
+    // After a framed quote in the previous paragraph, the same speaker goes on: one
+    // attribution with both quotes (as news annotation joins them).
     let t = "\u{201c}We will hold,\u{201d} said Gen. Viktor Oren.\n\n\
              \u{201c}Nobody knows what comes next, and nobody will say it.\u{201d}";
     let found = attribute(t);
-    assert_eq!(found.len(), 2);
-    assert_eq!(found[1].speaker.as_deref(), Some("Viktor Oren"));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].content.len(), 2);
+    assert_eq!(found[0].speaker.as_deref(), Some("Viktor Oren"));
     // Scare quotes are not attributions.
     assert!(attribute("The so-called \u{201c}peace plan\u{201d} was tabled.").is_empty());
 }

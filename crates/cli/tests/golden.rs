@@ -1,7 +1,8 @@
 //! A run on the example corpus (the wire stories, the text files and a file with bad records)
 //! writes exactly the committed expected output, byte for byte: `tests/data/golden/expected`.
 //! Model-free (the lexical classifier), so the bytes do not depend on libtorch's arithmetic;
-//! it pins everything around the model: reading, segmentation, output formats, aggregation,
+//! it pins everything around the model: reading, segmentation, attribution (speakers per
+//! sentence and per document, grouping by detected speaker), output formats, aggregation,
 //! evidence, groupings and the error records.
 //!
 //! After an intended change of the output, regenerate with
@@ -54,6 +55,8 @@ fn example_corpus_gives_the_committed_output_byte_for_byte() {
             "source",
             "--group-by",
             "date:month",
+            "--group-by",
+            "speaker",
             "--evidence",
             "2",
             "--chunk-docs",

@@ -59,6 +59,7 @@ pub use error::{Error, Result};
 pub use standpoint_types::{Label, Probs, StanceClassifier};
 
 use standpoint_aggregate::{DecisionRule, Observation, Summary, Tally};
+use standpoint_attribute::{Attribution, Attributor};
 use standpoint_segment::{Segmenter, Sentence};
 
 use crate::read::{Doc, Item};
@@ -92,6 +93,81 @@ pub struct Segmented {
     pub sentences: Vec<Sentence>,
 }
 
+/// How a sentence is attributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentenceAttribution {
+    /// Mostly inside a direct (or mixed) quote.
+    Direct,
+    /// Mostly reported speech without quotation marks.
+    Indirect,
+    /// The reporter's own voice.
+    None,
+}
+
+/// Who speaks in a sentence: `speaker` is `None` for the reporter's own voice (or a quote
+/// whose speaker is unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voice {
+    /// The resolved speaker.
+    pub speaker: Option<String>,
+    /// How the sentence is attributed.
+    pub attribution: SentenceAttribution,
+}
+
+impl SentenceAttribution {
+    /// `direct`, `indirect` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentenceAttribution::Direct => "direct",
+            SentenceAttribution::Indirect => "indirect",
+            SentenceAttribution::None => "none",
+        }
+    }
+}
+
+/// The voice of each sentence: the attribution whose content covers most of the sentence, when
+/// it covers at least half of it.
+pub fn voices(text: &str, sentences: &[Sentence], found: &[Attribution]) -> Vec<Voice> {
+    sentences
+        .iter()
+        .map(|s| {
+            let len = s.end.saturating_sub(s.start).max(1);
+            let inside = |x: &standpoint_attribute::Span| x.start >= s.start && x.end <= s.end;
+            // The attribution covering most of the sentence: at least half of it, or some of it
+            // when the sentence also holds its frame ("“…,” said X, standing outside.").
+            let best = found
+                .iter()
+                .map(|a| {
+                    let covered: usize = a
+                        .content
+                        .iter()
+                        .map(|c| c.end.min(s.end).saturating_sub(c.start.max(s.start)))
+                        .sum();
+                    let framed = a.cue.iter().chain(a.source.iter()).any(inside);
+                    (covered, framed, a)
+                })
+                .filter(|(covered, framed, _)| 2 * covered >= len || (*covered > 0 && *framed))
+                .max_by_key(|(covered, _, _)| *covered)
+                .map(|(covered, _, a)| (covered, a));
+            let _ = text;
+            match best {
+                Some((_, a)) => Voice {
+                    speaker: a.speaker.clone(),
+                    attribution: if a.direct {
+                        SentenceAttribution::Direct
+                    } else {
+                        SentenceAttribution::Indirect
+                    },
+                },
+                None => Voice {
+                    speaker: None,
+                    attribution: SentenceAttribution::None,
+                },
+            }
+        })
+        .collect()
+}
+
 /// One document's results toward every target.
 #[derive(Debug, Clone)]
 pub struct DocResult {
@@ -108,6 +184,11 @@ pub struct DocResult {
     pub tallies: Vec<Tally>,
     /// Per target: the document's summary under the pipeline's decision rule.
     pub summaries: Vec<Summary>,
+    /// Per sentence: who speaks.
+    pub voices: Vec<Voice>,
+    /// Per speaker (`(none)`: the reporter or an unknown speaker), in name order: the tally
+    /// and summary per target of that speaker's sentences.
+    pub speakers: Vec<(String, Vec<Tally>, Vec<Summary>)>,
 }
 
 impl DocResult {
@@ -145,6 +226,7 @@ pub struct Pipeline<C> {
     evidence: usize,
     rule: DecisionRule,
     batch_sentences: usize,
+    attributor: Attributor,
 }
 
 impl<C: StanceClassifier> Pipeline<C> {
@@ -158,6 +240,7 @@ impl<C: StanceClassifier> Pipeline<C> {
             evidence: 3,
             rule: DecisionRule::default(),
             batch_sentences: 256,
+            attributor: Attributor::default(),
         }
     }
 
@@ -250,6 +333,9 @@ impl<C: StanceClassifier> Pipeline<C> {
                 }
             }
             let summaries = tallies.iter().map(|t| t.summary(&self.rule)).collect();
+            let found = self.attributor.attribute(&d.doc.text);
+            let voices = voices(&d.doc.text, &d.sentences, &found);
+            let speakers = self.speaker_tallies(&d, mine, &voices, targets.len());
             out.push(DocResult {
                 seq: d.seq,
                 doc: d.doc,
@@ -257,9 +343,45 @@ impl<C: StanceClassifier> Pipeline<C> {
                 probs: mine.to_vec(),
                 tallies,
                 summaries,
+                voices,
+                speakers,
             });
         }
         Ok(out)
+    }
+
+    /// Each speaker's tallies and summaries over their sentences of one document.
+    fn speaker_tallies(
+        &self,
+        d: &Segmented,
+        probs: &[Probs],
+        voices: &[Voice],
+        targets: usize,
+    ) -> Vec<(String, Vec<Tally>, Vec<Summary>)> {
+        let mut by: std::collections::BTreeMap<&str, Vec<Tally>> = Default::default();
+        for (i, (s, v)) in d.sentences.iter().zip(voices).enumerate() {
+            let name = v.speaker.as_deref().unwrap_or("(none)");
+            let tallies = by
+                .entry(name)
+                .or_insert_with(|| (0..targets).map(|_| Tally::new(self.evidence)).collect());
+            for (j, tally) in tallies.iter_mut().enumerate() {
+                tally.add(&Observation {
+                    seq: d.seq,
+                    doc: &d.doc.id,
+                    index: i as u32,
+                    start: s.start,
+                    end: s.end,
+                    text: s.text(&d.doc.text),
+                    probs: probs[i * targets + j],
+                });
+            }
+        }
+        by.into_iter()
+            .map(|(name, tallies)| {
+                let summaries = tallies.iter().map(|t| t.summary(&self.rule)).collect();
+                (name.to_string(), tallies, summaries)
+            })
+            .collect()
     }
 
     /// Reads every item, classifies the documents in chunks of 64 and hands each result and

@@ -255,10 +255,18 @@ impl RunDir {
                     events.duplicate_id(&r.doc);
                 }
                 lines.document(pipeline.targets(), &r)?;
-                let targets = pipeline.targets().iter().map(String::as_str);
-                state
-                    .aggregates
-                    .add_document(&r.doc.meta, targets.zip(r.tallies.iter()));
+                let targets: Vec<&str> = pipeline.targets().iter().map(String::as_str).collect();
+                let speakers: Vec<(String, Vec<_>)> = r
+                    .speakers
+                    .iter()
+                    .map(|(name, tallies, _)| (name.clone(), tallies.clone()))
+                    .collect();
+                state.aggregates.add_document_with_speakers(
+                    &r.doc.meta,
+                    &targets,
+                    &r.tallies,
+                    &speakers,
+                );
                 state.documents += 1;
                 state.sentences += r.sentences.len() as u64;
             }

@@ -81,6 +81,8 @@ struct SentenceLine<'a> {
     start: usize,
     end: usize,
     text: &'a str,
+    speaker: Option<&'a str>,
+    attribution: &'static str,
     stance: BTreeMap<&'a str, StanceOut>,
 }
 
@@ -93,6 +95,8 @@ struct DocLine<'a> {
     meta: &'a BTreeMap<String, String>,
     sentences: usize,
     stance: BTreeMap<&'a str, &'a Summary>,
+    /// Per speaker (`(none)`: the reporter's own voice), per target.
+    speakers: BTreeMap<&'a str, BTreeMap<&'a str, &'a Summary>>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +151,8 @@ impl Sink for Lines {
                 start: s.start,
                 end: s.end,
                 text: s.text(&d.text),
+                speaker: r.voices[i].speaker.as_deref(),
+                attribution: r.voices[i].attribution.as_str(),
                 stance,
             };
             json_line(&mut self.bufs[0], &line)?;
@@ -171,6 +177,14 @@ impl Sink for Lines {
                 .iter()
                 .map(String::as_str)
                 .zip(&r.summaries)
+                .collect(),
+            speakers: r
+                .speakers
+                .iter()
+                .map(|(name, _, summaries)| {
+                    let per_target = targets.iter().map(String::as_str).zip(summaries).collect();
+                    (name.as_str(), per_target)
+                })
                 .collect(),
         };
         json_line(&mut self.bufs[1], &line)

@@ -10,7 +10,7 @@ cargo build --release --quiet -p standpoint-cli
 # use the fast default (180 vs 63 sentences/s with two targets on 2 cores).
 ./target/release/standpoint run tests/data/corpus/wire.jsonl --model ensemble \
   --target "a ceasefire" --target "concessions" \
-  --group-by source --group-by date:month \
+  --group-by source --group-by date:month --group-by speaker \
   --out out/demo --fresh
 echo
 echo "Full results in out/demo/: sentences.jsonl, documents.jsonl/.csv, groups.json/.csv, run.json"

@@ -47,6 +47,24 @@ pub enum GroupBy {
     },
 }
 
+/// The groupings of a run: `all` first, then each spec parsed ([`GroupBy::parse`]), each once.
+///
+/// ```
+/// use standpoint_aggregate::{groupings, GroupBy};
+/// let g = groupings(&["source".into(), "all".into(), "source".into()]).unwrap();
+/// assert_eq!(g, [GroupBy::All, GroupBy::parse("source").unwrap()]);
+/// ```
+pub fn groupings(specs: &[String]) -> Result<Vec<GroupBy>, Error> {
+    let mut out = vec![GroupBy::All];
+    for spec in specs {
+        let g = GroupBy::parse(spec)?;
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    Ok(out)
+}
+
 impl GroupBy {
     /// Parses `all`, `FIELD`, or `FIELD:day|week|month`.
     pub fn parse(spec: &str) -> Result<GroupBy, Error> {

@@ -38,7 +38,7 @@ use standpoint_types::{Label, Probs};
 mod group;
 mod interval;
 
-pub use group::{DateBucket, GroupBy};
+pub use group::{groupings, DateBucket, GroupBy};
 pub use interval::{wilson, Interval};
 
 /// Errors of the aggregation crate.

@@ -1,5 +1,5 @@
 //! The parts of the `standpoint` command line that need no model runtime: argument
-//! definitions, the model-free commands (`segment`, `merge`), the run summary, error printing
+//! definitions, the model-free commands (`segment`, `attribute`, `merge`), the run summary, error printing
 //! and exit codes. Both binaries use it: `standpoint` (starts in milliseconds; hands the
 //! commands that load a model to `standpoint-model`) and `standpoint-model` (links libtorch).
 
@@ -18,9 +18,7 @@ macro_rules! warn {
 }
 
 pub mod args;
-pub mod attribute_cmd;
-pub mod merge_cmd;
-pub mod segment_cmd;
+pub mod commands;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +30,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// `Skipped` when `skipped`, else `Clean`.
+    pub fn skipped_if(skipped: bool) -> Outcome {
+        if skipped {
+            Outcome::Skipped
+        } else {
+            Outcome::Clean
+        }
+    }
+
     /// 0 when clean, 1 when something was skipped.
     pub fn exit_code(self) -> ExitCode {
         match self {

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use standpoint_cli::args::{Cli, Command};
-use standpoint_cli::{attribute_cmd, finish, merge_cmd, segment_cmd};
+use standpoint_cli::{commands, finish};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Segment(a) => finish(segment_cmd::run(a)),
-        Command::Attribute(a) => finish(attribute_cmd::run(a)),
-        Command::Merge(a) => finish(merge_cmd::run(a)),
+        Command::Segment(a) => finish(commands::segment(a)),
+        Command::Attribute(a) => finish(commands::attribute(a)),
+        Command::Merge(a) => finish(commands::merge(a)),
         _ => finish(hand_over()),
     }
 }

@@ -12,7 +12,6 @@ use standpoint_stance::bench::{
     check_prediction_lines, eval_sets, json_report, load_checks, load_sets, majority, measure,
     report_checks, report_set, Options, WorkerReport,
 };
-use standpoint_stance::manifest::Manifest;
 use standpoint_stance::BoxedClassifier;
 
 use crate::model_setup::{load_classifier, set_threads};
@@ -28,37 +27,24 @@ fn skip(e: &standpoint_stance::Error) {
 /// Resolves a classifier spec: `default`, `cross`, `ensemble` (the shipped models), `lexical`, `majority` (fit on the `train.jsonl` beside
 /// each data file), `majority:FILE.jsonl`, or a manifest path.
 fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<BoxedClassifier> {
-    match spec {
-        "lexical" => return Ok(Box::new(Lexical)),
-        name if NAMED_MODELS.contains(&name) && !Path::new(name).exists() => {
-            let m = ModelArgs {
-                model: Some(PathBuf::from(name)),
-                encoder: model.encoder.clone(),
-                threads: model.threads,
-            };
-            return load_classifier(&m);
-        }
-        _ => {}
+    if spec == "lexical" {
+        return Ok(Box::new(Lexical));
     }
-    if let Some(rest) = spec.strip_prefix("majority") {
-        if !rest.is_empty() && !rest.starts_with(':') {
-            bail!("unknown classifier {spec:?}");
-        }
+    let majority_spec = spec.strip_prefix("majority");
+    if let Some(rest) = majority_spec.filter(|r| r.is_empty() || r.starts_with(':')) {
         return Ok(Box::new(majority(rest, data)?));
     }
-    let m = ModelArgs {
-        model: Some(PathBuf::from(spec)),
-        encoder: model.encoder.clone(),
-        threads: model.threads,
-    };
-    if !Path::new(spec).is_file() {
+    let named = NAMED_MODELS.contains(&spec) && !Path::new(spec).exists();
+    if !named && !Path::new(spec).is_file() {
         bail!("classifier {spec:?} is not default, cross, ensemble, lexical, majority[:FILE] or a manifest file");
     }
-    let _ = Manifest::load(Path::new(spec))?;
-    load_classifier(&m)
+    let model = ModelArgs {
+        model: Some(PathBuf::from(spec)),
+        ..model.clone()
+    };
+    load_classifier(&model)
 }
 
-/// The worker: loads one classifier, predicts every set, times it.
 /// What a `bench-worker` process measures, handed over as a JSON file.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct WorkerSpec {
@@ -71,6 +57,7 @@ struct WorkerSpec {
     model: ModelArgs,
 }
 
+/// The worker: loads one classifier, predicts every set, times it.
 pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
     let spec: WorkerSpec = serde_json::from_slice(&std::fs::read(&a.spec)?)?;
     set_threads(&spec.model);
@@ -175,9 +162,5 @@ pub fn run(a: BenchArgs) -> Result<Outcome> {
         }
         std::fs::write(p, s).with_context(|| format!("writing {}", p.display()))?;
     }
-    Ok(if skipped > 0 {
-        Outcome::Skipped
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::skipped_if(skipped > 0))
 }

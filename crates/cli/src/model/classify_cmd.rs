@@ -74,9 +74,5 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
         .collect();
     out.write(&batch)?;
     out.flush()?;
-    Ok(if skipped > 0 {
-        Outcome::Skipped
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::skipped_if(skipped > 0))
 }

@@ -9,7 +9,7 @@ extern crate standpoint_cli;
 
 use clap::Parser;
 use standpoint_cli::args::{Cli, Command};
-use standpoint_cli::{attribute_cmd, finish, merge_cmd, segment_cmd};
+use standpoint_cli::{commands, finish};
 
 mod bench_cmd;
 mod classify_cmd;
@@ -22,9 +22,9 @@ mod train_cmd;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     finish(match cli.command {
-        Command::Segment(a) => segment_cmd::run(a),
-        Command::Attribute(a) => attribute_cmd::run(a),
-        Command::Merge(a) => merge_cmd::run(a),
+        Command::Segment(a) => commands::segment(a),
+        Command::Attribute(a) => commands::attribute(a),
+        Command::Merge(a) => commands::merge(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Train(a) => train_cmd::run(a),
         Command::Finetune(a) => finetune_cmd::run(a),

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use indicatif::ProgressBar;
-use standpoint_aggregate::{DecisionRule, GroupBy};
+use standpoint_aggregate::DecisionRule;
 use standpoint_cli::args::RunArgs;
 use standpoint_cli::print_summary;
 use standpoint_cli::Outcome;
@@ -18,13 +18,6 @@ use crate::model_setup::{bar, load_classifier, manifest_path, set_threads};
 
 /// The run's settings from the arguments.
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
-    let mut groupings = vec![GroupBy::All];
-    for g in &a.group_by {
-        let g = GroupBy::parse(g)?;
-        if !groupings.contains(&g) {
-            groupings.push(g);
-        }
-    }
     Ok(RunSpec {
         inputs: a.inputs.clone(),
         format: Format::from(a.format).name().to_string(),
@@ -32,7 +25,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         text_field: a.text_field.clone(),
         targets: read_targets(&a.targets, a.targets_file.as_deref())?,
         model: manifest_path(&a.model)?,
-        groupings,
+        groupings: standpoint_aggregate::groupings(&a.group_by)?,
         evidence: a.evidence,
         rule: DecisionRule {
             margin: a.margin,
@@ -92,11 +85,7 @@ impl Events for Progress {
 }
 
 fn outcome(state: &State) -> Outcome {
-    if state.errors > 0 {
-        Outcome::Skipped
-    } else {
-        Outcome::Clean
-    }
+    Outcome::skipped_if(state.errors > 0)
 }
 
 pub fn run(a: RunArgs) -> Result<Outcome> {

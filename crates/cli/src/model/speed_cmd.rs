@@ -101,9 +101,5 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
         std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(if bad.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Skipped
-    })
+    Ok(Outcome::skipped_if(!(bad.is_empty())))
 }

@@ -1,14 +1,19 @@
-//! `standpoint segment`.
+//! The commands that need no model: `segment` (sentences with byte offsets), `attribute` (who
+//! said what, `standpoint_pipeline::attributions`) and `merge` (shard folders into one,
+//! `standpoint_pipeline::merge`).
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use standpoint_attribute::Attributor;
+use standpoint_pipeline::attributions::write_document;
+use standpoint_pipeline::read::{Fields, Format, Reader};
 use standpoint_pipeline::sentences::{read_document, write_sentences, SentenceFormat};
 use standpoint_segment::{Config, Newlines, Segmenter};
 
-use crate::args::{NewlineArg, SegmentArgs, SegmentFormat};
-use crate::Outcome;
+use crate::args::{AttributeArgs, MergeArgs, NewlineArg, SegmentArgs, SegmentFormat};
+use crate::{print_summary, Outcome};
 
 /// The segmenter the arguments ask for.
 fn segmenter(a: &SegmentArgs) -> Segmenter {
@@ -23,7 +28,7 @@ fn segmenter(a: &SegmentArgs) -> Segmenter {
     Segmenter::new(config)
 }
 
-pub fn run(a: SegmentArgs) -> Result<Outcome> {
+pub fn segment(a: SegmentArgs) -> Result<Outcome> {
     let segmenter = segmenter(&a);
     let inputs: Vec<Option<PathBuf>> = match a.files.is_empty() {
         true => vec![None],
@@ -62,4 +67,34 @@ pub fn run(a: SegmentArgs) -> Result<Outcome> {
     }
     out.flush().context("writing output")?;
     Ok(outcome)
+}
+
+/// Reads every document and writes its attributions; bad records are reported and skipped.
+pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
+    let fields = Fields {
+        id: a.id_field,
+        text: a.text_field,
+    };
+    let reader = Reader::new(a.inputs, Format::Auto, fields, usize::MAX);
+    let attributor = Attributor::default();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut outcome = Outcome::Clean;
+    for item in reader {
+        match item {
+            Ok(doc) => write_document(&mut out, &doc.id, &doc.text, &attributor)?,
+            Err(bad) => {
+                warn!("standpoint: {bad}; skipped");
+                outcome = Outcome::Skipped;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(outcome)
+}
+
+/// Merges, prints the summary; exit 1 when the merged run skipped records.
+pub fn merge(a: MergeArgs) -> Result<Outcome> {
+    let merged = standpoint_pipeline::merge::merge(&a.shards, &a.out, a.partial)?;
+    print_summary(&merged)?;
+    Ok(Outcome::skipped_if(merged.errors > 0))
 }

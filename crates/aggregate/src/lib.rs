@@ -484,21 +484,8 @@ impl Aggregates {
             .map(|g| (g.name(), g.key(meta)))
             .collect();
         for (target, tally) in tallies {
-            let decision = tally.decision(&self.rule);
             for (name, value) in &keys {
-                let g = self
-                    .groups
-                    .entry(name.clone())
-                    .or_default()
-                    .entry(value.clone())
-                    .or_default()
-                    .entry(target.to_string())
-                    .or_insert_with(|| GroupTally {
-                        sentences: Tally::new(self.k),
-                        documents: DecisionCounts::default(),
-                    });
-                g.sentences.merge(tally.clone());
-                g.documents.add(decision);
+                self.add_to(name, value, target, tally);
             }
         }
     }

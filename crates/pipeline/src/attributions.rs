@@ -9,7 +9,7 @@
 //! let text = "\u{201c}No,\u{201d} she said.";
 //! standpoint_pipeline::attributions::write_document(&mut out, "a", text, &Attributor::default()).unwrap();
 //! let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-//! assert_eq!(v["quotes"][0]["content"][0]["end"], 7);
+//! assert_eq!(v["quotes"][0]["content"][0]["end"], 9); // “No,” is 9 bytes
 //! assert_eq!(v["quotes"][0]["direct"], true);
 //! ```
 

@@ -168,6 +168,22 @@ pub fn voices(text: &str, sentences: &[Sentence], found: &[Attribution]) -> Vec<
         .collect()
 }
 
+impl Segmented {
+    /// Sentence `i` with its probabilities toward one target, as aggregation observes it.
+    pub fn observation(&self, i: usize, probs: Probs) -> Observation<'_> {
+        let s = self.sentences[i];
+        Observation {
+            seq: self.seq,
+            doc: &self.doc.id,
+            index: i as u32,
+            start: s.start,
+            end: s.end,
+            text: s.text(&self.doc.text),
+            probs,
+        }
+    }
+}
+
 /// One document's results toward every target.
 #[derive(Debug, Clone)]
 pub struct DocResult {
@@ -318,18 +334,9 @@ impl<C: StanceClassifier> Pipeline<C> {
             rest = tail;
             let mut tallies: Vec<Tally> =
                 targets.iter().map(|_| Tally::new(self.evidence)).collect();
-            for (i, s) in d.sentences.iter().enumerate() {
-                let text = s.text(&d.doc.text);
+            for i in 0..d.sentences.len() {
                 for (j, tally) in tallies.iter_mut().enumerate() {
-                    tally.add(&Observation {
-                        seq: d.seq,
-                        doc: &d.doc.id,
-                        index: i as u32,
-                        start: s.start,
-                        end: s.end,
-                        text,
-                        probs: mine[i * targets.len() + j],
-                    });
+                    tally.add(&d.observation(i, mine[i * targets.len() + j]));
                 }
             }
             let summaries = tallies.iter().map(|t| t.summary(&self.rule)).collect();
@@ -359,21 +366,13 @@ impl<C: StanceClassifier> Pipeline<C> {
         targets: usize,
     ) -> Vec<(String, Vec<Tally>, Vec<Summary>)> {
         let mut by: std::collections::BTreeMap<&str, Vec<Tally>> = Default::default();
-        for (i, (s, v)) in d.sentences.iter().zip(voices).enumerate() {
+        for (i, v) in voices.iter().enumerate() {
             let name = v.speaker.as_deref().unwrap_or("(none)");
             let tallies = by
                 .entry(name)
                 .or_insert_with(|| (0..targets).map(|_| Tally::new(self.evidence)).collect());
             for (j, tally) in tallies.iter_mut().enumerate() {
-                tally.add(&Observation {
-                    seq: d.seq,
-                    doc: &d.doc.id,
-                    index: i as u32,
-                    start: s.start,
-                    end: s.end,
-                    text: s.text(&d.doc.text),
-                    probs: probs[i * targets + j],
-                });
+                tally.add(&d.observation(i, probs[i * targets + j]));
             }
         }
         by.into_iter()

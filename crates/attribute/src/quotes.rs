@@ -126,7 +126,7 @@ struct Frame {
 
 /// "…,” he said." / "…,” said Smith." / "…,” Smith, a delegate, said." right after the quote,
 /// in its sentence (or, after a quote that ends a sentence, in a short next sentence).
-fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
+fn frame_after(doc: &Doc<'_>, q: &Quote, allow_next: bool) -> Option<(Frame, usize)> {
     let text = doc.text;
     let para = doc.paragraph_at(q.end().saturating_sub(1))?;
     let rest = &text[q.end()..para.end];
@@ -143,9 +143,25 @@ fn frame_after(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, usize)> {
             end,
         },
     );
+    // After a quote that ends its sentence ("…?” Trump said of Apple."), only a frame with a
+    // verb of saying that opens the next sentence counts ("… seemed unperturbed" does not).
     let next_sentence = doc.sentence_at(q.end().saturating_sub(1)) != Some(sent);
-    if next_sentence && toks.iter().filter(|t| t.word).count() > 8 {
-        return None;
+    if next_sentence {
+        if !allow_next {
+            return None;
+        }
+        // The next sentence must be the frame itself: a verb of saying among its first words,
+        // then the end, a comma or a prepositional phrase ("Trump said of Apple …"), never a
+        // new clause ("He said the FBI …").
+        let k = (0..toks.len().min(8)).find(|&k| crate::cues::says_first(&toks, k, text))?;
+        let after = toks.get(k + 1).map(|t| t.text(text).to_lowercase());
+        let frame_only = match after.as_deref() {
+            None | Some("." | "," | ";") => true,
+            Some(w) => crate::cues::is_preposition(w),
+        };
+        if !frame_only {
+            return None;
+        }
     }
     let mut i = 0;
     while toks
@@ -246,7 +262,24 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
             })
     };
     let mut chosen = None;
+    // A second verb of the same subject nearest the quote: "She says …, but insists …".
+    for k in (1..n).rev() {
+        if cue_at(&toks, k, text).is_none() {
+            continue;
+        }
+        if matches!(toks[k - 1].text(text), "but" | "and") && k >= 2 {
+            if let (Some(cue), Some((s0, s1))) = (cue_at(&toks, k, text), subject(&toks, text)) {
+                if s1 < k - 1 {
+                    chosen = Some((k, cue, span_of(&toks, s0, s1)));
+                }
+            }
+        }
+        break;
+    }
     for k in 1..n {
+        if chosen.is_some() {
+            break;
+        }
         let Some(cue) = cue_at(&toks, k, text) else {
             continue;
         };
@@ -429,7 +462,15 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
         let q = &quoted[i];
         let mut content = q.spans.clone();
         let mut frame = None;
-        if let Some((f, frame_end)) = frame_after(doc, q) {
+        let before = || frame_before(doc, q);
+        let after_same = frame_after(doc, q, false);
+        let before_found = if after_same.is_none() { before() } else { None };
+        let after_next = if after_same.is_none() && before_found.is_none() {
+            frame_after(doc, q, true)
+        } else {
+            None
+        };
+        if let Some((f, frame_end)) = after_same.or(after_next) {
             // "“A,” she said, “B.”": the next quote right after the frame joins this one.
             if let Some(next) = quoted.get(i + 1) {
                 let gap = &text[frame_end.min(next.start())..next.start()];
@@ -441,7 +482,7 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
                 }
             }
             frame = Some(f);
-        } else if let Some((f, mixed)) = frame_before(doc, q) {
+        } else if let Some((f, mixed)) = before_found {
             let end_sent = doc.sentence_at(q.end().saturating_sub(1));
             let sent_end = end_sent.map_or(q.end(), |s| s.end);
             // Words after the quote in its sentence belong to the content ("says “…” despite
@@ -517,12 +558,6 @@ fn overlaps(a: &Attribution, s: Span) -> bool {
 /// "asked" ("told The Times he …", "told reporters that …") and a "that".
 fn after_object(text: &str, cue: Span, quote: usize) -> usize {
     let verb = cue.text(text).to_lowercase();
-    if !matches!(
-        verb.as_str(),
-        "told" | "tells" | "tell" | "asked" | "asks" | "telling"
-    ) {
-        return cue.end;
-    }
     let toks = tokens(
         text,
         Span {
@@ -530,6 +565,20 @@ fn after_object(text: &str, cue: Span, quote: usize) -> usize {
             end: quote,
         },
     );
+    // "said on Twitter Thursday that …", "said in a statement that …".
+    let near_that = (0..toks.len().min(7)).find(|&k| toks[k].text(text) == "that");
+    if let Some(k) = near_that.filter(|&k| k > 0) {
+        let opener = toks[0].text(text).to_lowercase();
+        if crate::cues::is_preposition(&opener) && toks[..k].iter().all(|t| t.word) {
+            return toks[k].end;
+        }
+    }
+    if !matches!(
+        verb.as_str(),
+        "told" | "tells" | "tell" | "asked" | "asks" | "telling"
+    ) {
+        return cue.end;
+    }
     let limit = toks.len().min(5);
     if let Some(k) = (0..limit).find(|&k| matches!(toks[k].text(text), "that" | ",")) {
         return toks[k].end;

@@ -363,8 +363,26 @@ const NOT_IN_SOURCE: &[&str] = &[
 
 /// Prepositions that open asides between a speaker and the cue.
 const PREPOSITIONS: &[&str] = &[
-    "in", "at", "on", "during", "after", "before", "from", "with", "by", "for", "speaking",
-    "according", "while", "through", "via", "under", "over", "to", "of", "about",
+    "in",
+    "at",
+    "on",
+    "during",
+    "after",
+    "before",
+    "from",
+    "with",
+    "by",
+    "for",
+    "speaking",
+    "according",
+    "while",
+    "through",
+    "via",
+    "under",
+    "over",
+    "to",
+    "of",
+    "about",
 ];
 
 /// Pronouns that can be sources.

@@ -90,6 +90,34 @@ pub fn summary_text(state: &State) -> String {
         if let Some(e) = s.against_evidence.first() {
             let _ = writeln!(out, "   - [{}] {}", e.doc, clip(&e.text, 110));
         }
+        speaker_evidence(&mut out, state, target);
     }
     out
+}
+
+/// Who argues which way: for up to six named speakers with the most stance-bearing sentences,
+/// their net score and their strongest sentence.
+fn speaker_evidence(out: &mut String, state: &State, target: &str) {
+    let agg = &state.aggregates;
+    let rule = *agg.rule();
+    let mut speakers: Vec<(u64, &str, standpoint_aggregate::Summary)> = agg
+        .iter()
+        .filter(|(g, v, t, _)| *g == "speaker" && *t == target && *v != "(none)")
+        .map(|(_, v, _, tally)| {
+            let s = tally.sentences.summary(&rule);
+            (s.counts.favor + s.counts.against, v, s)
+        })
+        .filter(|(n, _, _)| *n > 0)
+        .collect();
+    speakers.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    for (_, name, s) in speakers.iter().take(6) {
+        let e = if s.net >= 0.0 {
+            s.favor_evidence.first()
+        } else {
+            s.against_evidence.first()
+        };
+        if let Some(e) = e {
+            let _ = writeln!(out, "   {name} {:+.2}: {}", s.net, clip(&e.text, 100));
+        }
+    }
 }

@@ -551,6 +551,49 @@ impl Aggregates {
         g.documents.add(decision);
     }
 
+    /// Folds speaker groups named by one word ("Dvorak") into the one fuller name that ends
+    /// with it ("Marek Dvorak"), when exactly one does, so that a person whose name was
+    /// resolved document by document is one group. A function of the groups alone, so shards
+    /// merged in any order fold the same way.
+    ///
+    /// ```
+    /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
+    /// let mut agg = Aggregates::new(vec![GroupBy::parse("speaker").unwrap()], 2);
+    /// for name in ["Marek Dvorak", "Dvorak", "Sorel"] {
+    ///     let speakers = vec![(name.to_string(), vec![Tally::new(2)])];
+    ///     agg.add_document_with_speakers(&Default::default(), &["x"], &[Tally::new(2)], &speakers);
+    /// }
+    /// agg.fold_speaker_aliases();
+    /// assert_eq!(agg.get("speaker", "Marek Dvorak", "x").unwrap().documents.total(), 2);
+    /// assert!(agg.get("speaker", "Dvorak", "x").is_none());
+    /// assert!(agg.get("speaker", "Sorel", "x").is_some());
+    /// ```
+    pub fn fold_speaker_aliases(&mut self) {
+        let Some(groups) = self.groups.get_mut("speaker") else {
+            return;
+        };
+        let names: Vec<String> = groups.keys().cloned().collect();
+        for short in names.iter().filter(|n| !n.contains(' ') && *n != "(none)") {
+            let mut longer = names
+                .iter()
+                .filter(|n| n.contains(' ') && n.rsplit(' ').next() == Some(short.as_str()));
+            let (Some(full), None) = (longer.next(), longer.next()) else {
+                continue;
+            };
+            if let Some(targets) = groups.remove(short) {
+                let into = groups.entry(full.clone()).or_default();
+                for (target, tally) in targets {
+                    match into.get_mut(&target) {
+                        Some(t) => t.merge(tally),
+                        None => {
+                            into.insert(target, tally);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Merges another partial in (associative, commutative, exact).
     pub fn merge(&mut self, other: Aggregates) {
         for g in other.groupings {

@@ -20,7 +20,9 @@ fn clip(s: &str, n: usize) -> String {
 /// sentence on each side.
 pub fn summary_text(state: &State) -> String {
     let mut out = String::new();
-    let agg = &state.aggregates;
+    let mut folded = state.aggregates.clone();
+    folded.fold_speaker_aliases();
+    let agg = &folded;
     let rule = *agg.rule();
     let _ = writeln!(
         out,
@@ -90,15 +92,14 @@ pub fn summary_text(state: &State) -> String {
         if let Some(e) = s.against_evidence.first() {
             let _ = writeln!(out, "   - [{}] {}", e.doc, clip(&e.text, 110));
         }
-        speaker_evidence(&mut out, state, target);
+        speaker_evidence(&mut out, agg, target);
     }
     out
 }
 
 /// Who argues which way: for up to six named speakers with the most stance-bearing sentences,
 /// their net score and their strongest sentence.
-fn speaker_evidence(out: &mut String, state: &State, target: &str) {
-    let agg = &state.aggregates;
+fn speaker_evidence(out: &mut String, agg: &standpoint_aggregate::Aggregates, target: &str) {
     let rule = *agg.rule();
     let mut speakers: Vec<(u64, &str, standpoint_aggregate::Summary)> = agg
         .iter()

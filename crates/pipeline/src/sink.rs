@@ -240,8 +240,9 @@ pub struct Provenance<'a> {
 /// Writes groups.json, groups.csv and run.json from a complete state.
 pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<()> {
     let rule = *state.aggregates.rule();
-    let rows: Vec<GroupRow> = state
-        .aggregates
+    let mut aggregates = state.aggregates.clone();
+    aggregates.fold_speaker_aliases();
+    let rows: Vec<GroupRow> = aggregates
         .iter()
         .map(|(g, v, t, tally)| GroupRow {
             grouping: g,

@@ -134,6 +134,8 @@ fn capitalised(word: &str) -> bool {
 ///            (Some("US Secretary of State".into()), Some("Marco Rubio".into())));
 /// assert_eq!(split_name("Mr. Smith"), (None, Some("Smith".into())));
 /// assert_eq!(split_name("the minister"), (None, None));
+/// assert_eq!(split_name("Mayor Tomas Reyes of Brenn"),
+///            (Some("Mayor of Brenn".into()), Some("Tomas Reyes".into())));
 /// ```
 pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     let words: Vec<&str> = mention
@@ -162,6 +164,13 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     // not a name (words after the capitalised run, or an of-phrase before it).
     let trailing = words[end..].iter().any(|w| !is_title(w));
     let of_phrase = start > 0 && matches!(words[start - 1], "of" | "in" | "from" | "at");
+    if of_phrase && !trailing && start >= 2 && is_name(words[start - 2]) {
+        // "Mayor Tomas Reyes of Brenn": the name comes before the place.
+        let (role, name) = split_name(&words[..start - 1].join(" "));
+        let place = words[start - 1..end].join(" ");
+        let role = Some(role.map_or(place.clone(), |r| format!("{r} {place}")));
+        return (role, name);
+    }
     if trailing || of_phrase {
         return (None, None);
     }

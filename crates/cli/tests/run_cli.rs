@@ -303,6 +303,8 @@ fn shards_merged_equal_one_run() {
         "source",
         "--group-by",
         "date:week",
+        "--group-by",
+        "speaker",
     ];
     let whole = t.path("whole");
     let o = run(&[

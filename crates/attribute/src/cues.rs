@@ -466,13 +466,14 @@ fn capitalised(t: &Tok, text: &str) -> bool {
 /// an opening determiner; returns the token range.
 pub(crate) fn source_before(toks: &[Tok], end: usize, text: &str) -> Option<(usize, usize)> {
     let mut i = end;
-    while i > 0 && end - i < 9 {
+    while i > 0 && end - i < 14 {
         let t = &toks[i - 1];
         let s = t.text(text);
         if !t.word && !matches!(s, "’" | "'" | "(" | ")" | "-") {
             break;
         }
-        if NOT_IN_SOURCE.contains(&s.to_lowercase().as_str()) {
+        // A mention never holds a clause word or a verb of saying ("… said Washington").
+        if NOT_IN_SOURCE.contains(&s.to_lowercase().as_str()) || is_cue(s) {
             break;
         }
         i -= 1;

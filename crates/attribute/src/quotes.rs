@@ -155,8 +155,11 @@ fn frame_after(doc: &Doc<'_>, q: &Quote, allow_next: bool) -> Option<(Frame, usi
         // new clause ("He said the FBI …").
         let k = (0..toks.len().min(8)).find(|&k| crate::cues::says_first(&toks, k, text))?;
         let after = toks.get(k + 1).map(|t| t.text(text).to_lowercase());
+        let told = matches!(toks[k].text(text), "told" | "asked" | "tells" | "asks");
+        let new_clause = (k + 1..toks.len().min(k + 6)).any(|j| toks[j].text(text) == "that");
         let frame_only = match after.as_deref() {
             None | Some("." | "," | ";") => true,
+            Some(_) if told && !new_clause => true,
             Some(w) => crate::cues::is_preposition(w),
         };
         if !frame_only {
@@ -219,7 +222,7 @@ fn frame_after(doc: &Doc<'_>, q: &Quote, allow_next: bool) -> Option<(Frame, usi
     {
         return None;
     }
-    let k = (s1..toks.len().min(s1 + 25))
+    let k = (s1..toks.len().min(s1 + 45))
         .find(|&k| toks[k - 1].text(text) == "," && cue_at(&toks, k, text).is_some())?;
     let cue = cue_at(&toks, k, text)?;
     let frame = Frame {
@@ -253,7 +256,7 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
     let n = toks.len();
     let opens = |s0: usize| {
         s0 == 0
-            || toks[s0 - 1].text(text) == ","
+            || matches!(toks[s0 - 1].text(text), "," | "and" | "but")
             || toks[..s0].iter().all(|t| {
                 matches!(
                     t.text(text).to_lowercase().as_str(),
@@ -262,24 +265,9 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
             })
     };
     let mut chosen = None;
-    // A second verb of the same subject nearest the quote: "She says …, but insists …".
+    // The cue nearest the quote whose source opens a clause ("a woman asked for a photo and
+    // Clinton said, “…”" is Clinton's); a participle after a comma takes the subject.
     for k in (1..n).rev() {
-        if cue_at(&toks, k, text).is_none() {
-            continue;
-        }
-        if matches!(toks[k - 1].text(text), "but" | "and") && k >= 2 {
-            if let (Some(cue), Some((s0, s1))) = (cue_at(&toks, k, text), subject(&toks, text)) {
-                if s1 < k - 1 {
-                    chosen = Some((k, cue, span_of(&toks, s0, s1)));
-                }
-            }
-        }
-        break;
-    }
-    for k in 1..n {
-        if chosen.is_some() {
-            break;
-        }
         let Some(cue) = cue_at(&toks, k, text) else {
             continue;
         };
@@ -288,13 +276,16 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
             e -= 1;
         }
         // "Kasich (R-OH), said": one comma between the mention and its cue; "Trump, in
-        // Kentucky, said": an aside between commas.
+        // Kentucky, said" / "Lemkin, who coined the word, said": an aside between commas.
         if e > 1 && toks[e - 1].text(text) == "," {
             e -= 1;
             let aside = (0..e).rev().find(|&j| toks[j].text(text) == ",");
             let starts_aside = aside.is_some_and(|j| {
-                toks.get(j + 1)
-                    .is_some_and(|t| crate::cues::is_preposition(t.text(text)))
+                toks.get(j + 1).is_some_and(|t| {
+                    let w = t.text(text).to_lowercase();
+                    crate::cues::is_preposition(&w)
+                        || matches!(w.as_str(), "who" | "which" | "a" | "an" | "the")
+                })
             });
             if let (true, Some(j)) = (starts_aside, aside) {
                 e = j;
@@ -304,16 +295,10 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
             chosen = Some((k, cue, span_of(&toks, s0, s1)));
             break;
         }
-        // "X caucused on Saturday and says …": the subject speaks.
-        if e > 0 && toks[e - 1].text(text) == "and" {
-            if let Some((s0, s1)) = subject(&toks, text) {
-                chosen = Some((k, cue, span_of(&toks, s0, s1)));
-                break;
-            }
-        }
-        // ", saying …" / ", calling it …": the sentence's subject speaks.
+        // "X caucused on Saturday and says …" / ", saying …": the subject speaks.
+        let coordinated = e > 0 && matches!(toks[e - 1].text(text), "and" | "but");
         let participle = toks[k].text(text).ends_with("ing") && toks[k - 1].text(text) == ",";
-        if participle {
+        if coordinated || participle {
             if let Some((s0, s1)) = subject(&toks, text) {
                 chosen = Some((k, cue, span_of(&toks, s0, s1)));
                 break;

@@ -143,9 +143,22 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
         .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
         .filter(|w| !w.is_empty())
         .collect();
-    // Cut at a possessive or a relative clause: "Smith's office" -> "Smith".
-    let mut end = words.len();
     let is_name = |w: &str| capitalised(w) && !is_title(w);
+    // "Sen. Maria Lopez of the U.S. Senate foreign relations committee": the name before "of",
+    // the rest joins the role.
+    if let Some(of) = words.iter().position(|w| *w == "of") {
+        if of >= 1 && is_name(words[of - 1]) && of + 1 < words.len() {
+            let (role, name) = split_name(&words[..of].join(" "));
+            // A person: a full name or a titled one ("Residents of Brenn" is not).
+            let person = name.as_ref().is_some_and(|n| n.contains(' ')) || role.is_some();
+            if person {
+                let tail = words[of..].join(" ");
+                let role = Some(role.map_or(tail.clone(), |r| format!("{r} {tail}")));
+                return (role, name);
+            }
+        }
+    }
+    let mut end = words.len();
     while end > 0 && !is_name(words[end - 1]) {
         end -= 1;
     }

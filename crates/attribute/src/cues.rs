@@ -697,14 +697,11 @@ fn source_then_cue(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> 
             c += 1;
         }
         let start = toks.get(c)?.start;
-        let content = trim(
-            text,
-            Span {
-                start,
-                end: sent.end,
-            },
-            CONTENT_TRIM,
-        );
+        // "… and argued that …": a second verb of saying starts another attribution.
+        let end = (c..toks.len().saturating_sub(1))
+            .find(|&k| toks[k].text(text) == "and" && is_cue(toks[k + 1].text(text)))
+            .map_or(sent.end, |k| toks[k].start);
+        let content = trim(text, Span { start, end }, CONTENT_TRIM);
         if toks.len() - c < 3 || content.end <= content.start {
             return None;
         }

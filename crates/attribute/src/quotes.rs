@@ -481,7 +481,11 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
                 } else {
                     q.start()
                 };
-                let end = if tail_words { sent_end } else { q.end() };
+                let end = if tail_words {
+                    coordination_end(text, q.end(), sent_end)
+                } else {
+                    q.end()
+                };
                 let span = crate::words::trim(text, Span { start, end }, &['.', ',', ':', ';']);
                 let span = strip_that(text, span);
                 content = vec![span];
@@ -583,6 +587,29 @@ fn after_object(text: &str, cue: Span, quote: usize) -> usize {
         k += 1;
     }
     toks.get(k).map_or(cue.end, |t| t.start)
+}
+
+/// Where a mixed quote's content ends after its quote: the sentence end, or earlier at a
+/// coordinated second verb ("… a “faker” and questioning how …", "… and threatened to …").
+fn coordination_end(text: &str, from: usize, sent_end: usize) -> usize {
+    let toks = tokens(
+        text,
+        Span {
+            start: from,
+            end: sent_end,
+        },
+    );
+    for k in 0..toks.len().saturating_sub(1) {
+        if toks[k].text(text) != "and" {
+            continue;
+        }
+        let next = toks[k + 1].text(text);
+        let verb = crate::cues::is_cue(next) || next.ends_with("ing") || next.ends_with("ed");
+        if verb {
+            return toks[k].start;
+        }
+    }
+    sent_end
 }
 
 /// "that …" → "…".

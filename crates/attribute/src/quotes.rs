@@ -508,9 +508,21 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
             None if q.is_statement(text) => {
                 let source = previous_source(doc, &out, q.start());
                 // The speaker quoted just before goes on: one attribution with several
-                // content spans, as news annotation has it.
+                // content spans, as news annotation has it; so does a passage of unframed
+                // quoted paragraphs.
                 if let (Some(_), Some(last)) = (source, out.last_mut()) {
                     if last.direct && !last.cue.is_empty() {
+                        last.content.extend(content);
+                        i += 1;
+                        continue;
+                    }
+                }
+                if let Some(last) = out.last_mut() {
+                    let unframed = last.direct && last.cue.is_empty() && last.source.is_none();
+                    let para_of = |b: usize| doc.paragraphs.partition_point(|p| p.start <= b);
+                    let last_end = last.content.last().map_or(0, |c| c.end.saturating_sub(1));
+                    let next_para = para_of(q.start()) <= para_of(last_end) + 1;
+                    if unframed && source.is_none() && next_para {
                         last.content.extend(content);
                         i += 1;
                         continue;
@@ -600,12 +612,20 @@ fn coordination_end(text: &str, from: usize, sent_end: usize) -> usize {
         },
     );
     for k in 0..toks.len().saturating_sub(1) {
-        if toks[k].text(text) != "and" {
-            continue;
-        }
         let next = toks[k + 1].text(text);
-        let verb = crate::cues::is_cue(next) || next.ends_with("ing") || next.ends_with("ed");
-        if verb {
+        let cut = match toks[k].text(text) {
+            "and" => crate::cues::is_cue(next) || next.ends_with("ing") || next.ends_with("ed"),
+            // ", referring to …", ", a swipe at …", ", until …": an aside after the quote.
+            "," => {
+                next.ends_with("ing")
+                    || matches!(
+                        next,
+                        "a" | "an" | "which" | "where" | "until" | "when" | "as"
+                    )
+            }
+            _ => false,
+        };
+        if cut {
             return toks[k].start;
         }
     }

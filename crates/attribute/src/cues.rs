@@ -268,6 +268,15 @@ const CUES: &[&str] = &[
     "predicting",
     "describe",
     "dismisses",
+    "put",
+    "yelled",
+    "yells",
+    "cry",
+    "cried",
+    "cries",
+    "screamed",
+    "shouted",
+    "muttered",
 ];
 
 /// Verbs that may come before their source in a frame (", said the minister"): only verbs of

@@ -339,6 +339,19 @@ fn subject(toks: &[Tok], text: &str) -> Option<(usize, usize)> {
     {
         i += 1;
     }
+    // "Speaking to reporters, Bush …", "While the talks went on, he …": an introductory
+    // phrase before a comma is not the subject.
+    let opener = toks.get(i)?.text(text).to_lowercase();
+    let intro = crate::cues::is_preposition(&opener)
+        || opener.ends_with("ing")
+        || matches!(
+            opener.as_str(),
+            "while" | "as" | "when" | "after" | "if" | "although"
+        );
+    if intro {
+        let comma = (i..toks.len().min(i + 15)).find(|&k| toks[k].text(text) == ",")?;
+        i = comma + 1;
+    }
     let first = toks.get(i)?.text(text).to_lowercase();
     if PRONOUNS.contains(&first.as_str()) {
         return Some((i, i + 1));

@@ -277,6 +277,22 @@ const CUES: &[&str] = &[
     "screamed",
     "shouted",
     "muttered",
+    "bemoaned",
+    "bemoans",
+    "referred",
+    "refers",
+    "dubbed",
+    "labeled",
+    "labelled",
+    "branded",
+    "termed",
+    "hailed",
+    "hails",
+    "lauded",
+    "derided",
+    "ridiculed",
+    "lambasted",
+    "criticizes",
 ];
 
 /// Verbs that may come before their source in a frame (", said the minister"): only verbs of

@@ -624,8 +624,22 @@ fn coordination_end(text: &str, from: usize, sent_end: usize) -> usize {
             end: sent_end,
         },
     );
+    // "“fantastic,” telling reporters …": a participle right after the closing mark.
+    if toks
+        .first()
+        .is_some_and(|t| t.text(text).ends_with("ing") && t.text(text).len() > 4)
+    {
+        return from;
+    }
     for k in 0..toks.len().saturating_sub(1) {
         let next = toks[k + 1].text(text);
+        // "… a “prayer” … but did not …", "— a play on words", "while Trump refers …".
+        if matches!(
+            toks[k].text(text),
+            "\u{2014}" | "while" | "but" | "until" | "when"
+        ) {
+            return toks[k].start;
+        }
         let cut = match toks[k].text(text) {
             "and" => crate::cues::is_cue(next) || next.ends_with("ing") || next.ends_with("ed"),
             // ", referring to …", ", a swipe at …", ", until …": an aside after the quote.

@@ -500,7 +500,7 @@ impl Aggregates {
     /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
     /// let mut agg = Aggregates::new(vec![GroupBy::All, GroupBy::parse("speaker").unwrap()], 2);
     /// let (doc, rubio) = (Tally::new(2), Tally::new(2));
-    /// let speakers = vec![("Marco Rubio".to_string(), vec![rubio])];
+    /// let speakers = [("Marco Rubio", std::slice::from_ref(&rubio))];
     /// agg.add_document_with_speakers(&Default::default(), &["x"], &[doc], &speakers);
     /// assert!(agg.get("speaker", "Marco Rubio", "x").is_some());
     /// assert!(agg.get("speaker", "(none)", "x").is_none());
@@ -510,7 +510,7 @@ impl Aggregates {
         meta: &BTreeMap<String, String>,
         targets: &[&str],
         tallies: &[Tally],
-        speakers: &[(String, Vec<Tally>)],
+        speakers: &[(&str, &[Tally])],
     ) {
         self.documents += 1;
         let groupings = self.groupings.clone();
@@ -520,7 +520,7 @@ impl Aggregates {
                 && g.key(meta) == "(none)";
             if detected {
                 for (speaker, per_target) in speakers {
-                    for (target, tally) in targets.iter().zip(per_target) {
+                    for (target, tally) in targets.iter().zip(per_target.iter()) {
                         self.add_to(&name, speaker, target, tally);
                     }
                 }
@@ -560,7 +560,7 @@ impl Aggregates {
     /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
     /// let mut agg = Aggregates::new(vec![GroupBy::parse("speaker").unwrap()], 2);
     /// for name in ["Marek Dvorak", "Dvorak", "Sorel"] {
-    ///     let speakers = vec![(name.to_string(), vec![Tally::new(2)])];
+    ///     let speakers = [(name, &[Tally::new(2)][..])];
     ///     agg.add_document_with_speakers(&Default::default(), &["x"], &[Tally::new(2)], &speakers);
     /// }
     /// agg.fold_speaker_aliases();

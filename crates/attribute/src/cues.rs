@@ -451,8 +451,14 @@ const DETERMINERS: &[&str] = &[
     "people",
 ];
 
-pub(crate) fn is_between(word: &str) -> bool {
-    BETWEEN.contains(&word.to_lowercase().as_str())
+/// Where the mention before a cue at token `k` ends: past the auxiliaries and adverbs between
+/// them ("has also said"), never below token `floor`.
+pub(crate) fn mention_end(toks: &[Tok], k: usize, floor: usize, text: &str) -> usize {
+    let mut e = k;
+    while e > floor && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
+        e -= 1;
+    }
+    e
 }
 
 pub(crate) fn is_preposition(word: &str) -> bool {
@@ -660,10 +666,7 @@ fn source_then_cue(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> 
             continue;
         };
         // Skip auxiliaries between the source and the cue.
-        let mut e = i;
-        while e > 0 && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
-            e -= 1;
-        }
+        let mut e = mention_end(toks, i, 0, text);
         // "A local commander, who asked not to be named, said": skip the aside.
         if e > 1 && toks[e - 1].text(text) == "," {
             if let Some(j) = (0..e - 1).rev().find(|&j| toks[j].text(text) == ",") {
@@ -771,10 +774,7 @@ fn content_then_source(toks: &[Tok], text: &str) -> Option<Attribution> {
         // ", X said."
         let last = end - 1;
         let cue = cue_at(toks, last, text)?;
-        let mut e = last;
-        while e > comma + 1 && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
-            e -= 1;
-        }
+        let e = mention_end(toks, last, comma + 1, text);
         let (s0, s1) = source_before(toks, e, text)?;
         if s0 != comma + 1 {
             return None;

@@ -83,7 +83,7 @@ impl Attribution {
 }
 
 /// Finds attributions; cheap to build, reusable, `Sync`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Attributor {
     segmenter: Segmenter,
 }

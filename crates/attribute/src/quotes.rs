@@ -195,10 +195,7 @@ fn frame_after(doc: &Doc<'_>, q: &Quote, allow_next: bool) -> Option<(Frame, usi
             break;
         }
         if let Some(cue) = cue_at(&toks, k, text) {
-            let mut e = k;
-            while e > i + 1 && crate::cues::is_between(toks[e - 1].text(text)) {
-                e -= 1;
-            }
+            let e = crate::cues::mention_end(&toks, k, i + 1, text);
             let (s0, s1) = source_before(&toks, e, text)?;
             if s0 != i {
                 return None;
@@ -271,10 +268,7 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
         let Some(cue) = cue_at(&toks, k, text) else {
             continue;
         };
-        let mut e = k;
-        while e > 0 && crate::cues::is_between(toks[e - 1].text(text)) {
-            e -= 1;
-        }
+        let mut e = crate::cues::mention_end(&toks, k, 0, text);
         // "Kasich (R-OH), said": one comma between the mention and its cue; "Trump, in
         // Kentucky, said" / "Lemkin, who coined the word, said": an aside between commas.
         if e > 1 && toks[e - 1].text(text) == "," {
@@ -402,10 +396,7 @@ fn frame_in_previous(doc: &Doc<'_>, sent: Span, q: &Quote) -> Option<Frame> {
         return None;
     }
     let cue = cue_at(&toks, k, text)?;
-    let mut e = k;
-    while e > 0 && crate::cues::is_between(toks[e - 1].text(text)) {
-        e -= 1;
-    }
+    let e = crate::cues::mention_end(&toks, k, 0, text);
     let (s0, s1) = source_before(&toks, e, text).or_else(|| subject(&toks, text))?;
     Some(Frame {
         cue,
@@ -679,7 +670,6 @@ fn previous_source(doc: &Doc<'_>, found: &[Attribution], at: usize) -> Option<Sp
     let src = last.source?;
     let para_of = |b: usize| doc.paragraphs.partition_point(|p| p.start <= b);
     let (pa, pq) = (para_of(src.start), para_of(at));
-    let _ = PRONOUNS;
     (pq >= pa && pq - pa <= 1).then_some(src)
 }
 

@@ -91,6 +91,31 @@ pub struct Segmented {
     pub doc: Doc,
     /// Its sentences (byte spans into `doc.text`).
     pub sentences: Vec<Sentence>,
+    /// Who speaks in each sentence.
+    pub voices: Vec<Voice>,
+}
+
+/// The text work done before classification: sentences, and who speaks in each. Cheap to
+/// clone, `Send + Sync`, so a run's reader pool does it in parallel.
+#[derive(Debug, Clone, Default)]
+pub struct Splitter {
+    segmenter: Segmenter,
+    attributor: Attributor,
+}
+
+impl Splitter {
+    /// Splits a document into sentences and finds their speakers.
+    pub fn split(&self, seq: u64, doc: Doc) -> Segmented {
+        let sentences = self.segmenter.segment(&doc.text);
+        let found = self.attributor.attribute(&doc.text);
+        let voices = voices(&sentences, &found);
+        Segmented {
+            seq,
+            doc,
+            sentences,
+            voices,
+        }
+    }
 }
 
 /// How a sentence is attributed.
@@ -127,7 +152,7 @@ impl SentenceAttribution {
 
 /// The voice of each sentence: the attribution whose content covers most of the sentence, when
 /// it covers at least half of it.
-pub fn voices(text: &str, sentences: &[Sentence], found: &[Attribution]) -> Vec<Voice> {
+pub fn voices(sentences: &[Sentence], found: &[Attribution]) -> Vec<Voice> {
     sentences
         .iter()
         .map(|s| {
@@ -149,7 +174,6 @@ pub fn voices(text: &str, sentences: &[Sentence], found: &[Attribution]) -> Vec<
                 .filter(|(covered, framed, _)| 2 * covered >= len || (*covered > 0 && *framed))
                 .max_by_key(|(covered, _, _)| *covered)
                 .map(|(covered, _, a)| (covered, a));
-            let _ = text;
             match best {
                 Some((_, a)) => Voice {
                     speaker: a.speaker.clone(),
@@ -238,11 +262,10 @@ pub struct Counts {
 pub struct Pipeline<C> {
     classifier: C,
     targets: Vec<String>,
-    segmenter: Segmenter,
+    splitter: Splitter,
     evidence: usize,
     rule: DecisionRule,
     batch_sentences: usize,
-    attributor: Attributor,
 }
 
 impl<C: StanceClassifier> Pipeline<C> {
@@ -252,11 +275,10 @@ impl<C: StanceClassifier> Pipeline<C> {
         Pipeline {
             classifier,
             targets,
-            segmenter: Segmenter::default(),
+            splitter: Splitter::default(),
             evidence: 3,
             rule: DecisionRule::default(),
             batch_sentences: 256,
-            attributor: Attributor::default(),
         }
     }
 
@@ -280,8 +302,13 @@ impl<C: StanceClassifier> Pipeline<C> {
 
     /// The segmenter.
     pub fn segmenter(mut self, segmenter: Segmenter) -> Self {
-        self.segmenter = segmenter;
+        self.splitter.segmenter = segmenter;
         self
+    }
+
+    /// What splits documents before classification (a run's reader pool uses a clone).
+    pub fn splitter(&self) -> &Splitter {
+        &self.splitter
     }
 
     /// The targets, in order.
@@ -294,14 +321,9 @@ impl<C: StanceClassifier> Pipeline<C> {
         &self.classifier
     }
 
-    /// Splits a document into sentences.
+    /// Splits a document into sentences and finds their speakers.
     pub fn segment(&self, seq: u64, doc: Doc) -> Segmented {
-        let sentences = self.segmenter.segment(&doc.text);
-        Segmented {
-            seq,
-            doc,
-            sentences,
-        }
+        self.splitter.split(seq, doc)
     }
 
     /// Classifies every sentence of the documents toward every target and summarises each
@@ -340,9 +362,7 @@ impl<C: StanceClassifier> Pipeline<C> {
                 }
             }
             let summaries = tallies.iter().map(|t| t.summary(&self.rule)).collect();
-            let found = self.attributor.attribute(&d.doc.text);
-            let voices = voices(&d.doc.text, &d.sentences, &found);
-            let speakers = self.speaker_tallies(&d, mine, &voices, targets.len());
+            let speakers = self.speaker_tallies(&d, mine, targets.len());
             out.push(DocResult {
                 seq: d.seq,
                 doc: d.doc,
@@ -350,7 +370,7 @@ impl<C: StanceClassifier> Pipeline<C> {
                 probs: mine.to_vec(),
                 tallies,
                 summaries,
-                voices,
+                voices: d.voices,
                 speakers,
             });
         }
@@ -362,11 +382,10 @@ impl<C: StanceClassifier> Pipeline<C> {
         &self,
         d: &Segmented,
         probs: &[Probs],
-        voices: &[Voice],
         targets: usize,
     ) -> Vec<(String, Vec<Tally>, Vec<Summary>)> {
         let mut by: std::collections::BTreeMap<&str, Vec<Tally>> = Default::default();
-        for (i, v) in voices.iter().enumerate() {
+        for (i, v) in d.voices.iter().enumerate() {
             let name = v.speaker.as_deref().unwrap_or("(none)");
             let tallies = by
                 .entry(name)

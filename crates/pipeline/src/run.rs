@@ -53,7 +53,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use standpoint_segment::Segmenter;
+use standpoint_aggregate::Tally;
 
 use crate::checkpoint::{
     check_checkpointed, tail_hash, written_ids, RunSpec, State, LINE_FILES, STATE_VERSION,
@@ -64,7 +64,7 @@ use crate::lock::{lock_output, OutputLock};
 use crate::read::{Bad, Doc, Fields, Format, Item, Reader};
 use crate::shard::Shard;
 use crate::sink::{write_final, Lines, Provenance, Sink, DOC_CSV_HEADER};
-use crate::{Pipeline, Segmented, StanceClassifier};
+use crate::{Pipeline, Segmented, Splitter, StanceClassifier};
 
 /// What happens during a run, for whoever drives it (the CLI prints these). Every method has
 /// an empty default.
@@ -202,7 +202,9 @@ impl RunDir {
         (state.lengths, state.tails) = outputs.sync()?;
         state.save(&dir)?;
 
-        let (rx, producer) = spawn_reader(&state, options.segment_threads.max(1));
+        let splitter = pipeline.splitter().clone();
+        let (rx, producer) = spawn_reader(&state, splitter, options.segment_threads.max(1));
+        let targets: Vec<&str> = pipeline.targets().iter().map(String::as_str).collect();
         let started = Instant::now();
         let seconds_before = state.seconds;
         let mut lines = Lines::default();
@@ -255,11 +257,10 @@ impl RunDir {
                     events.duplicate_id(&r.doc);
                 }
                 lines.document(pipeline.targets(), &r)?;
-                let targets: Vec<&str> = pipeline.targets().iter().map(String::as_str).collect();
-                let speakers: Vec<(String, Vec<_>)> = r
+                let speakers: Vec<(&str, &[Tally])> = r
                     .speakers
                     .iter()
-                    .map(|(name, tallies, _)| (name.clone(), tallies.clone()))
+                    .map(|(name, tallies, _)| (name.as_str(), tallies.as_slice()))
                     .collect();
                 state.aggregates.add_document_with_speakers(
                     &r.doc.meta,
@@ -316,7 +317,7 @@ type Producer = (mpsc::Receiver<Result<Chunk>>, std::thread::JoinHandle<()>);
 
 /// The reader thread: reads on from the checkpoint, keeps this shard's records and segments
 /// each chunk in a pool of `threads`.
-fn spawn_reader(state: &State, threads: usize) -> Producer {
+fn spawn_reader(state: &State, splitter: Splitter, threads: usize) -> Producer {
     let spec = &state.spec;
     let fields = Fields {
         id: spec.id_field.clone(),
@@ -336,7 +337,6 @@ fn spawn_reader(state: &State, threads: usize) -> Producer {
                 return;
             }
         };
-        let segmenter = Segmenter::default();
         let mut items = reader.enumerate().skip(skip as usize).peekable();
         while items.peek().is_some() {
             let first_seq = items.peek().map_or(0, |(s, _)| *s as u64);
@@ -361,14 +361,7 @@ fn spawn_reader(state: &State, threads: usize) -> Producer {
                 raw.into_par_iter()
                     .map(|(seq, item, mine)| match (item, mine) {
                         (_, false) => Entry::Foreign,
-                        (Ok(doc), true) => {
-                            let sentences = segmenter.segment(&doc.text);
-                            Entry::Doc(Segmented {
-                                seq,
-                                doc,
-                                sentences,
-                            })
-                        }
+                        (Ok(doc), true) => Entry::Doc(splitter.split(seq, doc)),
                         (Err(bad), true) => Entry::Bad(bad),
                     })
                     .collect()

@@ -30,11 +30,13 @@
 mod cues;
 mod quotes;
 mod speakers;
+mod tagged;
 mod words;
 
 use standpoint_segment::{Config, Newlines, Segmenter};
 
 pub use speakers::split_name;
+pub use tagged::{Tag, TagKind};
 
 /// A byte range `[start, end)` of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

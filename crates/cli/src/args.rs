@@ -50,6 +50,8 @@ pub enum Command {
     Run(RunArgs),
     /// Merge the output folders of `run --shard K/N` into the output of one run.
     Merge(MergeArgs),
+    /// Train the attribution tagger (source / cue / content spans) on PolNeAR-format data.
+    TrainTagger(TrainTaggerArgs),
     /// Compare classifiers on labelled data: scores, intervals, paired tests, cost.
     Bench(BenchArgs),
     /// One classifier of `bench`, in its own process (internal).
@@ -210,6 +212,57 @@ pub struct AttributeArgs {
     /// Field (JSONL) or column (CSV) holding the text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
+    /// A trained attribution tagger folder (`standpoint train-tagger`) to use instead of the
+    /// rules; loads the encoder (libtorch).
+    #[arg(long, value_name = "DIR")]
+    pub tagger: Option<PathBuf>,
+    /// Sentence-encoder folder for --tagger (default: $STANDPOINT_ENCODER_DIR or
+    /// .deps/models/all-MiniLM-L6-v2).
+    #[arg(long, value_name = "DIR", requires = "tagger")]
+    pub encoder: Option<PathBuf>,
+    /// Threads for the tagger (default: all cores).
+    #[arg(long, requires = "tagger")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainTaggerArgs {
+    /// PolNeAR-format training JSONL ({"id","text","attributions":[{"source","cue","content"}]}).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Output folder (tagger.json + tagger.safetensors); with --keep-epochs also epoch-N/.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Passes over the data.
+    #[arg(long, default_value_t = 3, value_parser = positive)]
+    pub epochs: usize,
+    /// LoRA adapter rank.
+    #[arg(long, default_value_t = 8, value_parser = positive)]
+    pub rank: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    /// Windows per step.
+    #[arg(long, default_value_t = 8, value_parser = positive)]
+    pub batch_size: usize,
+    /// Tokens per window.
+    #[arg(long, default_value_t = 256, value_parser = positive)]
+    pub window: usize,
+    /// Use only the first N documents.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Random seed.
+    #[arg(long, default_value_t = 13)]
+    pub seed: u64,
+    /// Also keep each epoch's tagger in OUT/epoch-N/ (to choose the epoch on dev).
+    #[arg(long)]
+    pub keep_epochs: bool,
+    /// Sentence-encoder folder (default: $STANDPOINT_ENCODER_DIR or .deps/models/all-MiniLM-L6-v2).
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
+    /// Threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]

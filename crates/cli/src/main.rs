@@ -1,6 +1,6 @@
 //! The `standpoint` binary: argument parsing, the model-free commands, exit codes. It links no
 //! model runtime, so it starts in milliseconds; the commands that load a model (`run`,
-//! `classify`, `bench`, `train`, `finetune`, `speed`) are handed to `standpoint-model`, the
+//! `classify`, `bench`, `train`, `finetune`, `speed`, `train-tagger`, `attribute --tagger`) are handed to `standpoint-model`, the
 //! binary beside it that links libtorch, with the same arguments.
 
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Segment(a) => finish(commands::segment(a)),
-        Command::Attribute(a) => finish(commands::attribute(a)),
+        Command::Attribute(a) if a.tagger.is_none() => finish(commands::attribute(a)),
         Command::Merge(a) => finish(commands::merge(a)),
         _ => finish(hand_over()),
     }

@@ -53,6 +53,8 @@ mod pairs;
 #[cfg(feature = "model")]
 pub mod speed;
 #[cfg(feature = "model")]
+pub mod tagger;
+#[cfg(feature = "model")]
 pub mod tokenize;
 pub mod train;
 

@@ -258,6 +258,15 @@ impl NativeBert {
             .sum()
     }
 
+    pub(crate) fn tokenizer(&self) -> &PairTokenizer {
+        &self.tokenizer
+    }
+
+    /// The longest input the position table allows.
+    pub(crate) fn max_positions(&self) -> usize {
+        self.position.size()[0] as usize
+    }
+
     pub(crate) fn dim(&self) -> i64 {
         self.hidden
     }

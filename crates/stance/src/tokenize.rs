@@ -23,6 +23,9 @@ use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStr
 
 use crate::Error;
 
+/// Token ids and each token's byte range in the text.
+pub type TokenOffsets = (Vec<i64>, Vec<(usize, usize)>);
+
 /// Token ids, and for pairs segment (type) ids.
 pub type PairIds = (Vec<i64>, Vec<i64>);
 
@@ -32,6 +35,8 @@ pub struct PairTokenizer {
     /// One configured copy per maximum length used so far (usually one or two).
     by_length: Mutex<Vec<(usize, std::sync::Arc<Tokenizer>)>>,
     base: Tokenizer,
+    /// `base` without truncation.
+    whole: Tokenizer,
 }
 
 impl std::fmt::Debug for PairTokenizer {
@@ -77,10 +82,19 @@ impl PairTokenizer {
             source,
         })?;
         base.with_padding(None);
+        let mut whole = base.clone();
+        whole
+            .with_truncation(None)
+            .map_err(|source| Error::TokenizerFile {
+                path: path.to_path_buf(),
+                action: "switch truncation off in".into(),
+                source,
+            })?;
         Ok(PairTokenizer {
             path: path.to_path_buf(),
             by_length: Mutex::new(Vec::new()),
             base,
+            whole,
         })
     }
 
@@ -136,6 +150,32 @@ impl PairTokenizer {
                 ))
             })
             .collect()
+    }
+
+    /// Token ids and byte ranges `(start, end)` in `text` of every token of the whole text: no
+    /// special tokens, no truncation (long documents are cut into windows by the caller).
+    ///
+    /// ```no_run
+    /// use standpoint_stance::tokenize::PairTokenizer;
+    /// let tok = PairTokenizer::from_dir(std::path::Path::new(".deps/models/all-MiniLM-L6-v2")).unwrap();
+    /// let (ids, offsets) = tok.encode_offsets("He said “no.”").unwrap();
+    /// assert_eq!(ids.len(), offsets.len());
+    /// assert_eq!(offsets[1], (3, 7)); // "said"
+    /// ```
+    pub fn encode_offsets(&self, text: &str) -> Result<TokenOffsets, Error> {
+        let e = self
+            .whole
+            .encode_fast(text, false)
+            .map_err(Error::Tokenizer)?;
+        Ok((
+            e.get_ids().iter().map(|&i| i64::from(i)).collect(),
+            e.get_offsets().to_vec(),
+        ))
+    }
+
+    /// The id of a special token (`[CLS]`, `[SEP]`), if the vocabulary has it.
+    pub fn token_id(&self, token: &str) -> Option<i64> {
+        self.base.token_to_id(token).map(i64::from)
     }
 
     /// The id of the padding token (`[PAD]`, `<pad>`), if the vocabulary has one.

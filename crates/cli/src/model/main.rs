@@ -17,13 +17,16 @@ mod finetune_cmd;
 mod model_setup;
 mod run_cmd;
 mod speed_cmd;
+mod tagger_cmd;
 mod train_cmd;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     finish(match cli.command {
         Command::Segment(a) => commands::segment(a),
+        Command::Attribute(a) if a.tagger.is_some() => tagger_cmd::attribute(a),
         Command::Attribute(a) => commands::attribute(a),
+        Command::TrainTagger(a) => tagger_cmd::train(a),
         Command::Merge(a) => commands::merge(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Train(a) => train_cmd::run(a),

@@ -1,0 +1,176 @@
+//! Attributions from labelled spans (a token tagger's output): contents are grouped with the
+//! cue of their sentence and the source nearest that cue, the news convention's pieces ("“A,”
+//! she said, “B.”", a quote continued in the next paragraph) are joined, and speakers are
+//! resolved as for the rules.
+
+use crate::words::{is_quote_mark, trim, Doc};
+use crate::{speakers, Attribution, Attributor, Span};
+
+/// What a labelled span is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TagKind {
+    /// Who speaks ("the senator", "he").
+    Source,
+    /// The cue ("said", "according to").
+    Cue,
+    /// What is said.
+    Content,
+}
+
+impl TagKind {
+    /// The kinds in the order a tagger's labels use (`source`, `cue`, `content`).
+    pub const ALL: [TagKind; 3] = [TagKind::Source, TagKind::Cue, TagKind::Content];
+
+    /// The kind's name: `source`, `cue` or `content`.
+    ///
+    /// ```
+    /// use standpoint_attribute::TagKind;
+    /// assert_eq!(TagKind::ALL.map(|k| k.name()), ["source", "cue", "content"]);
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            TagKind::Source => "source",
+            TagKind::Cue => "cue",
+            TagKind::Content => "content",
+        }
+    }
+}
+
+/// A labelled span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    /// What it is.
+    pub kind: TagKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The gap in bytes between two spans (0 when they touch or overlap).
+fn gap(a: Span, b: Span) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else if b.end <= a.start {
+        a.start - b.end
+    } else {
+        0
+    }
+}
+
+/// Sentences (indices) a span touches.
+fn sentence_range(doc: &Doc<'_>, s: Span) -> (usize, usize) {
+    let first = doc
+        .sentences
+        .partition_point(|x| x.end <= s.start)
+        .min(doc.sentences.len().saturating_sub(1));
+    let last = doc
+        .sentences
+        .partition_point(|x| x.start < s.end)
+        .saturating_sub(1)
+        .max(first);
+    (first, last)
+}
+
+impl Attributor {
+    /// Attributions from labelled spans of `text` (spans outside the text, off character
+    /// boundaries or empty are ignored). Each content span takes the nearest cue in the
+    /// sentences it touches (or, when there is none, the cue ending the sentence before it with
+    /// a colon); contents sharing a cue form one attribution, and the source is the one
+    /// nearest the cue in its sentence (outside the content).
+    ///
+    /// ```
+    /// use standpoint_attribute::{Attributor, Span, Tag, TagKind};
+    /// let text = "\u{201c}We stay,\u{201d} she said, \u{201c}and we fight.\u{201d}";
+    /// let tag = |kind, piece: &str| {
+    ///     let start = text.find(piece).unwrap();
+    ///     Tag { kind, span: Span { start, end: start + piece.len() } }
+    /// };
+    /// let tags = [tag(TagKind::Content, "\u{201c}We stay,\u{201d}"), tag(TagKind::Source, "she"),
+    ///             tag(TagKind::Cue, "said"), tag(TagKind::Content, "\u{201c}and we fight.\u{201d}")];
+    /// let found = Attributor::default().from_tags(text, &tags);
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(found[0].content.len(), 2);
+    /// assert_eq!(found[0].source.map(|s| s.text(text)), Some("she"));
+    /// assert!(found[0].direct);
+    /// ```
+    pub fn from_tags(&self, text: &str, tags: &[Tag]) -> Vec<Attribution> {
+        let doc = Doc::new(text, &self.segmenter);
+        let valid = |s: Span| {
+            s.start < s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end)
+        };
+        let of = |kind: TagKind| -> Vec<Span> {
+            let mut v: Vec<Span> = tags
+                .iter()
+                .filter(|t| t.kind == kind && valid(t.span))
+                .map(|t| trim(text, t.span, &[]))
+                .filter(|s| s.start < s.end)
+                .collect();
+            v.sort();
+            v
+        };
+        let (sources, cues, contents) =
+            (of(TagKind::Source), of(TagKind::Cue), of(TagKind::Content));
+        let in_sentences = |s: Span, (a, b): (usize, usize)| {
+            let lo = doc.sentences.get(a).map_or(0, |x| x.start);
+            let hi = doc.sentences.get(b).map_or(text.len(), |x| x.end);
+            s.start >= lo && s.end <= hi
+        };
+        let cue_for = |c: Span| -> Option<Span> {
+            let range = sentence_range(&doc, c);
+            let near = cues
+                .iter()
+                .filter(|u| in_sentences(**u, range))
+                .min_by_key(|u| gap(c, **u))
+                .copied();
+            near.or_else(|| {
+                // "He said:" ending the sentence before.
+                let prev = range.0.checked_sub(1)?;
+                let s = doc.sentences[prev];
+                let ends_colon = text[s.start..s.end].trim_end().ends_with(':');
+                let u = cues
+                    .iter()
+                    .rev()
+                    .find(|u| u.start >= s.start && u.end <= s.end);
+                u.copied().filter(|_| ends_colon)
+            })
+        };
+        let source_for = |cue: Option<Span>, content: Span| -> Option<Span> {
+            let anchor = cue.unwrap_or(content);
+            let range = sentence_range(&doc, anchor);
+            sources
+                .iter()
+                .filter(|s| in_sentences(**s, range) && gap(**s, content) > 0)
+                .min_by_key(|s| gap(anchor, **s))
+                .copied()
+        };
+        let mut found: Vec<(Option<Span>, Attribution)> = Vec::new();
+        for &c in &contents {
+            let cue = cue_for(c);
+            let joined = found
+                .last_mut()
+                .filter(|(last_cue, _)| cue.is_some() && *last_cue == cue);
+            if let Some((_, last)) = joined {
+                last.content.push(c);
+                last.direct |= text[c.start..c.end].chars().any(is_quote_mark);
+                continue;
+            }
+            let source = source_for(cue, c);
+            found.push((
+                cue,
+                Attribution {
+                    content: vec![c],
+                    cue: cue.into_iter().collect(),
+                    source,
+                    speaker: None,
+                    role: None,
+                    direct: text[c.start..c.end].chars().any(is_quote_mark),
+                },
+            ));
+        }
+        let mut found: Vec<Attribution> = found.into_iter().map(|(_, a)| a).collect();
+        speakers::resolve(text, &mut found);
+        found
+    }
+}

@@ -1,0 +1,217 @@
+//! `standpoint train-tagger` (a source / cue / content span tagger trained on PolNeAR-format
+//! data) and `standpoint attribute --tagger DIR` (attributions from its spans).
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use standpoint_attribute::{Attributor, Span, Tag, TagKind};
+use standpoint_cli::args::{AttributeArgs, TrainTaggerArgs};
+use standpoint_cli::Outcome;
+use standpoint_pipeline::attributions::{read_gold, write_attributions};
+use standpoint_pipeline::read::{Fields, Format, Reader};
+use standpoint_stance::locate;
+use standpoint_stance::tagger::{
+    SpanTagger, TaggedSpan, TaggerConfig, TaggerEvent, TaggerExample, TaggerManifest, TaggerTrainer,
+};
+
+fn kind_names() -> Vec<String> {
+    TagKind::ALL.iter().map(|k| k.name().to_string()).collect()
+}
+
+fn threads(n: Option<usize>) -> usize {
+    let n = n
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    tch::set_num_threads(n as i32);
+    n
+}
+
+/// Attributions of every document from the tagger's spans.
+pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
+    threads(a.threads);
+    let dir = a.tagger.as_deref().context("--tagger is required here")?;
+    let encoder = locate::encoder_dir(a.encoder.as_deref());
+    let tagger = SpanTagger::load(dir, &encoder)
+        .with_context(|| format!("loading the tagger in {}", dir.display()))?;
+    if tagger.kinds() != kind_names() {
+        bail!(
+            "{}: the tagger labels {:?}; attribution needs [\"source\", \"cue\", \"content\"]",
+            dir.display(),
+            tagger.kinds()
+        );
+    }
+    let fields = Fields {
+        id: a.id_field,
+        text: a.text_field,
+    };
+    let reader = Reader::new(a.inputs, Format::Auto, fields, usize::MAX);
+    let attributor = Attributor::default();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut outcome = Outcome::Clean;
+    for item in reader {
+        let doc = match item {
+            Ok(doc) => doc,
+            Err(bad) => {
+                warn!("standpoint: {bad}; skipped");
+                outcome = Outcome::Skipped;
+                continue;
+            }
+        };
+        let spans = match tagger.tag(&doc.text) {
+            Ok(spans) => spans,
+            Err(err) => {
+                warn!("standpoint: document {}: {err}; skipped", doc.id);
+                outcome = Outcome::Skipped;
+                continue;
+            }
+        };
+        let tags: Vec<Tag> = spans
+            .iter()
+            .map(|s| Tag {
+                kind: TagKind::ALL[s.kind],
+                span: Span {
+                    start: s.start,
+                    end: s.end,
+                },
+            })
+            .collect();
+        let found = attributor.from_tags(&doc.text, &tags);
+        write_attributions(&mut out, &doc.id, &found)?;
+    }
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn save(model: &SpanTagger, manifest: &TaggerManifest, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    model.save_weights(&dir.join(&manifest.weights_file))?;
+    let json = serde_json::to_string_pretty(manifest)? + "\n";
+    std::fs::write(dir.join("tagger.json"), json)
+        .with_context(|| format!("writing {}", dir.join("tagger.json").display()))?;
+    Ok(())
+}
+
+/// Trains the tagger and writes it (after every epoch, so an interrupted run leaves the last
+/// finished epoch).
+pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
+    let n_threads = threads(a.threads);
+    let file =
+        std::fs::File::open(&a.data).with_context(|| format!("opening {}", a.data.display()))?;
+    let mut outcome = Outcome::Clean;
+    let data = a.data.display().to_string();
+    let mut docs = read_gold(io::BufReader::new(file), |line, e| {
+        warn!("standpoint: {data}:{line}: {e}; skipped");
+        outcome = Outcome::Skipped;
+    })
+    .with_context(|| format!("reading {data}"))?;
+    docs.truncate(a.limit.unwrap_or(usize::MAX));
+    let examples: Vec<TaggerExample<'_>> = docs
+        .iter()
+        .map(|d| TaggerExample {
+            text: &d.text,
+            spans: d
+                .tags
+                .iter()
+                .map(|t| TaggedSpan {
+                    kind: TagKind::ALL.iter().position(|k| *k == t.kind).unwrap_or(0),
+                    start: t.span.start,
+                    end: t.span.end,
+                })
+                .collect(),
+        })
+        .collect();
+    let encoder = locate::encoder_dir(a.encoder.as_deref());
+    let encoder_name = encoder
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let config = TaggerConfig {
+        seed: a.seed,
+        epochs: a.epochs,
+        rank: a.rank,
+        learning_rate: a.lr,
+        batch_size: a.batch_size,
+        window: a.window,
+        ..TaggerConfig::default()
+    };
+    warn!(
+        "standpoint: training the tagger on {} documents from {data}, {n_threads} thread(s), \
+         {} epoch(s), rank {}, window {}",
+        examples.len(),
+        a.epochs,
+        a.rank,
+        a.window
+    );
+    let started = Instant::now();
+    let template =
+        "epoch {prefix} {bar:30} {pos}/{len} steps [{elapsed_precise}<{eta_precise}] {msg}";
+    let bar = crate::model_setup::bar(0, template);
+    let record = |epoch: usize, loss: f64| {
+        serde_json::json!({
+            "data": data, "documents": examples.len(), "epochs": epoch, "rank": a.rank,
+            "learning_rate": a.lr, "batch_size": a.batch_size, "window": a.window,
+            "seed": a.seed, "threads": n_threads, "final_loss": loss,
+            "seconds": started.elapsed().as_secs(),
+        })
+    };
+    let trainer = TaggerTrainer { config };
+    let (_model, _manifest) =
+        trainer.train(&encoder, &encoder_name, &kind_names(), &examples, |event| {
+            match event {
+                TaggerEvent::Step {
+                    epoch,
+                    step,
+                    steps,
+                    loss,
+                } => {
+                    if step == 1 {
+                        bar.set_length(steps as u64);
+                        bar.set_position(0);
+                        bar.set_prefix(epoch.to_string());
+                    }
+                    bar.inc(1);
+                    bar.set_message(format!("loss {loss:.4}"));
+                }
+                TaggerEvent::Epoch {
+                    epoch,
+                    mean_loss,
+                    model,
+                } => {
+                    bar.println(format!("epoch {epoch}: mean loss {mean_loss:.4}"));
+                    let mut manifest = TaggerManifest {
+                        kind: "span_tagger".into(),
+                        kinds: kind_names(),
+                        encoder: encoder_name.clone(),
+                        weights_file: "tagger.safetensors".into(),
+                        rank: a.rank,
+                        alpha: 16.0,
+                        window: model.window(),
+                        training: record(epoch, mean_loss),
+                        dev: serde_json::Value::Null,
+                    };
+                    let result = save(model, &manifest, &a.out).and_then(|()| {
+                        if a.keep_epochs {
+                            manifest.training = record(epoch, mean_loss);
+                            save(model, &manifest, &a.out.join(format!("epoch-{epoch}")))
+                        } else {
+                            Ok(())
+                        }
+                    });
+                    result.map_err(|e| {
+                        standpoint_stance::Error::Callback(e.into_boxed_dyn_error())
+                    })?;
+                }
+            }
+            Ok(())
+        })?;
+    bar.finish_and_clear();
+    warn!(
+        "standpoint: wrote {} in {:.0} min; score it with \
+         `python3 ../shared/data/attribution/score.py --cmd \"standpoint attribute --tagger {}\"`",
+        a.out.display(),
+        started.elapsed().as_secs_f64() / 60.0,
+        a.out.display()
+    );
+    Ok(outcome)
+}

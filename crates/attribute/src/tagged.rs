@@ -139,18 +139,43 @@ impl Attributor {
         let source_for = |cue: Option<Span>, content: Span| -> Option<Span> {
             let anchor = cue.unwrap_or(content);
             let range = sentence_range(&doc, anchor);
+            // Next to the anchor even across a sentence cut ("…” ― Jane Roe", "“…?” Trump").
+            let adjacent = |s: Span| {
+                let (a, b) = if s.end <= anchor.start {
+                    (s.end, anchor.start)
+                } else {
+                    (anchor.end.min(s.start), s.start)
+                };
+                b - a <= 8 && !text[a..b].contains('\n')
+            };
             sources
                 .iter()
-                .filter(|s| in_sentences(**s, range) && gap(**s, content) > 0)
+                .filter(|s| gap(**s, content) > 0 && (in_sentences(**s, range) || adjacent(**s)))
                 .min_by_key(|s| gap(anchor, **s))
                 .copied()
         };
         let mut found: Vec<(Option<Span>, Attribution)> = Vec::new();
         for &c in &contents {
             let cue = cue_for(c);
-            let joined = found
-                .last_mut()
-                .filter(|(last_cue, _)| cue.is_some() && *last_cue == cue);
+            let joined = found.last_mut().filter(|(last_cue, last)| {
+                if cue.is_some() {
+                    return *last_cue == cue;
+                }
+                // "“A,” Baker said. “B.”": a content without a cue right after an attribution
+                // in the same paragraph continues it.
+                let reach = last
+                    .content
+                    .iter()
+                    .chain(&last.cue)
+                    .chain(&last.source)
+                    .map(|s| s.end)
+                    .max()
+                    .unwrap_or(0);
+                reach <= c.start && {
+                    let between = &text[reach..c.start];
+                    between.len() <= 24 && !between.contains('\n')
+                }
+            });
             if let Some((_, last)) = joined {
                 last.content.push(c);
                 last.direct |= text[c.start..c.end].chars().any(is_quote_mark);

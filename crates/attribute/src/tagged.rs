@@ -47,13 +47,9 @@ pub struct Tag {
 
 /// The gap in bytes between two spans (0 when they touch or overlap).
 fn gap(a: Span, b: Span) -> usize {
-    if a.end <= b.start {
-        b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
-    } else {
-        0
-    }
+    b.start
+        .saturating_sub(a.end)
+        .max(a.start.saturating_sub(b.end))
 }
 
 /// Sentences (indices) a span touches.

@@ -268,6 +268,19 @@ impl SpanTagger {
         })
     }
 
+    /// Writes a tagger folder: `manifest` as `tagger.json` and the weights it names.
+    pub fn save(&self, dir: &Path, manifest: &TaggerManifest) -> Result<(), Error> {
+        let io = |path: PathBuf| move |source| Error::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_path_buf()))?;
+        self.save_weights(&dir.join(&manifest.weights_file))?;
+        let path = dir.join("tagger.json");
+        let json = serde_json::to_string_pretty(manifest).map_err(|source| Error::Manifest {
+            path: path.clone(),
+            source,
+        })?;
+        std::fs::write(&path, json + "\n").map_err(io(path.clone()))
+    }
+
     /// Writes the adapters and the layer (safetensors).
     pub fn save_weights(&self, path: &Path) -> Result<(), Error> {
         let mut named: Vec<(String, &Tensor)> = self.adapters.named();

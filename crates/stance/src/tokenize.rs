@@ -154,6 +154,7 @@ impl PairTokenizer {
 
     /// Token ids and byte ranges `(start, end)` in `text` of every token of the whole text: no
     /// special tokens, no truncation (long documents are cut into windows by the caller).
+    /// (`encode_fast` would not track offsets: every one would be `(0, 0)`.)
     ///
     /// ```no_run
     /// use standpoint_stance::tokenize::PairTokenizer;
@@ -163,10 +164,7 @@ impl PairTokenizer {
     /// assert_eq!(offsets[1], (3, 7)); // "said"
     /// ```
     pub fn encode_offsets(&self, text: &str) -> Result<TokenOffsets, Error> {
-        let e = self
-            .whole
-            .encode_fast(text, false)
-            .map_err(Error::Tokenizer)?;
+        let e = self.whole.encode(text, false).map_err(Error::Tokenizer)?;
         Ok((
             e.get_ids().iter().map(|&i| i64::from(i)).collect(),
             e.get_offsets().to_vec(),

@@ -85,12 +85,9 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
 }
 
 fn save(model: &SpanTagger, manifest: &TaggerManifest, dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    model.save_weights(&dir.join(&manifest.weights_file))?;
-    let json = serde_json::to_string_pretty(manifest)? + "\n";
-    std::fs::write(dir.join("tagger.json"), json)
-        .with_context(|| format!("writing {}", dir.join("tagger.json").display()))?;
-    Ok(())
+    model
+        .save(dir, manifest)
+        .with_context(|| format!("writing the tagger to {}", dir.display()))
 }
 
 /// Trains the tagger and writes it (after every epoch, so an interrupted run leaves the last

@@ -207,6 +207,259 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
 struct Entity {
     name: String,
     role: Option<String>,
+    /// `Some(true)` for a woman, `Some(false)` for a man, when the mention says so.
+    female: Option<bool>,
+}
+
+/// Words of a mention that say a woman is meant.
+const FEMALE_WORDS: &[&str] = &[
+    "mrs.",
+    "mrs",
+    "ms.",
+    "ms",
+    "miss",
+    "madam",
+    "spokeswoman",
+    "chairwoman",
+    "congresswoman",
+    "businesswoman",
+    "councilwoman",
+    "queen",
+    "princess",
+    "sister",
+    "mother",
+    "wife",
+    "daughter",
+    "grandmother",
+    "woman",
+    "lady",
+    "first lady",
+];
+
+/// Words of a mention that say a man is meant.
+const MALE_WORDS: &[&str] = &[
+    "mr.",
+    "mr",
+    "sir",
+    "spokesman",
+    "chairman",
+    "congressman",
+    "businessman",
+    "councilman",
+    "king",
+    "prince",
+    "brother",
+    "father",
+    "husband",
+    "son",
+    "grandfather",
+    "man",
+    "pope",
+];
+
+/// Frequent first names (news of the 2010s and the project's example corpus).
+const FEMALE_NAMES: &[&str] = &[
+    "Hillary",
+    "Amira",
+    "Lena",
+    "Paula",
+    "Nancy",
+    "Elizabeth",
+    "Kellyanne",
+    "Sarah",
+    "Nikki",
+    "Carly",
+    "Michelle",
+    "Melania",
+    "Ivanka",
+    "Chelsea",
+    "Huma",
+    "Jennifer",
+    "Mary",
+    "Maria",
+    "Susan",
+    "Karen",
+    "Linda",
+    "Barbara",
+    "Patricia",
+    "Lisa",
+    "Donna",
+    "Debbie",
+    "Jill",
+    "Kamala",
+    "Angela",
+    "Theresa",
+    "Marine",
+    "Christine",
+    "Ursula",
+    "Megyn",
+    "Katy",
+    "Loretta",
+    "Janet",
+    "Condoleezza",
+    "Madeleine",
+    "Samantha",
+    "Susana",
+    "Ana",
+    "Anna",
+    "Emma",
+    "Olivia",
+    "Sophie",
+    "Julia",
+    "Laura",
+    "Claire",
+    "Anne",
+    "Ann",
+    "Margaret",
+    "Catherine",
+    "Katherine",
+    "Kate",
+    "Rachel",
+    "Rebecca",
+    "Amy",
+    "Emily",
+    "Jessica",
+    "Ashley",
+    "Stephanie",
+    "Heather",
+    "Nicole",
+    "Helen",
+    "Diane",
+    "Joan",
+    "Ruth",
+    "Carol",
+    "Sharon",
+    "Michele",
+    "Tulsi",
+    "Dana",
+    "Rosie",
+    "Gennifer",
+    "Alicia",
+    "Ava",
+    "Eva",
+    "Irina",
+    "Olga",
+    "Fatima",
+    "Aisha",
+    "Leila",
+    "Yuki",
+];
+
+const MALE_NAMES: &[&str] = &[
+    "Donald",
+    "Barack",
+    "Bernie",
+    "Ted",
+    "Marco",
+    "Jeb",
+    "Ben",
+    "John",
+    "Mike",
+    "Paul",
+    "Chris",
+    "Rand",
+    "Joe",
+    "Tim",
+    "Bill",
+    "George",
+    "Mitt",
+    "Newt",
+    "Rudy",
+    "Reince",
+    "Corey",
+    "Steve",
+    "Jim",
+    "James",
+    "Robert",
+    "Michael",
+    "William",
+    "David",
+    "Richard",
+    "Joseph",
+    "Thomas",
+    "Charles",
+    "Daniel",
+    "Matthew",
+    "Mark",
+    "Anthony",
+    "Kevin",
+    "Jason",
+    "Brian",
+    "Eric",
+    "Scott",
+    "Jeff",
+    "Ryan",
+    "Gary",
+    "Larry",
+    "Frank",
+    "Peter",
+    "Harry",
+    "Jack",
+    "Henry",
+    "Vladimir",
+    "Emmanuel",
+    "Boris",
+    "Xi",
+    "Kim",
+    "Justin",
+    "Viktor",
+    "Marek",
+    "Anton",
+    "Hal",
+    "Tomas",
+    "Mohammed",
+    "Muhammad",
+    "Ahmed",
+    "Ali",
+    "Omar",
+    "Carlos",
+    "Jorge",
+    "Luis",
+    "Juan",
+    "Pedro",
+    "Francisco",
+    "Sergei",
+    "Dmitry",
+    "Ivan",
+    "Hans",
+    "Karl",
+    "Martin",
+    "Lindsey",
+    "Mitch",
+    "Harold",
+    "Howard",
+    "Lester",
+    "Wolf",
+    "Sean",
+    "Jake",
+    "Chuck",
+    "Elijah",
+    "Trey",
+    "Rick",
+];
+
+/// What a mention (role words and name) says about a person's sex.
+fn female(mention: &str) -> Option<bool> {
+    let lower = mention.to_lowercase();
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
+        .collect();
+    if words.iter().any(|w| FEMALE_WORDS.contains(w)) {
+        return Some(true);
+    }
+    if words.iter().any(|w| MALE_WORDS.contains(w)) {
+        return Some(false);
+    }
+    let (_, name) = split_name(mention);
+    let first = name?.split_whitespace().next()?.to_string();
+    if FEMALE_NAMES.contains(&first.as_str()) {
+        Some(true)
+    } else if MALE_NAMES.contains(&first.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Runs of capitalised words anywhere in the document, split into role and name: the names a
@@ -240,7 +493,8 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
         let mention = &text[toks[i].start..toks[j - 1].end];
         if let (role, Some(name)) = split_name(mention) {
             if name.split_whitespace().count() >= 2 {
-                out.push((toks[i].start, Entity { name, role }));
+                let female = female(mention);
+                out.push((toks[i].start, Entity { name, role, female }));
             }
         }
         i = j.max(i + 1);
@@ -264,10 +518,14 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                 // The person named most recently before the pronoun: a name in the text or
                 // the last speaker, whichever came later.
                 "he" | "she" => {
+                    // Skip people the document shows to be of the other sex.
+                    let want = lower == "she";
+                    let fits = |e: &Entity| e.female.is_none_or(|f| f == want);
                     let named_before = names
                         .iter()
-                        .filter(|(at, _)| *at < src.start)
+                        .filter(|(at, e)| *at < src.start && fits(e))
                         .max_by_key(|(at, _)| *at);
+                    let last_person = last_person.as_ref().filter(|(_, e)| fits(e)).cloned();
                     match (named_before, &last_person) {
                         (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),
                         (Some((_, e)), _) => Some(e.clone()),
@@ -293,9 +551,14 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                     Some(match full {
                         Some(mut e) => {
                             e.role = role.or(e.role);
+                            e.female = e.female.or(female(mention));
                             e
                         }
-                        None => Entity { name, role },
+                        None => Entity {
+                            name,
+                            role,
+                            female: female(mention),
+                        },
                     })
                 }
                 _ => {

@@ -191,6 +191,14 @@ impl Attributor {
             ));
         }
         let mut found: Vec<Attribution> = found.into_iter().map(|(_, a)| a).collect();
+        // A source inside a content joined later is no source.
+        for a in &mut found {
+            if a.source
+                .is_some_and(|s| a.content.iter().any(|c| gap(*c, s) == 0))
+            {
+                a.source = None;
+            }
+        }
         speakers::resolve(text, &mut found);
         found
     }

@@ -245,3 +245,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn she_and_he_skip_people_of_the_other_sex() {
+    let t = "Foreign Minister Lena Sorel met Gen. Viktor Oren in Geneva.\n\n\
+             \u{201c}We are ready,\u{201d} she said.\n\n\
+             \u{201c}We are not,\u{201d} he said.\n\n\
+             Mr. Hal Brandt, a delegate, arrived late. \u{201c}Nothing changes,\u{201d} she said.";
+    let speakers: Vec<Option<String>> = attribute(t).into_iter().map(|a| a.speaker).collect();
+    assert_eq!(
+        speakers,
+        [s("Lena Sorel"), s("Viktor Oren"), s("Lena Sorel")],
+        "{:?}",
+        summary(t)
+    );
+}

@@ -212,8 +212,9 @@ pub struct AttributeArgs {
     /// Field (JSONL) or column (CSV) holding the text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// A trained attribution tagger folder (`standpoint train-tagger`) to use instead of the
-    /// rules; loads the encoder (libtorch).
+    /// Find attributions with a trained tagger instead of the rules: `default` (the shipped
+    /// models/attribution-tagger) or a folder from `standpoint train-tagger`; loads the
+    /// encoder (libtorch).
     #[arg(long, value_name = "DIR")]
     pub tagger: Option<PathBuf>,
     /// Sentence-encoder folder for --tagger (default: $STANDPOINT_ENCODER_DIR or

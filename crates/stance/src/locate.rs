@@ -66,13 +66,15 @@ pub fn homes() -> Vec<PathBuf> {
 /// A shipped model's name that no home has.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "model {name:?} not found: no models/{name}/manifest.json in {}; pass --model \
-     PATH/TO/manifest.json or set STANDPOINT_HOME to a folder with models/",
+    "model {name:?} not found: no models/{name}/{file} in {}; pass a path instead or set \
+     STANDPOINT_HOME to a folder with models/",
     searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 )]
 pub struct ModelNotFound {
     /// The name.
     pub name: String,
+    /// The file looked for in `models/NAME/`.
+    pub file: &'static str,
     /// The homes searched.
     pub searched: Vec<PathBuf>,
 }
@@ -95,6 +97,7 @@ pub fn model_manifest(spec: Option<&Path>) -> Result<PathBuf, ModelNotFound> {
                 .find(|p| p.is_file())
                 .ok_or(ModelNotFound {
                     name: name.to_string(),
+                    file: "manifest.json",
                     searched,
                 })
         }
@@ -121,5 +124,32 @@ pub fn encoder_dir(explicit: Option<&Path>) -> PathBuf {
             homes
                 .last()
                 .map_or(PathBuf::from(ENCODER), |h| h.join(ENCODER))
+        })
+}
+
+/// The shipped attribution tagger's folder inside a home.
+pub const TAGGER: &str = "models/attribution-tagger";
+
+/// The tagger folder a `--tagger` value means: `default` (when no folder of that name exists)
+/// is the shipped tagger, looked up in the homes; anything else is a path, used as given.
+///
+/// ```
+/// use standpoint_stance::locate::tagger_dir;
+/// assert_eq!(tagger_dir("my/tagger".as_ref()).unwrap(), std::path::PathBuf::from("my/tagger"));
+/// assert!(tagger_dir("default".as_ref()).unwrap().ends_with("models/attribution-tagger"));
+/// ```
+pub fn tagger_dir(spec: &Path) -> Result<PathBuf, ModelNotFound> {
+    if spec != Path::new("default") || spec.exists() {
+        return Ok(spec.to_path_buf());
+    }
+    let searched = homes();
+    searched
+        .iter()
+        .map(|h| h.join(TAGGER))
+        .find(|p| p.join("tagger.json").is_file())
+        .ok_or(ModelNotFound {
+            name: "attribution-tagger".into(),
+            file: "tagger.json",
+            searched,
         })
 }

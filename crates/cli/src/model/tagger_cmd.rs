@@ -31,7 +31,8 @@ fn threads(n: Option<usize>) -> usize {
 /// Attributions of every document from the tagger's spans.
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
     threads(a.threads);
-    let dir = a.tagger.as_deref().context("--tagger is required here")?;
+    let spec = a.tagger.as_deref().context("--tagger is required here")?;
+    let dir = &locate::tagger_dir(spec)?;
     let encoder = locate::encoder_dir(a.encoder.as_deref());
     let tagger = SpanTagger::load(dir, &encoder)
         .with_context(|| format!("loading the tagger in {}", dir.display()))?;

@@ -52,6 +52,40 @@ fn gap(a: Span, b: Span) -> usize {
         .max(a.start.saturating_sub(b.end))
 }
 
+/// `s` without whitespace at its ends and without whole lines at its ends that hold no letter
+/// or digit (a quotation mark of the next paragraph the tagger ran into).
+fn wordy_lines(text: &str, s: Span) -> Span {
+    let mut s = trim(text, s, &[]);
+    let wordy = |x: &str| x.chars().any(char::is_alphanumeric);
+    while let Some(nl) = text[s.start..s.end].rfind('\n') {
+        if wordy(&text[s.start + nl..s.end]) {
+            break;
+        }
+        s = trim(
+            text,
+            Span {
+                start: s.start,
+                end: s.start + nl,
+            },
+            &[],
+        );
+    }
+    while let Some(nl) = text[s.start..s.end].find('\n') {
+        if wordy(&text[s.start..s.start + nl]) {
+            break;
+        }
+        s = trim(
+            text,
+            Span {
+                start: s.start + nl + 1,
+                end: s.end,
+            },
+            &[],
+        );
+    }
+    s
+}
+
 /// Sentences (indices) a span touches.
 fn sentence_range(doc: &Doc<'_>, s: Span) -> (usize, usize) {
     let first = doc
@@ -100,8 +134,16 @@ impl Attributor {
             let mut v: Vec<Span> = tags
                 .iter()
                 .filter(|t| t.kind == kind && valid(t.span))
-                .map(|t| trim(text, t.span, &[]))
-                .filter(|s| s.start < s.end)
+                .map(|t| match kind {
+                    TagKind::Content => wordy_lines(text, t.span),
+                    _ => trim(text, t.span, &[]),
+                })
+                .filter(|s| {
+                    let x = &text[s.start..s.end];
+                    // A cue may be a colon or a dash; a content or a source has a word.
+                    x.chars().any(char::is_alphanumeric)
+                        || (kind == TagKind::Cue && !x.chars().all(is_quote_mark))
+                })
                 .collect();
             v.sort();
             v

@@ -224,6 +224,10 @@ pub struct AttributeArgs {
     /// Threads for the tagger (default: all cores).
     #[arg(long, requires = "tagger")]
     pub threads: Option<usize>,
+    /// Print the tagger's labelled spans (`{"id","tags":[{"kind","start","end"}]}`) instead of
+    /// attributions.
+    #[arg(long, requires = "tagger")]
+    pub tags: bool,
 }
 
 #[derive(Debug, Args)]

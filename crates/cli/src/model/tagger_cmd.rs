@@ -78,6 +78,17 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
                 },
             })
             .collect();
+        if a.tags {
+            let tags: Vec<serde_json::Value> = tags
+                .iter()
+                .map(|t| {
+                    serde_json::json!({"kind": t.kind.name(), "start": t.span.start, "end": t.span.end})
+                })
+                .collect();
+            serde_json::to_writer(&mut out, &serde_json::json!({"id": doc.id, "tags": tags}))?;
+            out.write_all(b"\n")?;
+            continue;
+        }
         let found = attributor.from_tags(&doc.text, &tags);
         write_attributions(&mut out, &doc.id, &found)?;
     }

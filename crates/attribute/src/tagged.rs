@@ -241,6 +241,33 @@ impl Attributor {
                 a.source = None;
             }
         }
+        // A content the tagger found no source for takes the rules' source for the same
+        // content, if they find one.
+        if found.iter().any(|a| a.source.is_none()) {
+            let overlap = |a: &[Span], b: &[Span]| -> usize {
+                a.iter()
+                    .flat_map(|x| b.iter().map(move |y| (x, y)))
+                    .map(|(x, y)| x.end.min(y.end).saturating_sub(x.start.max(y.start)))
+                    .sum()
+            };
+            let size = |a: &[Span]| a.iter().map(|s| s.end - s.start).sum::<usize>();
+            let rules = self.attribute(text);
+            for a in found.iter_mut().filter(|a| a.source.is_none()) {
+                let best = rules
+                    .iter()
+                    .filter(|r| r.source.is_some())
+                    .map(|r| (overlap(&a.content, &r.content), r))
+                    .filter(|(o, r)| 2 * o >= size(&a.content) && 2 * o >= size(&r.content))
+                    .max_by_key(|(o, _)| *o);
+                if let Some((_, r)) = best {
+                    if r.source
+                        .is_some_and(|s| a.content.iter().all(|c| gap(*c, s) > 0))
+                    {
+                        a.source = r.source;
+                    }
+                }
+            }
+        }
         speakers::resolve(text, &mut found);
         found
     }

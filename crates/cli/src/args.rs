@@ -253,7 +253,10 @@ pub struct TrainTaggerArgs {
     /// Tokens per window.
     #[arg(long, default_value_t = 256, value_parser = positive)]
     pub window: usize,
-    /// Use only the first N documents.
+    /// Leave out the first N documents (to develop the decoding on them).
+    #[arg(long, default_value_t = 0)]
+    pub skip: usize,
+    /// Use at most N documents (after --skip).
     #[arg(long)]
     pub limit: Option<usize>,
     /// Random seed.

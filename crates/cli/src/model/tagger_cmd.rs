@@ -115,6 +115,7 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
         outcome = Outcome::Skipped;
     })
     .with_context(|| format!("reading {data}"))?;
+    docs.drain(..a.skip.min(docs.len()));
     docs.truncate(a.limit.unwrap_or(usize::MAX));
     let examples: Vec<TaggerExample<'_>> = docs
         .iter()
@@ -158,7 +159,8 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
     let bar = crate::model_setup::bar(0, template);
     let record = |epoch: usize, loss: f64| {
         serde_json::json!({
-            "data": data, "documents": examples.len(), "epochs": epoch, "rank": a.rank,
+            "data": data, "skipped": a.skip, "documents": examples.len(), "epochs": epoch,
+            "rank": a.rank,
             "learning_rate": a.lr, "batch_size": a.batch_size, "window": a.window,
             "seed": a.seed, "threads": n_threads, "final_loss": loss,
             "seconds": started.elapsed().as_secs(),

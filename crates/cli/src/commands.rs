@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use standpoint_attribute::Attributor;
 use standpoint_pipeline::attributions::write_document;
-use standpoint_pipeline::read::{Fields, Format, Reader};
+use standpoint_pipeline::read::{Doc, Fields, Format, Reader};
 use standpoint_pipeline::sentences::{read_document, write_sentences, SentenceFormat};
 use standpoint_segment::{Config, Newlines, Segmenter};
 
@@ -71,22 +71,37 @@ pub fn segment(a: SegmentArgs) -> Result<Outcome> {
 
 /// Reads every document and writes its attributions; bad records are reported and skipped.
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
-    let fields = Fields {
-        id: a.id_field,
-        text: a.text_field,
-    };
-    let reader = Reader::new(a.inputs, Format::Auto, fields, usize::MAX);
     let attributor = Attributor::default();
+    for_each_document(&a, |out, doc| {
+        write_document(out, &doc.id, &doc.text, &attributor)?;
+        Ok(Ok(()))
+    })
+}
+
+/// Calls `write` on every document of `a`'s inputs with buffered stdout. Bad records, and
+/// documents `write` refuses (`Ok(Err(why))`), are reported by name and skipped; an `Err` (such
+/// as a closed output) stops.
+pub fn for_each_document(
+    a: &AttributeArgs,
+    mut write: impl FnMut(&mut dyn Write, &Doc) -> Result<std::result::Result<(), String>>,
+) -> Result<Outcome> {
+    let fields = Fields {
+        id: a.id_field.clone(),
+        text: a.text_field.clone(),
+    };
+    let reader = Reader::new(a.inputs.clone(), Format::Auto, fields, usize::MAX);
     let mut out = BufWriter::new(io::stdout().lock());
     let mut outcome = Outcome::Clean;
     for item in reader {
-        match item {
-            Ok(doc) => write_document(&mut out, &doc.id, &doc.text, &attributor)?,
-            Err(bad) => {
-                warn!("standpoint: {bad}; skipped");
-                outcome = Outcome::Skipped;
-            }
-        }
+        let why = match item {
+            Ok(doc) => match write(&mut out, &doc)? {
+                Ok(()) => continue,
+                Err(why) => format!("document {}: {why}", doc.id),
+            },
+            Err(bad) => bad.to_string(),
+        };
+        warn!("standpoint: {why}; skipped");
+        outcome = Outcome::Skipped;
     }
     out.flush()?;
     Ok(outcome)

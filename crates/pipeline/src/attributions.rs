@@ -64,7 +64,7 @@ struct DocOut<'a> {
 
 /// Finds the attributions of one document with the rules and writes its JSON line.
 pub fn write_document(
-    out: &mut impl Write,
+    out: &mut (impl Write + ?Sized),
     id: &str,
     text: &str,
     attributor: &Attributor,
@@ -80,7 +80,11 @@ pub fn write_document(
 /// standpoint_pipeline::attributions::write_attributions(&mut out, "a", &[]).unwrap();
 /// assert_eq!(out, b"{\"id\":\"a\",\"quotes\":[]}\n");
 /// ```
-pub fn write_attributions(out: &mut impl Write, id: &str, found: &[Attribution]) -> io::Result<()> {
+pub fn write_attributions(
+    out: &mut (impl Write + ?Sized),
+    id: &str,
+    found: &[Attribution],
+) -> io::Result<()> {
     let doc = DocOut {
         id,
         quotes: found.iter().map(QuoteOut::from).collect(),

@@ -9,7 +9,6 @@
 //! It is more accurate than the frozen encoder + head on the project's dev sets and N times
 //! dearer for N targets: every pair is its own encoder pass.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use tch::nn::{self, OptimizerConfig};
@@ -17,7 +16,7 @@ use tch::{Device, Kind, Tensor};
 
 use crate::manifest::CrossEncoderManifest;
 use crate::metrics::SplitMix64;
-use crate::native::{mean_pool, Adapters, Lora, NativeBert};
+use crate::native::{mean_pool, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile};
 use crate::{Error, Label, Probs, StanceClassifier};
 
 /// A cross-encoder stance classifier: one encoder pass per (target, sentence) pair.
@@ -65,62 +64,11 @@ impl CrossEncoder {
         }
         let mut bert = NativeBert::load(encoder_dir)?;
         let path = manifest_dir.join(&manifest.adapter_file);
-        let bad = |message: String| Error::ModelFiles {
-            path: path.clone(),
-            message,
-        };
-        if !path.is_file() {
-            return Err(bad(
-                "adapter weights missing; run `standpoint finetune` or restore the file".into(),
-            ));
-        }
-        let mut map: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
-            .map_err(|source| Error::Weights {
-                path: path.clone(),
-                hint: "restore the adapters or run `standpoint finetune`",
-                source,
-            })?
-            .into_iter()
-            .collect();
-        let rank = manifest.rank as i64;
-        let mut take = |name: &str, shape: [i64; 2]| -> Result<Tensor, Error> {
-            let t = map
-                .remove(name)
-                .ok_or_else(|| bad(format!("tensor {name} missing")))?;
-            if t.size() != shape {
-                return Err(bad(format!(
-                    "tensor {name} has shape {:?}, expected {shape:?}",
-                    t.size()
-                )));
-            }
-            let t = t.to_kind(Kind::Float);
-            if !crate::model::all_finite(&t) {
-                return Err(bad(format!("tensor {name} holds NaN or infinite values")));
-            }
-            Ok(t)
-        };
-        let adapters = Adapters::build(
-            &bert.dense_shapes(),
-            manifest.alpha / manifest.rank.max(1) as f64,
-            |i, part, (out, inp)| {
-                Ok(Lora {
-                    a: take(&format!("layer.{i}.{part}.a"), [rank, inp])?,
-                    b: take(&format!("layer.{i}.{part}.b"), [out, rank])?,
-                })
-            },
-        )?;
+        let mut file = WeightFile::open(&path, "adapter weights", "run `standpoint finetune`")?;
+        let adapters = file.adapters(&bert.dense_shapes(), manifest.rank, manifest.alpha)?;
         let h = bert.dim();
-        let classifier_w = take("classifier.weight", [3, h])?;
-        let classifier_b = map
-            .remove("classifier.bias")
-            .filter(|t| t.size() == [3])
-            .ok_or_else(|| bad("tensor classifier.bias missing or not of shape [3]".into()))?
-            .to_kind(Kind::Float);
-        if !crate::model::all_finite(&classifier_b) {
-            return Err(bad(
-                "tensor classifier.bias holds NaN or infinite values".into()
-            ));
-        }
+        let classifier_w = file.take("classifier.weight", &[3, h])?;
+        let classifier_b = file.take("classifier.bias", &[3])?;
         bert.merge(&adapters)?;
         Ok(CrossEncoder {
             bert,
@@ -159,12 +107,7 @@ impl CrossEncoder {
         let mut named: Vec<(String, &Tensor)> = self.adapters.named();
         named.push(("classifier.weight".into(), &self.classifier_w));
         named.push(("classifier.bias".into(), &self.classifier_b));
-        let detached: Vec<(String, Tensor)> = named
-            .into_iter()
-            .map(|(n, t)| (n, t.detach().contiguous()))
-            .collect();
-        Tensor::write_safetensors(&detached, path)?;
-        Ok(())
+        save_tensors(named, path)
     }
 
     fn tokenize(&self, pairs: &[(&str, &str)]) -> Result<Tokenized, Error> {
@@ -360,13 +303,7 @@ impl CrossEncoderTrainer {
                 let steps = batches.len();
                 let mut sum = 0.0;
                 for (k, batch) in batches.iter().enumerate() {
-                    let t = done as f64;
-                    let lr = if t < warmup {
-                        c.learning_rate * (t + 1.0) / warmup
-                    } else {
-                        c.learning_rate * ((total as f64 - t) / (total as f64 - warmup)).max(0.0)
-                    };
-                    opt.set_lr(lr);
+                    opt.set_lr(warmup_linear(c.learning_rate, done, total, warmup));
                     let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
                     let y: Vec<i64> = batch
                         .iter()
@@ -423,25 +360,7 @@ impl CrossEncoderTrainer {
         let bert = NativeBert::load(encoder_dir)?;
         let vs = nn::VarStore::new(Device::Cpu);
         let root = vs.root();
-        let r = c.rank.max(1) as i64;
-        let adapters = Adapters::build(
-            &bert.dense_shapes(),
-            c.alpha / r as f64,
-            |i, part, (out, inp)| {
-                let bound = 1.0 / (inp as f64).sqrt();
-                Ok(Lora {
-                    a: root.var(
-                        &format!("l{i}_{part}_a"),
-                        &[r, inp],
-                        nn::Init::Uniform {
-                            lo: -bound,
-                            up: bound,
-                        },
-                    ),
-                    b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
-                })
-            },
-        )?;
+        let adapters = Adapters::init(&root, &bert.dense_shapes(), c.rank, c.alpha)?;
         let h = bert.dim();
         let classifier_w = root.var(
             "cls_w",

@@ -529,3 +529,126 @@ impl Adapters {
         out
     }
 }
+
+/// A safetensors file of trained parts (adapters, classifier, tagger layer), read once; each
+/// tensor is taken by name with its shape and finiteness checked, errors naming the file.
+pub(crate) struct WeightFile {
+    path: std::path::PathBuf,
+    map: std::collections::HashMap<String, Tensor>,
+}
+
+impl WeightFile {
+    /// Reads `path`; `what` names the parts and `redo` how to make them again (for messages).
+    pub(crate) fn open(path: &Path, what: &str, redo: &'static str) -> Result<WeightFile, Error> {
+        if !path.is_file() {
+            return Err(Error::ModelFiles {
+                path: path.to_path_buf(),
+                message: format!("{what} missing; {redo} or restore the file"),
+            });
+        }
+        let map = Tensor::read_safetensors(path)
+            .map_err(|source| Error::Weights {
+                path: path.to_path_buf(),
+                hint: redo,
+                source,
+            })?
+            .into_iter()
+            .collect();
+        Ok(WeightFile {
+            path: path.to_path_buf(),
+            map,
+        })
+    }
+
+    /// The tensor `name`, which must have `shape` and hold finite numbers.
+    pub(crate) fn take(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, Error> {
+        let bad = |message: String| Error::ModelFiles {
+            path: self.path.clone(),
+            message,
+        };
+        let t = self
+            .map
+            .remove(name)
+            .ok_or_else(|| bad(format!("tensor {name} missing")))?;
+        if t.size() != shape {
+            return Err(bad(format!(
+                "tensor {name} has shape {:?}, expected {shape:?}",
+                t.size()
+            )));
+        }
+        let t = t.to_kind(Kind::Float);
+        if !crate::model::all_finite(&t) {
+            return Err(bad(format!("tensor {name} holds NaN or infinite values")));
+        }
+        Ok(t)
+    }
+
+    /// Adapters of `rank` for layers of `shapes` (`layer.{i}.{part}.{a|b}`), scaled by
+    /// `alpha / rank`.
+    pub(crate) fn adapters(
+        &mut self,
+        shapes: &[[(i64, i64); 4]],
+        rank: usize,
+        alpha: f64,
+    ) -> Result<Adapters, Error> {
+        let r = rank as i64;
+        Adapters::build(shapes, alpha / rank.max(1) as f64, |i, part, (out, inp)| {
+            Ok(Lora {
+                a: self.take(&format!("layer.{i}.{part}.a"), &[r, inp])?,
+                b: self.take(&format!("layer.{i}.{part}.b"), &[out, r])?,
+            })
+        })
+    }
+}
+
+impl Adapters {
+    /// Fresh trainable adapters in `root` (A uniform, B zero, so training starts from the
+    /// encoder itself).
+    pub(crate) fn init(
+        root: &tch::nn::Path<'_>,
+        shapes: &[[(i64, i64); 4]],
+        rank: usize,
+        alpha: f64,
+    ) -> Result<Adapters, Error> {
+        let r = rank.max(1) as i64;
+        Adapters::build(shapes, alpha / r as f64, |i, part, (out, inp)| {
+            let bound = 1.0 / (inp as f64).sqrt();
+            Ok(Lora {
+                a: root.var(
+                    &format!("l{i}_{part}_a"),
+                    &[r, inp],
+                    tch::nn::Init::Uniform {
+                        lo: -bound,
+                        up: bound,
+                    },
+                ),
+                b: root.var(
+                    &format!("l{i}_{part}_b"),
+                    &[out, r],
+                    tch::nn::Init::Const(0.0),
+                ),
+            })
+        })
+    }
+}
+
+/// Writes named tensors (detached, contiguous) as safetensors.
+pub(crate) fn save_tensors(named: Vec<(String, &Tensor)>, path: &Path) -> Result<(), Error> {
+    let detached: Vec<(String, Tensor)> = named
+        .into_iter()
+        .map(|(n, t)| (n, t.detach().contiguous()))
+        .collect();
+    Tensor::write_safetensors(&detached, path)?;
+    Ok(())
+}
+
+/// The learning rate at `step` (0-based) of `total`: linear warm-up over `warmup` steps to
+/// `peak`, then linear decay to zero.
+pub(crate) fn warmup_linear(peak: f64, step: usize, total: usize, warmup: f64) -> f64 {
+    let (t, total) = (step as f64, total.max(1) as f64);
+    if t < warmup {
+        peak * (t + 1.0) / warmup
+    } else {
+        peak * ((total - t) / (total - warmup)).max(0.0)
+    }
+}

@@ -8,15 +8,14 @@
 //! both sides. Only the adapters and the layer are stored (a few hundred kB); the encoder comes
 //! from its PyPI wheel, like the other models.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tch::nn::{self, OptimizerConfig};
-use tch::{Device, Kind, Tensor};
+use tch::{Device, Tensor};
 
 use crate::metrics::SplitMix64;
-use crate::native::{Adapters, Lora, NativeBert};
+use crate::native::{save_tensors, warmup_linear, Adapters, NativeBert, WeightFile};
 use crate::Error;
 
 /// A labelled byte span `[start, end)`; `kind` indexes the tagger's kinds.
@@ -123,53 +122,11 @@ impl SpanTagger {
         }
         let mut bert = NativeBert::load(encoder_dir)?;
         let path = dir.join(&manifest.weights_file);
-        let bad = |message: String| Error::ModelFiles {
-            path: path.clone(),
-            message,
-        };
-        if !path.is_file() {
-            return Err(bad(
-                "tagger weights missing; run `standpoint train-tagger` or restore the file".into(),
-            ));
-        }
-        let mut map: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
-            .map_err(|source| Error::Weights {
-                path: path.clone(),
-                hint: "restore the tagger or run `standpoint train-tagger`",
-                source,
-            })?
-            .into_iter()
-            .collect();
-        let mut take = |name: &str, shape: &[i64]| -> Result<Tensor, Error> {
-            let t = map
-                .remove(name)
-                .ok_or_else(|| bad(format!("tensor {name} missing")))?;
-            if t.size() != shape {
-                return Err(bad(format!(
-                    "tensor {name} has shape {:?}, expected {shape:?}",
-                    t.size()
-                )));
-            }
-            let t = t.to_kind(Kind::Float);
-            if !crate::model::all_finite(&t) {
-                return Err(bad(format!("tensor {name} holds NaN or infinite values")));
-            }
-            Ok(t)
-        };
-        let rank = manifest.rank as i64;
-        let adapters = Adapters::build(
-            &bert.dense_shapes(),
-            manifest.alpha / manifest.rank.max(1) as f64,
-            |i, part, (out, inp)| {
-                Ok(Lora {
-                    a: take(&format!("layer.{i}.{part}.a"), &[rank, inp])?,
-                    b: take(&format!("layer.{i}.{part}.b"), &[out, rank])?,
-                })
-            },
-        )?;
+        let mut file = WeightFile::open(&path, "tagger weights", "run `standpoint train-tagger`")?;
+        let adapters = file.adapters(&bert.dense_shapes(), manifest.rank, manifest.alpha)?;
         let labels = 1 + 2 * manifest.kinds.len() as i64;
-        let head_w = take("tagger.weight", &[labels, bert.dim()])?;
-        let head_b = take("tagger.bias", &[labels])?;
+        let head_w = file.take("tagger.weight", &[labels, bert.dim()])?;
+        let head_b = file.take("tagger.bias", &[labels])?;
         bert.merge(&adapters)?;
         SpanTagger::assemble(bert, adapters, true, head_w, head_b, &manifest)
     }
@@ -286,12 +243,7 @@ impl SpanTagger {
         let mut named: Vec<(String, &Tensor)> = self.adapters.named();
         named.push(("tagger.weight".into(), &self.head_w));
         named.push(("tagger.bias".into(), &self.head_b));
-        let detached: Vec<(String, Tensor)> = named
-            .into_iter()
-            .map(|(n, t)| (n, t.detach().contiguous()))
-            .collect();
-        Tensor::write_safetensors(&detached, path)?;
-        Ok(())
+        save_tensors(named, path)
     }
 }
 
@@ -469,25 +421,7 @@ impl TaggerTrainer {
             };
             let vs = nn::VarStore::new(Device::Cpu);
             let root = vs.root();
-            let r = c.rank.max(1) as i64;
-            let adapters = Adapters::build(
-                &bert.dense_shapes(),
-                c.alpha / r as f64,
-                |i, part, (out, inp)| {
-                    let bound = 1.0 / (inp as f64).sqrt();
-                    Ok(Lora {
-                        a: root.var(
-                            &format!("l{i}_{part}_a"),
-                            &[r, inp],
-                            nn::Init::Uniform {
-                                lo: -bound,
-                                up: bound,
-                            },
-                        ),
-                        b: root.var(&format!("l{i}_{part}_b"), &[out, r], nn::Init::Const(0.0)),
-                    })
-                },
-            )?;
+            let adapters = Adapters::init(&root, &bert.dense_shapes(), c.rank, c.alpha)?;
             let labels = 1 + 2 * kinds.len() as i64;
             let head_w = root.var(
                 "tag_w",
@@ -540,13 +474,7 @@ impl TaggerTrainer {
                 let steps = wins.len().div_ceil(bs);
                 let mut sum = 0.0;
                 for (k, batch) in wins.chunks(bs).enumerate() {
-                    let t = done as f64;
-                    let lr = if t < warmup {
-                        c.learning_rate * (t + 1.0) / warmup
-                    } else {
-                        c.learning_rate * ((total as f64 - t) / (total as f64 - warmup)).max(0.0)
-                    };
-                    opt.set_lr(lr);
+                    opt.set_lr(warmup_linear(c.learning_rate, done, total, warmup));
                     let rows: Vec<&[i64]> = batch
                         .iter()
                         .map(|(d, w)| &docs[*d].0[w.from..w.to])

@@ -1,7 +1,7 @@
 //! `standpoint train-tagger` (a source / cue / content span tagger trained on PolNeAR-format
 //! data) and `standpoint attribute --tagger DIR` (attributions from its spans).
 
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::Path;
 use std::time::Instant;
 
@@ -10,7 +10,6 @@ use standpoint_attribute::{Attributor, Span, Tag, TagKind};
 use standpoint_cli::args::{AttributeArgs, TrainTaggerArgs};
 use standpoint_cli::Outcome;
 use standpoint_pipeline::attributions::{read_gold, write_attributions};
-use standpoint_pipeline::read::{Fields, Format, Reader};
 use standpoint_stance::locate;
 use standpoint_stance::tagger::{
     SpanTagger, TaggedSpan, TaggerConfig, TaggerEvent, TaggerExample, TaggerManifest, TaggerTrainer,
@@ -43,30 +42,11 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
             tagger.kinds()
         );
     }
-    let fields = Fields {
-        id: a.id_field,
-        text: a.text_field,
-    };
-    let reader = Reader::new(a.inputs, Format::Auto, fields, usize::MAX);
     let attributor = Attributor::default();
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut outcome = Outcome::Clean;
-    for item in reader {
-        let doc = match item {
-            Ok(doc) => doc,
-            Err(bad) => {
-                warn!("standpoint: {bad}; skipped");
-                outcome = Outcome::Skipped;
-                continue;
-            }
-        };
+    standpoint_cli::commands::for_each_document(&a, |out, doc| {
         let spans = match tagger.tag(&doc.text) {
             Ok(spans) => spans,
-            Err(err) => {
-                warn!("standpoint: document {}: {err}; skipped", doc.id);
-                outcome = Outcome::Skipped;
-                continue;
-            }
+            Err(err) => return Ok(Err(err.to_string())),
         };
         let tags: Vec<Tag> = spans
             .iter()
@@ -85,15 +65,13 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
                     serde_json::json!({"kind": t.kind.name(), "start": t.span.start, "end": t.span.end})
                 })
                 .collect();
-            serde_json::to_writer(&mut out, &serde_json::json!({"id": doc.id, "tags": tags}))?;
+            serde_json::to_writer(&mut *out, &serde_json::json!({"id": doc.id, "tags": tags}))?;
             out.write_all(b"\n")?;
-            continue;
+        } else {
+            write_attributions(out, &doc.id, &attributor.from_tags(&doc.text, &tags))?;
         }
-        let found = attributor.from_tags(&doc.text, &tags);
-        write_attributions(&mut out, &doc.id, &found)?;
-    }
-    out.flush()?;
-    Ok(outcome)
+        Ok(Ok(()))
+    })
 }
 
 fn save(model: &SpanTagger, manifest: &TaggerManifest, dir: &Path) -> Result<()> {

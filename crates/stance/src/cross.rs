@@ -16,7 +16,9 @@ use tch::{Device, Kind, Tensor};
 
 use crate::manifest::CrossEncoderManifest;
 use crate::metrics::SplitMix64;
-use crate::native::{mean_pool, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile};
+use crate::native::{
+    mean_pool, optimizer_step, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile,
+};
 use crate::{Error, Label, Probs, StanceClassifier};
 
 /// A cross-encoder stance classifier: one encoder pass per (target, sentence) pair.
@@ -227,8 +229,9 @@ pub struct FineTuneExample<'a> {
     pub weight: f32,
 }
 
-/// What [`CrossEncoderTrainer::train`] reports.
-pub enum FineTuneEvent<'a> {
+/// What a trainer ([`CrossEncoderTrainer`], [`crate::tagger::TaggerTrainer`]) reports as it
+/// goes; `M` is the model trained.
+pub enum TrainEvent<'a, M> {
     /// A step finished.
     Step {
         /// 1-based epoch.
@@ -237,7 +240,7 @@ pub enum FineTuneEvent<'a> {
         step: usize,
         /// Steps in this epoch.
         steps: usize,
-        /// Weighted loss of the step.
+        /// Loss of the step.
         loss: f64,
     },
     /// An epoch finished; `model` can predict (dropout off) and be saved.
@@ -247,9 +250,12 @@ pub enum FineTuneEvent<'a> {
         /// Mean step loss over the epoch.
         mean_loss: f64,
         /// The model as it stands.
-        model: &'a CrossEncoder,
+        model: &'a M,
     },
 }
+
+/// What [`CrossEncoderTrainer::train`] reports.
+pub type FineTuneEvent<'a> = TrainEvent<'a, CrossEncoder>;
 
 /// Fine-tunes a [`CrossEncoder`] from a sentence-transformers BERT folder.
 #[derive(Debug, Default)]
@@ -323,15 +329,7 @@ impl CrossEncoderTrainer {
                     );
                     let wt = Tensor::from_slice(&w);
                     let loss = (&ce * &wt).sum(Kind::Float) / wt.sum(Kind::Float);
-                    opt.backward_step_clip_norm(&loss, 1.0);
-                    let lv = loss.double_value(&[]);
-                    if !lv.is_finite() {
-                        return Err(Error::Diverged {
-                            loss: lv,
-                            epoch,
-                            step: k + 1,
-                        });
-                    }
+                    let lv = optimizer_step(&mut opt, &loss, epoch, k + 1)?;
                     sum += lv;
                     done += 1;
                     on_event(FineTuneEvent::Step {

@@ -60,7 +60,7 @@ pub mod train;
 
 #[cfg(feature = "model")]
 pub use cross::{
-    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample,
+    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample, TrainEvent,
 };
 pub use ensemble::Ensemble;
 #[cfg(feature = "model")]

@@ -652,3 +652,23 @@ pub(crate) fn warmup_linear(peak: f64, step: usize, total: usize, warmup: f64) -
         peak * ((total - t) / (total - warmup)).max(0.0)
     }
 }
+
+/// One optimiser step on `loss` (gradients clipped to norm 1); the loss, or
+/// [`Error::Diverged`] when it is not a finite number.
+pub(crate) fn optimizer_step(
+    opt: &mut tch::nn::Optimizer,
+    loss: &Tensor,
+    epoch: usize,
+    step: usize,
+) -> Result<f64, Error> {
+    opt.backward_step_clip_norm(loss, 1.0);
+    let lv = loss.double_value(&[]);
+    if !lv.is_finite() {
+        return Err(Error::Diverged {
+            loss: lv,
+            epoch,
+            step,
+        });
+    }
+    Ok(lv)
+}

@@ -15,7 +15,9 @@ use tch::nn::{self, OptimizerConfig};
 use tch::{Device, Tensor};
 
 use crate::metrics::SplitMix64;
-use crate::native::{save_tensors, warmup_linear, Adapters, NativeBert, WeightFile};
+use crate::native::{
+    optimizer_step, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile,
+};
 use crate::Error;
 
 /// A labelled byte span `[start, end)`; `kind` indexes the tagger's kinds.
@@ -360,28 +362,7 @@ pub struct TaggerExample<'a> {
 }
 
 /// What [`TaggerTrainer::train`] reports.
-pub enum TaggerEvent<'a> {
-    /// A step finished.
-    Step {
-        /// 1-based epoch.
-        epoch: usize,
-        /// Steps done in this epoch.
-        step: usize,
-        /// Steps in this epoch.
-        steps: usize,
-        /// Loss of the step.
-        loss: f64,
-    },
-    /// An epoch finished; `model` can tag (dropout off) and be saved.
-    Epoch {
-        /// 1-based epoch.
-        epoch: usize,
-        /// Mean step loss.
-        mean_loss: f64,
-        /// The tagger as it stands.
-        model: &'a SpanTagger,
-    },
-}
+pub type TaggerEvent<'a> = crate::TrainEvent<'a, SpanTagger>;
 
 /// Trains a [`SpanTagger`].
 #[derive(Debug, Default)]
@@ -493,15 +474,7 @@ impl TaggerTrainer {
                         -100,
                         0.0,
                     );
-                    opt.backward_step_clip_norm(&loss, 1.0);
-                    let lv = loss.double_value(&[]);
-                    if !lv.is_finite() {
-                        return Err(Error::Diverged {
-                            loss: lv,
-                            epoch,
-                            step: k + 1,
-                        });
-                    }
+                    let lv = optimizer_step(&mut opt, &loss, epoch, k + 1)?;
                     sum += lv;
                     done += 1;
                     on_event(TaggerEvent::Step {

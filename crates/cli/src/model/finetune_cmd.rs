@@ -55,11 +55,8 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         cross_manifest(&config, &record, neg, hard, epochs, adapter_file, dev)
     };
 
-    let template =
-        "epoch {prefix} {bar:30} {pos}/{len} steps [{elapsed_precise}<{eta_precise}] {msg}";
-    let bar = crate::model_setup::bar(0, template);
+    let mut progress = crate::model_setup::StepBar::new(config.epochs);
     let started = Instant::now();
-    let mut ema = f64::NAN;
     let model: CrossEncoder = CrossEncoderTrainer {
         config: config.clone(),
     }
@@ -71,36 +68,21 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
                 steps,
                 loss,
             } => {
-                if step == 1 {
-                    bar.reset();
-                    bar.set_length(steps as u64);
-                    bar.set_prefix(format!("{epoch}/{}", config.epochs));
-                }
-                ema = if ema.is_nan() {
-                    loss
-                } else {
-                    0.98 * ema + 0.02 * loss
-                };
-                bar.set_position(step as u64);
-                bar.set_message(format!("loss {ema:.4}"));
+                progress.step(epoch, step, steps, loss);
             }
             FineTuneEvent::Epoch {
                 epoch,
                 mean_loss,
                 model,
             } => {
-                bar.suspend(|| {
-                    warn!(
-                        "standpoint: epoch {epoch}: mean loss {mean_loss:.4}, {:.0} s so far",
-                        started.elapsed().as_secs_f64()
-                    )
-                });
+                progress.epoch(epoch, mean_loss, started);
                 let write = |dev: DevScores| -> Result<(), standpoint_stance::Error> {
                     model.save(&a.out.join(adapter_file))?;
                     manifest_for(dev, epoch).save(&a.out.join("manifest.json"))
                 };
                 if a.dev_every_epoch || epoch == config.epochs {
-                    let dev = bar
+                    let dev = progress
+                        .bar
                         .suspend(|| {
                             score_dev(&shared, |_, ex| Ok(model.predict_pairs(&pairs(ex))?))
                         })
@@ -113,7 +95,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         }
         Ok(())
     })?;
-    bar.finish_and_clear();
+    progress.bar.finish_and_clear();
     warn!(
         "standpoint: {} stored numbers (adapters + classifier), {:.0} s; wrote {} and {}",
         model.stored_parameters(),

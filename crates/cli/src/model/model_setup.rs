@@ -48,3 +48,48 @@ pub fn bar(len: u64, template: &str) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     indicatif::ProgressBar::new(len).with_style(style)
 }
+
+/// The progress bar of a training run: one bar per epoch, the loss smoothed over steps.
+pub struct StepBar {
+    pub bar: indicatif::ProgressBar,
+    epochs: usize,
+    ema: f64,
+}
+
+impl StepBar {
+    pub fn new(epochs: usize) -> StepBar {
+        let template =
+            "epoch {prefix} {bar:30} {pos}/{len} steps [{elapsed_precise}<{eta_precise}] {msg}";
+        StepBar {
+            bar: bar(0, template),
+            epochs,
+            ema: f64::NAN,
+        }
+    }
+
+    /// Epoch `epoch` finished with `mean_loss`, `started` being the start of training.
+    pub fn epoch(&self, epoch: usize, mean_loss: f64, started: std::time::Instant) {
+        self.bar.suspend(|| {
+            warn!(
+                "standpoint: epoch {epoch}: mean loss {mean_loss:.4}, {:.0} s so far",
+                started.elapsed().as_secs_f64()
+            )
+        });
+    }
+
+    /// Step `step` of `steps` of `epoch` finished with `loss`.
+    pub fn step(&mut self, epoch: usize, step: usize, steps: usize, loss: f64) {
+        if step == 1 {
+            self.bar.reset();
+            self.bar.set_length(steps as u64);
+            self.bar.set_prefix(format!("{epoch}/{}", self.epochs));
+        }
+        self.ema = if self.ema.is_nan() {
+            loss
+        } else {
+            0.98 * self.ema + 0.02 * loss
+        };
+        self.bar.set_position(step as u64);
+        self.bar.set_message(format!("loss {:.4}", self.ema));
+    }
+}

@@ -132,9 +132,7 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
         a.window
     );
     let started = Instant::now();
-    let template =
-        "epoch {prefix} {bar:30} {pos}/{len} steps [{elapsed_precise}<{eta_precise}] {msg}";
-    let bar = crate::model_setup::bar(0, template);
+    let mut progress = crate::model_setup::StepBar::new(a.epochs);
     let record = |epoch: usize, loss: f64| {
         serde_json::json!({
             "data": data, "skipped": a.skip, "documents": examples.len(), "epochs": epoch,
@@ -154,20 +152,14 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
                     steps,
                     loss,
                 } => {
-                    if step == 1 {
-                        bar.set_length(steps as u64);
-                        bar.set_position(0);
-                        bar.set_prefix(epoch.to_string());
-                    }
-                    bar.inc(1);
-                    bar.set_message(format!("loss {loss:.4}"));
+                    progress.step(epoch, step, steps, loss);
                 }
                 TaggerEvent::Epoch {
                     epoch,
                     mean_loss,
                     model,
                 } => {
-                    bar.println(format!("epoch {epoch}: mean loss {mean_loss:.4}"));
+                    progress.epoch(epoch, mean_loss, started);
                     let mut manifest = TaggerManifest {
                         kind: "span_tagger".into(),
                         kinds: kind_names(),
@@ -194,7 +186,7 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
             }
             Ok(())
         })?;
-    bar.finish_and_clear();
+    progress.bar.finish_and_clear();
     warn!(
         "standpoint: wrote {} in {:.0} min; score it with \
          `python3 ../shared/data/attribution/score.py --cmd \"standpoint attribute --tagger {}\"`",

@@ -110,6 +110,8 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
                 .collect(),
         })
         .collect();
+    // Fail before training, not after, when the output folder cannot be made.
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let encoder = locate::encoder_dir(a.encoder.as_deref());
     let encoder_name = encoder
         .file_name()

@@ -102,10 +102,15 @@ impl Attributor {
     /// Every attribution in `text`, in document order. Never panics; unbalanced quotation
     /// marks close at the end of their paragraph.
     pub fn attribute(&self, text: &str) -> Vec<Attribution> {
-        let doc = words::Doc::new(text, &self.segmenter);
+        self.attribute_doc(&words::Doc::new(text, &self.segmenter))
+    }
+
+    /// [`attribute`](Self::attribute) on a document already segmented.
+    pub(crate) fn attribute_doc(&self, doc: &words::Doc<'_>) -> Vec<Attribution> {
+        let text = doc.text;
         let quoted = quotes::find(text);
-        let mut found = quotes::frame(&doc, &quoted);
-        let reported = cues::indirect(&doc, &found);
+        let mut found = quotes::frame(doc, &quoted);
+        let reported = cues::indirect(doc, &found);
         found.extend(reported);
         found.sort_by_key(|a| a.content.first().map_or(0, |s| s.start));
         // Contents never overlap: an attribution overlapping an earlier one is dropped.

@@ -21,6 +21,16 @@ impl TagKind {
     /// The kinds in the order a tagger's labels use (`source`, `cue`, `content`).
     pub const ALL: [TagKind; 3] = [TagKind::Source, TagKind::Cue, TagKind::Content];
 
+    /// The kind's position in [`TagKind::ALL`] (a tagger's label order).
+    ///
+    /// ```
+    /// use standpoint_attribute::TagKind;
+    /// assert!(TagKind::ALL.iter().all(|k| TagKind::ALL[k.index()] == *k));
+    /// ```
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The kind's name: `source`, `cue` or `content`.
     ///
     /// ```
@@ -104,8 +114,10 @@ impl Attributor {
     /// Attributions from labelled spans of `text` (spans outside the text, off character
     /// boundaries or empty are ignored). Each content span takes the nearest cue in the
     /// sentences it touches (or, when there is none, the cue ending the sentence before it with
-    /// a colon); contents sharing a cue form one attribution, and the source is the one
-    /// nearest the cue in its sentence (outside the content).
+    /// a colon); contents sharing a cue form one attribution, a content without a cue right
+    /// after an attribution in its paragraph continues it, and the source is the one nearest
+    /// the cue in its sentence or next to it (outside the content), else the rules' source for
+    /// the same content.
     ///
     /// ```
     /// use standpoint_attribute::{Attributor, Span, Tag, TagKind};
@@ -241,34 +253,39 @@ impl Attributor {
                 a.source = None;
             }
         }
-        // A content the tagger found no source for takes the rules' source for the same
-        // content, if they find one.
-        if found.iter().any(|a| a.source.is_none()) {
-            let overlap = |a: &[Span], b: &[Span]| -> usize {
-                a.iter()
-                    .flat_map(|x| b.iter().map(move |y| (x, y)))
-                    .map(|(x, y)| x.end.min(y.end).saturating_sub(x.start.max(y.start)))
-                    .sum()
-            };
-            let size = |a: &[Span]| a.iter().map(|s| s.end - s.start).sum::<usize>();
-            let rules = self.attribute(text);
-            for a in found.iter_mut().filter(|a| a.source.is_none()) {
-                let best = rules
-                    .iter()
-                    .filter(|r| r.source.is_some())
-                    .map(|r| (overlap(&a.content, &r.content), r))
-                    .filter(|(o, r)| 2 * o >= size(&a.content) && 2 * o >= size(&r.content))
-                    .max_by_key(|(o, _)| *o);
-                if let Some((_, r)) = best {
-                    if r.source
-                        .is_some_and(|s| a.content.iter().all(|c| gap(*c, s) > 0))
-                    {
-                        a.source = r.source;
-                    }
+        self.rule_sources(&doc, &mut found);
+        speakers::resolve(text, &mut found);
+        found
+    }
+
+    /// A content the tagger found no source for takes the rules' source for the same content
+    /// (each covering at least half of the other), if the rules find one outside it.
+    fn rule_sources(&self, doc: &Doc<'_>, found: &mut [Attribution]) {
+        if found.iter().all(|a| a.source.is_some()) {
+            return;
+        }
+        let overlap = |a: &[Span], b: &[Span]| -> usize {
+            a.iter()
+                .flat_map(|x| b.iter().map(move |y| (x, y)))
+                .map(|(x, y)| x.end.min(y.end).saturating_sub(x.start.max(y.start)))
+                .sum()
+        };
+        let size = |a: &[Span]| a.iter().map(|s| s.end - s.start).sum::<usize>();
+        let rules = self.attribute_doc(doc);
+        for a in found.iter_mut().filter(|a| a.source.is_none()) {
+            let best = rules
+                .iter()
+                .filter(|r| r.source.is_some())
+                .map(|r| (overlap(&a.content, &r.content), r))
+                .filter(|(o, r)| 2 * o >= size(&a.content) && 2 * o >= size(&r.content))
+                .max_by_key(|(o, _)| *o);
+            if let Some((_, r)) = best {
+                if r.source
+                    .is_some_and(|s| a.content.iter().all(|c| gap(*c, s) > 0))
+                {
+                    a.source = r.source;
                 }
             }
         }
-        speakers::resolve(text, &mut found);
-        found
     }
 }

@@ -89,20 +89,25 @@ pub fn model_manifest(spec: Option<&Path>) -> Result<PathBuf, ModelNotFound> {
         .unwrap_or_else(|| PathBuf::from("default"));
     match spec.to_str() {
         Some(name) if NAMED_MODELS.contains(&name) && !spec.exists() => {
-            let searched = homes();
-            let rel = Path::new("models").join(name).join("manifest.json");
-            searched
-                .iter()
-                .map(|h| h.join(&rel))
-                .find(|p| p.is_file())
-                .ok_or(ModelNotFound {
-                    name: name.to_string(),
-                    file: "manifest.json",
-                    searched,
-                })
+            Ok(shipped(name, "manifest.json")?.join("manifest.json"))
         }
         _ => Ok(spec),
     }
+}
+
+/// The first home's `models/NAME` folder that has `file`.
+fn shipped(name: &str, file: &'static str) -> Result<PathBuf, ModelNotFound> {
+    let searched = homes();
+    let rel = Path::new("models").join(name);
+    searched
+        .iter()
+        .map(|h| h.join(&rel))
+        .find(|p| p.join(file).is_file())
+        .ok_or(ModelNotFound {
+            name: name.to_string(),
+            file,
+            searched,
+        })
 }
 
 /// The encoder folder: `explicit`, else `$STANDPOINT_ENCODER_DIR`, else the first home that
@@ -127,8 +132,8 @@ pub fn encoder_dir(explicit: Option<&Path>) -> PathBuf {
         })
 }
 
-/// The shipped attribution tagger's folder inside a home.
-pub const TAGGER: &str = "models/attribution-tagger";
+/// The shipped attribution tagger's name (`models/attribution-tagger` in a home).
+pub const TAGGER: &str = "attribution-tagger";
 
 /// The tagger folder a `--tagger` value means: `default` (when no folder of that name exists)
 /// is the shipped tagger, looked up in the homes; anything else is a path, used as given.
@@ -142,14 +147,5 @@ pub fn tagger_dir(spec: &Path) -> Result<PathBuf, ModelNotFound> {
     if spec != Path::new("default") || spec.exists() {
         return Ok(spec.to_path_buf());
     }
-    let searched = homes();
-    searched
-        .iter()
-        .map(|h| h.join(TAGGER))
-        .find(|p| p.join("tagger.json").is_file())
-        .ok_or(ModelNotFound {
-            name: "attribution-tagger".into(),
-            file: "tagger.json",
-            searched,
-        })
+    shipped(TAGGER, "tagger.json")
 }

@@ -63,8 +63,8 @@ pub struct SpanTagger {
     merged: bool,
     head_w: Tensor,
     head_b: Tensor,
-    kinds: Vec<String>,
-    window: usize,
+    /// What it is (kinds, window, adapter settings); saved as `tagger.json`.
+    manifest: TaggerManifest,
     cls: i64,
     sep: i64,
     _vars: Option<nn::VarStore>,
@@ -73,8 +73,8 @@ pub struct SpanTagger {
 impl std::fmt::Debug for SpanTagger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SpanTagger")
-            .field("kinds", &self.kinds)
-            .field("window", &self.window)
+            .field("kinds", &self.manifest.kinds)
+            .field("window", &self.window())
             .field("merged", &self.merged)
             .finish()
     }
@@ -130,7 +130,7 @@ impl SpanTagger {
         let head_w = file.take("tagger.weight", &[labels, bert.dim()])?;
         let head_b = file.take("tagger.bias", &[labels])?;
         bert.merge(&adapters)?;
-        SpanTagger::assemble(bert, adapters, true, head_w, head_b, &manifest)
+        SpanTagger::assemble(bert, adapters, true, head_w, head_b, manifest)
     }
 
     fn assemble(
@@ -139,7 +139,7 @@ impl SpanTagger {
         merged: bool,
         head_w: Tensor,
         head_b: Tensor,
-        manifest: &TaggerManifest,
+        manifest: TaggerManifest,
     ) -> Result<SpanTagger, Error> {
         let special = |t: &str| {
             bert.tokenizer()
@@ -150,15 +150,13 @@ impl SpanTagger {
                 })
         };
         let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
-        let window = manifest.window.clamp(8, bert.max_positions());
         Ok(SpanTagger {
             bert,
             adapters,
             merged,
             head_w,
             head_b,
-            kinds: manifest.kinds.clone(),
-            window,
+            manifest,
             cls,
             sep,
             _vars: None,
@@ -167,12 +165,19 @@ impl SpanTagger {
 
     /// The span kinds, in label order.
     pub fn kinds(&self) -> &[String] {
-        &self.kinds
+        &self.manifest.kinds
     }
 
-    /// Tokens per window, special tokens included.
+    /// Tokens per window, special tokens included (the manifest's, within what the encoder's
+    /// positions allow).
     pub fn window(&self) -> usize {
-        self.window
+        self.manifest.window.clamp(8, self.bert.max_positions())
+    }
+
+    /// What the tagger is: the manifest it was loaded from or trained with (`training` and
+    /// `dev` are for the caller to fill before [`save`](Self::save)).
+    pub fn manifest(&self) -> &TaggerManifest {
+        &self.manifest
     }
 
     /// Logits `[b, l, labels]` of windows (token ids without special tokens).
@@ -201,7 +206,7 @@ impl SpanTagger {
     pub fn tag(&self, text: &str) -> Result<Vec<TaggedSpan>, Error> {
         crate::guard("tagging", || {
             let (ids, offsets) = self.bert.tokenizer().encode_offsets(text)?;
-            let body = self.window - 2;
+            let body = self.window() - 2;
             let wins = windows(ids.len(), body, body / 2, 0);
             let mut labels = vec![0i64; ids.len()];
             let mut best = vec![-1i64; ids.len()];
@@ -223,7 +228,7 @@ impl SpanTagger {
                 }
                 Ok::<(), Error>(())
             })?;
-            Ok(decode(&labels, &offsets, self.kinds.len()))
+            Ok(decode(&labels, &offsets, self.kinds().len()))
         })
     }
 
@@ -372,7 +377,8 @@ pub struct TaggerTrainer {
 }
 
 impl TaggerTrainer {
-    /// Trains on `examples` for span `kinds`; `on_event` sees every step and epoch.
+    /// Trains on `examples` for span `kinds`; `on_event` sees every step and epoch. The tagger's
+    /// [`manifest`](SpanTagger::manifest) records the settings; fill in `training` before saving.
     pub fn train(
         &self,
         encoder_dir: &Path,
@@ -380,7 +386,7 @@ impl TaggerTrainer {
         kinds: &[String],
         examples: &[TaggerExample<'_>],
         mut on_event: impl FnMut(TaggerEvent<'_>) -> Result<(), Error>,
-    ) -> Result<(SpanTagger, TaggerManifest), Error> {
+    ) -> Result<SpanTagger, Error> {
         crate::guard("training the tagger", || {
             let c = &self.config;
             crate::model::check_encoder_files(encoder_dir)?;
@@ -413,7 +419,7 @@ impl TaggerTrainer {
                 },
             );
             let head_b = root.var("tag_b", &[labels], nn::Init::Const(0.0));
-            let mut model = SpanTagger::assemble(bert, adapters, false, head_w, head_b, &manifest)?;
+            let mut model = SpanTagger::assemble(bert, adapters, false, head_w, head_b, manifest)?;
             let docs: Vec<(Vec<i64>, Vec<i64>)> = examples
                 .iter()
                 .map(|e| {
@@ -427,7 +433,7 @@ impl TaggerTrainer {
                 ..Default::default()
             }
             .build(&vs, c.learning_rate)?;
-            let body = model.window - 2;
+            let body = model.window() - 2;
             let mut rng = SplitMix64::new(c.seed);
             let count = |rng: &mut SplitMix64| -> Vec<(usize, Window)> {
                 let mut all = Vec::new();
@@ -491,7 +497,7 @@ impl TaggerTrainer {
                 })?;
             }
             model._vars = Some(vs);
-            Ok((model, manifest))
+            Ok(model)
         })
     }
 }

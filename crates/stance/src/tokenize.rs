@@ -32,11 +32,10 @@ pub type PairIds = (Vec<i64>, Vec<i64>);
 /// A tokenizer read from `tokenizer.json`, with per-length truncation settings cached.
 pub struct PairTokenizer {
     path: PathBuf,
-    /// One configured copy per maximum length used so far (usually one or two).
-    by_length: Mutex<Vec<(usize, std::sync::Arc<Tokenizer>)>>,
+    /// One configured copy per maximum length used so far (usually one or two); `None` is no
+    /// truncation.
+    by_length: Mutex<Vec<(Option<usize>, std::sync::Arc<Tokenizer>)>>,
     base: Tokenizer,
-    /// `base` without truncation.
-    whole: Tokenizer,
 }
 
 impl std::fmt::Debug for PairTokenizer {
@@ -82,37 +81,32 @@ impl PairTokenizer {
             source,
         })?;
         base.with_padding(None);
-        let mut whole = base.clone();
-        whole
-            .with_truncation(None)
-            .map_err(|source| Error::TokenizerFile {
-                path: path.to_path_buf(),
-                action: "switch truncation off in".into(),
-                source,
-            })?;
         Ok(PairTokenizer {
             path: path.to_path_buf(),
             by_length: Mutex::new(Vec::new()),
             base,
-            whole,
         })
     }
 
-    fn configured(&self, max_len: usize) -> Result<std::sync::Arc<Tokenizer>, Error> {
+    /// The tokenizer truncating to `max_len` tokens (`None`: not at all), made on first use.
+    fn configured(&self, max_len: Option<usize>) -> Result<std::sync::Arc<Tokenizer>, Error> {
         let mut cache = self.by_length.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, t)) = cache.iter().find(|(l, _)| *l == max_len) {
             return Ok(t.clone());
         }
         let mut t = self.base.clone();
-        t.with_truncation(Some(TruncationParams {
-            max_length: max_len,
+        t.with_truncation(max_len.map(|max_length| TruncationParams {
+            max_length,
             strategy: TruncationStrategy::LongestFirst,
             stride: 0,
             direction: TruncationDirection::Right,
         }))
         .map_err(|source| Error::TokenizerFile {
             path: self.path.clone(),
-            action: format!("truncate to {max_len} tokens with"),
+            action: match max_len {
+                Some(n) => format!("truncate to {n} tokens with"),
+                None => "switch truncation off in".into(),
+            },
             source,
         })?;
         let t = std::sync::Arc::new(t);
@@ -122,7 +116,7 @@ impl PairTokenizer {
 
     /// Token ids of each text, with the model's special tokens, truncated to `max_len`.
     pub fn encode(&self, texts: &[&str], max_len: usize) -> Result<Vec<Vec<i64>>, Error> {
-        let t = self.configured(max_len)?;
+        let t = self.configured(Some(max_len))?;
         texts
             .iter()
             .map(|s| {
@@ -139,7 +133,7 @@ impl PairTokenizer {
         pairs: &[(&str, &str)],
         max_len: usize,
     ) -> Result<Vec<PairIds>, Error> {
-        let t = self.configured(max_len)?;
+        let t = self.configured(Some(max_len))?;
         pairs
             .iter()
             .map(|(a, b)| {
@@ -164,7 +158,10 @@ impl PairTokenizer {
     /// assert_eq!(offsets[1], (3, 7)); // "said"
     /// ```
     pub fn encode_offsets(&self, text: &str) -> Result<TokenOffsets, Error> {
-        let e = self.whole.encode(text, false).map_err(Error::Tokenizer)?;
+        let e = self
+            .configured(None)?
+            .encode(text, false)
+            .map_err(Error::Tokenizer)?;
         Ok((
             e.get_ids().iter().map(|&i| i64::from(i)).collect(),
             e.get_offsets().to_vec(),

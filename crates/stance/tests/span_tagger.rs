@@ -84,7 +84,7 @@ fn training_learns_and_a_saved_tagger_reloads_to_the_same_spans() {
         },
     };
     let mut losses = Vec::new();
-    let (model, manifest) = trainer
+    let model = trainer
         .train(
             &encoder_dir(),
             "all-MiniLM-L6-v2",
@@ -115,7 +115,7 @@ fn training_learns_and_a_saved_tagger_reloads_to_the_same_spans() {
     assert_eq!(of(2).len(), 1, "{spans:?}");
 
     let dir = TempDir::new("tagger");
-    model.save(&dir.0, &manifest).unwrap();
+    model.save(&dir.0, model.manifest()).unwrap();
     let loaded = SpanTagger::load(&dir.0, &encoder_dir()).unwrap();
     assert_eq!(loaded.tag(text).unwrap(), spans);
     // Long input is read in windows; offsets stay on the text.

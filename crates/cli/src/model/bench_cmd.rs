@@ -60,7 +60,7 @@ struct WorkerSpec {
 /// The worker: loads one classifier, predicts every set, times it.
 pub fn worker(a: BenchWorkerArgs) -> Result<Outcome> {
     let spec: WorkerSpec = serde_json::from_slice(&std::fs::read(&a.spec)?)?;
-    set_threads(&spec.model);
+    set_threads(spec.model.threads);
     let (sets, _) = load_sets(&spec.data, &mut skip)?;
     let (checks, _) = load_checks(spec.checks.as_deref(), &mut skip)?;
     let t0 = Instant::now();

@@ -12,7 +12,7 @@ use standpoint_cli::args::ClassifyArgs;
 use standpoint_cli::Outcome;
 
 pub fn run(a: ClassifyArgs) -> Result<Outcome> {
-    set_threads(&a.model);
+    set_threads(a.model.threads);
     let clf = load_classifier(&a.model)?;
     let name = a
         .file

@@ -17,7 +17,7 @@ use standpoint_stance::train::shared_dir;
 use standpoint_stance::train::{cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix};
 
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
-    let threads = set_threads(&a.model);
+    let threads = set_threads(a.model.threads);
     let shared = shared_dir(a.training.shared.as_deref());
     let files = training_files(&a.training.data, &shared);
     let enc_dir = encoder_dir(&a.model);

@@ -22,9 +22,8 @@ pub fn encoder_dir(a: &ModelArgs) -> PathBuf {
 
 /// Sets torch's thread budget: intra-op threads = `--threads` (default: cores), one inter-op
 /// thread, so that nothing oversubscribes the machine.
-pub fn set_threads(a: &ModelArgs) -> usize {
-    let n = a
-        .threads
+pub fn set_threads(threads: Option<usize>) -> usize {
+    let n = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     tch::set_num_threads(n as i32);

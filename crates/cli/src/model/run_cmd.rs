@@ -109,7 +109,7 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
             start.items_done, start.documents
         );
     }
-    let threads = set_threads(&a.model);
+    let threads = set_threads(a.model.threads);
     let classifier = load_classifier(&a.model)?;
     let pipeline = Pipeline::new(classifier, start.spec.targets.clone())
         .evidence(start.spec.evidence)

@@ -18,7 +18,7 @@ use standpoint_stance::train::shared_dir;
 const SENTENCE_TRANSFORMERS: &[(usize, f64)] = &[(1, 119.0), (16, 125.0), (64, 88.0)];
 
 pub fn run(a: SpeedArgs) -> Result<Outcome> {
-    let threads = set_threads(&a.model);
+    let threads = set_threads(a.model.threads);
     let data = a
         .data
         .clone()

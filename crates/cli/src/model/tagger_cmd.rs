@@ -11,6 +11,8 @@ use standpoint_cli::args::{AttributeArgs, TrainTaggerArgs};
 use standpoint_cli::Outcome;
 use standpoint_pipeline::attributions::{read_gold, write_attributions};
 use standpoint_stance::locate;
+
+use crate::model_setup::set_threads;
 use standpoint_stance::tagger::{
     SpanTagger, TaggedSpan, TaggerConfig, TaggerEvent, TaggerExample, TaggerManifest, TaggerTrainer,
 };
@@ -19,17 +21,9 @@ fn kind_names() -> Vec<String> {
     TagKind::ALL.iter().map(|k| k.name().to_string()).collect()
 }
 
-fn threads(n: Option<usize>) -> usize {
-    let n = n
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    tch::set_num_threads(n as i32);
-    n
-}
-
 /// Attributions of every document from the tagger's spans.
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
-    threads(a.threads);
+    set_threads(a.threads);
     let spec = a.tagger.as_deref().context("--tagger is required here")?;
     let dir = &locate::tagger_dir(spec)?;
     let encoder = locate::encoder_dir(a.encoder.as_deref());
@@ -83,7 +77,7 @@ fn save(model: &SpanTagger, manifest: &TaggerManifest, dir: &Path) -> Result<()>
 /// Trains the tagger and writes it (after every epoch, so an interrupted run leaves the last
 /// finished epoch).
 pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
-    let n_threads = threads(a.threads);
+    let n_threads = set_threads(a.threads);
     let file =
         std::fs::File::open(&a.data).with_context(|| format!("opening {}", a.data.display()))?;
     let mut outcome = Outcome::Clean;
@@ -103,7 +97,7 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
                 .tags
                 .iter()
                 .map(|t| TaggedSpan {
-                    kind: TagKind::ALL.iter().position(|k| *k == t.kind).unwrap_or(0),
+                    kind: t.kind.index(),
                     start: t.span.start,
                     end: t.span.end,
                 })
@@ -145,49 +139,36 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
         })
     };
     let trainer = TaggerTrainer { config };
-    let (_model, _manifest) =
-        trainer.train(&encoder, &encoder_name, &kind_names(), &examples, |event| {
-            match event {
-                TaggerEvent::Step {
-                    epoch,
-                    step,
-                    steps,
-                    loss,
-                } => {
-                    progress.step(epoch, step, steps, loss);
-                }
-                TaggerEvent::Epoch {
-                    epoch,
-                    mean_loss,
-                    model,
-                } => {
-                    progress.epoch(epoch, mean_loss, started);
-                    let mut manifest = TaggerManifest {
-                        kind: "span_tagger".into(),
-                        kinds: kind_names(),
-                        encoder: encoder_name.clone(),
-                        weights_file: "tagger.safetensors".into(),
-                        rank: a.rank,
-                        alpha: 16.0,
-                        window: model.window(),
-                        training: record(epoch, mean_loss),
-                        dev: serde_json::Value::Null,
-                    };
-                    let result = save(model, &manifest, &a.out).and_then(|()| {
-                        if a.keep_epochs {
-                            manifest.training = record(epoch, mean_loss);
-                            save(model, &manifest, &a.out.join(format!("epoch-{epoch}")))
-                        } else {
-                            Ok(())
-                        }
-                    });
-                    result.map_err(|e| {
-                        standpoint_stance::Error::Callback(e.into_boxed_dyn_error())
-                    })?;
-                }
+    trainer.train(&encoder, &encoder_name, &kind_names(), &examples, |event| {
+        match event {
+            TaggerEvent::Step {
+                epoch,
+                step,
+                steps,
+                loss,
+            } => {
+                progress.step(epoch, step, steps, loss);
             }
-            Ok(())
-        })?;
+            TaggerEvent::Epoch {
+                epoch,
+                mean_loss,
+                model,
+            } => {
+                progress.epoch(epoch, mean_loss, started);
+                let mut manifest = model.manifest().clone();
+                manifest.training = record(epoch, mean_loss);
+                let result = save(model, &manifest, &a.out).and_then(|()| {
+                    if a.keep_epochs {
+                        save(model, &manifest, &a.out.join(format!("epoch-{epoch}")))
+                    } else {
+                        Ok(())
+                    }
+                });
+                result.map_err(|e| standpoint_stance::Error::Callback(e.into_boxed_dyn_error()))?;
+            }
+        }
+        Ok(())
+    })?;
     progress.bar.finish_and_clear();
     warn!(
         "standpoint: wrote {} in {:.0} min; score it with \

@@ -64,7 +64,7 @@ pub fn training_files(data: &[PathBuf], shared: &Path) -> Vec<PathBuf> {
 }
 
 pub fn run(a: TrainArgs) -> Result<Outcome> {
-    let threads = set_threads(&a.model);
+    let threads = set_threads(a.model.threads);
     let shared = shared_dir(a.training.shared.as_deref());
     let files = training_files(&a.training.data, &shared);
     let enc_dir = encoder_dir(&a.model);

@@ -124,6 +124,49 @@ struct Frame {
     source: Span,
 }
 
+/// A signature: "“…” ― Jane Roe" (or an em dash), the name alone on the rest of its line, as
+/// reader quotes and epigraphs are signed. The dash is the cue.
+fn signature(text: &str, q: &Quote) -> Option<(Frame, usize)> {
+    let end = q.end();
+    let line = text[end..].split('\n').next().unwrap_or("");
+    let after = line.trim_start();
+    let dash = after
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\u{2015}' | '\u{2014}'))?;
+    let cue_start = end + (line.len() - after.len());
+    let cue = Span {
+        start: cue_start,
+        end: cue_start + dash.len_utf8(),
+    };
+    let rest = &text[cue.end..end + line.len()];
+    let name = rest.trim_start();
+    let name_start = cue.end + (rest.len() - name.len());
+    let name = name.trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    let words = name.split_whitespace().count();
+    let name_like = name.chars().next().is_some_and(char::is_uppercase)
+        && (1..=6).contains(&words)
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_whitespace() || ".-'\u{2019}".contains(c))
+        && name.split_whitespace().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+                || matches!(w, "de" | "da" | "del" | "van" | "von" | "der" | "la" | "le")
+        });
+    name_like.then_some((
+        Frame {
+            cue,
+            source: Span {
+                start: name_start,
+                end: name_start + name.len(),
+            },
+        },
+        name_start + name.len(),
+    ))
+}
+
 /// "…,” he said." / "…,” said Smith." / "…,” Smith, a delegate, said." right after the quote,
 /// in its sentence (or, after a quote that ends a sentence, in a short next sentence).
 fn frame_after(doc: &Doc<'_>, q: &Quote, allow_next: bool) -> Option<(Frame, usize)> {
@@ -452,7 +495,7 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
         let mut content = q.spans.clone();
         let mut frame = None;
         let before = || frame_before(doc, q);
-        let after_same = frame_after(doc, q, false);
+        let after_same = signature(text, q).or_else(|| frame_after(doc, q, false));
         let before_found = if after_same.is_none() { before() } else { None };
         let after_next = if after_same.is_none() && before_found.is_none() {
             frame_after(doc, q, true)

@@ -62,6 +62,33 @@ fn two_speakers_quoted_alternately_keep_their_own_words() {
 }
 
 #[test]
+fn signed_quotes_take_the_name_after_the_dash() {
+    let t = "Readers wrote in after the debate.\n\
+             \u{201c}A ceasefire is the only decent choice.\u{201d} \u{2015} Jane Roe\n\
+             \u{201c}No deal with people who shoot at us.\u{201d}\u{a0}\u{2014} Carlos de la Vega.\n\
+             \u{201c}He talked for an hour.\u{201d} \u{2015} Trump boasted, \u{201c}That makes me smart.\u{201d}";
+    let direct: Vec<Attribution> = attribute(t).into_iter().filter(|a| a.direct).collect();
+    let of = |a: &Attribution| {
+        (
+            a.content_text(t)[0].to_string(),
+            a.source.map(|s| s.text(t).to_string()),
+            a.cue
+                .iter()
+                .map(|c| c.text(t).to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let found: Vec<_> = direct.iter().map(of).collect();
+    assert_eq!(found[0].1, s("Jane Roe"), "{found:?}");
+    assert_eq!(found[0].2, ["\u{2015}"]);
+    assert!(found[0].0.contains("decent choice"));
+    assert_eq!(found[1].1, s("Carlos de la Vega"), "{found:?}");
+    assert_eq!(found[1].2, ["\u{2014}"]);
+    // A dash followed by a clause is not a signature.
+    assert!(found.iter().all(|x| x.1 != s("Trump boasted")), "{found:?}");
+}
+
+#[test]
 fn a_headline_with_a_colon_names_its_speaker() {
     let t =
         "Leader: \u{201c}We will not back down\u{201d}\n\nThe party leader spoke in the capital.";

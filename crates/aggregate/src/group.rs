@@ -45,7 +45,17 @@ pub enum GroupBy {
         /// Bucket size.
         bucket: DateBucket,
     },
+    /// Groupings crossed (`source+date:month`): one group per combination of their keys,
+    /// joined by [`CROSS_SEPARATOR`] (`Wire | 2024-03`).
+    Cross {
+        /// The crossed groupings (fields and dates), in order.
+        parts: Vec<GroupBy>,
+    },
 }
+
+/// What joins the keys of a crossed grouping. A `|` inside a key is written `¦`, so
+/// [`GroupBy::split_key`] gives the parts back.
+pub const CROSS_SEPARATOR: &str = " | ";
 
 /// The groupings of a run: `all` first, then each spec parsed ([`GroupBy::parse`]), each once.
 ///
@@ -66,7 +76,19 @@ pub fn groupings(specs: &[String]) -> Result<Vec<GroupBy>, Error> {
 }
 
 impl GroupBy {
-    /// Parses `all`, `FIELD`, or `FIELD:day|week|month`.
+    /// Parses `all`, `FIELD`, `FIELD:day|week|month`, or several of the last two crossed with
+    /// `+` (`source+date:month`).
+    ///
+    /// ```
+    /// use standpoint_aggregate::GroupBy;
+    /// let g = GroupBy::parse("source+date:month").unwrap();
+    /// let meta = [("source", "Wire"), ("date", "2024-03-07")]
+    ///     .map(|(k, v)| (k.to_string(), v.to_string())).into_iter().collect();
+    /// assert_eq!(g.key(&meta), "Wire | 2024-03");
+    /// assert_eq!(g.split_key("Wire | 2024-03"), ["Wire", "2024-03"]);
+    /// assert_eq!(g.name(), "source+date:month");
+    /// assert!(GroupBy::parse("source+all").is_err());
+    /// ```
     pub fn parse(spec: &str) -> Result<GroupBy, Error> {
         let bad = |message: &str| Error::GroupSpec {
             spec: spec.to_string(),
@@ -75,6 +97,16 @@ impl GroupBy {
         let spec_t = spec.trim();
         if spec_t.is_empty() {
             return Err(bad("empty"));
+        }
+        if spec_t.contains('+') {
+            let parts = spec_t
+                .split('+')
+                .map(|p| match GroupBy::parse(p)? {
+                    GroupBy::All => Err(bad("`all` cannot be crossed")),
+                    g => Ok(g),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(GroupBy::Cross { parts });
         }
         if spec_t == "all" {
             return Ok(GroupBy::All);
@@ -114,6 +146,19 @@ impl GroupBy {
                     DateBucket::Month => "month",
                 }
             ),
+            GroupBy::Cross { parts } => parts
+                .iter()
+                .map(GroupBy::name)
+                .collect::<Vec<_>>()
+                .join("+"),
+        }
+    }
+
+    /// The parts of a key of this grouping: one per crossed grouping, else the key itself.
+    pub fn split_key<'k>(&self, key: &'k str) -> Vec<&'k str> {
+        match self {
+            GroupBy::Cross { .. } => key.split(CROSS_SEPARATOR).collect(),
+            _ => vec![key],
         }
     }
 
@@ -122,6 +167,13 @@ impl GroupBy {
     pub fn key(&self, meta: &BTreeMap<String, String>) -> String {
         let field = match self {
             GroupBy::All => return "all".into(),
+            GroupBy::Cross { parts } => {
+                return parts
+                    .iter()
+                    .map(|p| p.key(meta).replace('|', "\u{a6}"))
+                    .collect::<Vec<_>>()
+                    .join(CROSS_SEPARATOR)
+            }
             GroupBy::Field { field } | GroupBy::Date { field, .. } => field,
         };
         let Some(value) = meta.get(field).map(|v| v.trim()).filter(|v| !v.is_empty()) else {

@@ -13,9 +13,9 @@
 //!
 //! let mut doc = Tally::new(2);
 //! doc.add(&Observation { seq: 0, doc: "d1", index: 0, start: 0, end: 20,
-//!     text: "A ceasefire now.", probs: Probs::new(0.8, 0.1, 0.1) });
+//!     text: "A ceasefire now.", speaker: None, probs: Probs::new(0.8, 0.1, 0.1) });
 //! doc.add(&Observation { seq: 0, doc: "d1", index: 1, start: 21, end: 40,
-//!     text: "Markets fell.", probs: Probs::new(0.05, 0.05, 0.9) });
+//!     text: "Markets fell.", speaker: None, probs: Probs::new(0.05, 0.05, 0.9) });
 //! let s = doc.summary(&DecisionRule::default());
 //! assert_eq!(s.decision, Decision::Favor);
 //! assert_eq!(s.counts.favor, 1);
@@ -38,7 +38,7 @@ use standpoint_types::{Label, Probs};
 mod group;
 mod interval;
 
-pub use group::{groupings, DateBucket, GroupBy};
+pub use group::{groupings, DateBucket, GroupBy, CROSS_SEPARATOR};
 pub use interval::{wilson, Interval};
 
 /// Errors of the aggregation crate.
@@ -77,6 +77,8 @@ pub struct Observation<'a> {
     pub end: usize,
     /// Sentence text.
     pub text: &'a str,
+    /// Who says it, when attributed to a speaker.
+    pub speaker: Option<&'a str>,
     /// Probabilities.
     pub probs: Probs,
 }
@@ -98,6 +100,14 @@ pub struct Evidence {
     pub end: usize,
     /// Sentence text.
     pub text: String,
+    /// Who says it, when attributed to a speaker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// The document's metadata (source, date, ...): set in group aggregates, so that evidence
+    /// can be shown with its source and date without reading the documents again; empty in a
+    /// document's own summary.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
 }
 
 impl Evidence {
@@ -117,11 +127,14 @@ impl Evidence {
 pub struct TopK(pub Vec<Evidence>);
 
 impl TopK {
+    /// Whether evidence of this rank would enter the top `k` (so that a sentence that would
+    /// not is never copied).
+    fn admits(&self, rank: (std::cmp::Reverse<u64>, u64, u32, &str), k: usize) -> bool {
+        k > 0 && (self.0.len() < k || rank < self.0[k - 1].rank())
+    }
+
     fn push(&mut self, e: Evidence, k: usize) {
-        if k == 0 {
-            return;
-        }
-        if self.0.len() == k && e.rank() >= self.0[k - 1].rank() {
+        if !self.admits(e.rank(), k) {
             return;
         }
         let pos = self.0.partition_point(|x| x.rank() < e.rank());
@@ -205,21 +218,41 @@ impl Tally {
             return;
         }
         self.net += m[0] as i64 - m[1] as i64;
-        let evidence = |score| Evidence {
-            score,
-            seq: o.seq,
-            doc: o.doc.to_string(),
-            index: o.index,
-            start: o.start,
-            end: o.end,
-            text: o.text.to_string(),
-        };
-        let k = self.k;
-        if label == Label::Favor {
-            self.favor_evidence.push(evidence(m[0]), k);
+        let (side, score) = if label == Label::Favor {
+            (&mut self.favor_evidence, m[0])
         } else {
-            self.against_evidence.push(evidence(m[1]), k);
+            (&mut self.against_evidence, m[1])
+        };
+        let rank = (std::cmp::Reverse(score), o.seq, o.index, o.doc);
+        if side.admits(rank, self.k) {
+            let e = Evidence {
+                score,
+                seq: o.seq,
+                doc: o.doc.to_string(),
+                index: o.index,
+                start: o.start,
+                end: o.end,
+                text: o.text.to_string(),
+                speaker: o.speaker.map(str::to_string),
+                meta: BTreeMap::new(),
+            };
+            side.push(e, self.k);
         }
+    }
+
+    /// Sets `meta` on every evidence sentence (they all come from one document).
+    fn with_meta(mut self, meta: &BTreeMap<String, String>) -> Tally {
+        if !meta.is_empty() {
+            for e in self
+                .favor_evidence
+                .0
+                .iter_mut()
+                .chain(&mut self.against_evidence.0)
+            {
+                e.meta = meta.clone();
+            }
+        }
+        self
     }
 
     /// Merges another tally in (associative, commutative, exact). The larger `k` is kept.
@@ -485,7 +518,7 @@ impl Aggregates {
             .collect();
         for (target, tally) in tallies {
             for (name, value) in &keys {
-                self.add_to(name, value, target, tally);
+                self.add_to(name, value, target, tally, meta);
             }
         }
     }
@@ -521,19 +554,26 @@ impl Aggregates {
             if detected {
                 for (speaker, per_target) in speakers {
                     for (target, tally) in targets.iter().zip(per_target.iter()) {
-                        self.add_to(&name, speaker, target, tally);
+                        self.add_to(&name, speaker, target, tally, meta);
                     }
                 }
             } else {
                 let key = g.key(meta);
                 for (target, tally) in targets.iter().zip(tallies) {
-                    self.add_to(&name, &key, target, tally);
+                    self.add_to(&name, &key, target, tally, meta);
                 }
             }
         }
     }
 
-    fn add_to(&mut self, grouping: &str, value: &str, target: &str, tally: &Tally) {
+    fn add_to(
+        &mut self,
+        grouping: &str,
+        value: &str,
+        target: &str,
+        tally: &Tally,
+        meta: &BTreeMap<String, String>,
+    ) {
         let decision = tally.decision(&self.rule);
         let k = self.k;
         let g = self
@@ -547,7 +587,7 @@ impl Aggregates {
                 sentences: Tally::new(k),
                 documents: DecisionCounts::default(),
             });
-        g.sentences.merge(tally.clone());
+        g.sentences.merge(tally.clone().with_meta(meta));
         g.documents.add(decision);
     }
 

@@ -42,10 +42,16 @@ fn doc_strategy() -> impl Strategy<Value = Doc> {
 const TARGETS: &[&str] = &["a ceasefire", "concessions"];
 
 fn groupings() -> Vec<GroupBy> {
-    ["all", "source", "date:week", "date:month"]
-        .iter()
-        .map(|s| GroupBy::parse(s).unwrap())
-        .collect()
+    [
+        "all",
+        "source",
+        "date:week",
+        "date:month",
+        "source+date:month",
+    ]
+    .iter()
+    .map(|s| GroupBy::parse(s).unwrap())
+    .collect()
 }
 
 /// Tallies of one document per target (the second target sees the probabilities rotated).
@@ -64,6 +70,7 @@ fn doc_tallies(seq: u64, d: &Doc, k: usize) -> Vec<Tally> {
                     start: i * 10,
                     end: i * 10 + text.len(),
                     text,
+                    speaker: (i % 2 == 0).then_some("Amira Haddad"),
                     probs: Probs::new(p[0], p[1], p[2]),
                 });
             }
@@ -134,7 +141,8 @@ proptest! {
         for (i, (text, p)) in tail_sentences.iter().enumerate() {
             let i = i + cut;
             b.add(&Observation { seq: 0, doc: &doc.id, index: i as u32, start: i * 10,
-                end: i * 10 + text.len(), text, probs: Probs::new(p[0], p[1], p[2]) });
+                end: i * 10 + text.len(), text,
+                speaker: (i % 2 == 0).then_some("Amira Haddad"), probs: Probs::new(p[0], p[1], p[2]) });
         }
         let mut ba = b.clone();
         ba.merge(a.clone());
@@ -158,6 +166,7 @@ fn tally(probs: &[(f32, f32, f32)]) -> Tally {
             start: 0,
             end: 1,
             text: "x",
+            speaker: None,
             probs: Probs::new(p.0, p.1, p.2),
         });
     }
@@ -198,4 +207,37 @@ fn decision_rule_cases() {
         ..rule
     };
     assert_eq!(t.summary(&strict).decision, Decision::None);
+}
+
+#[test]
+fn group_evidence_carries_the_speaker_and_the_documents_metadata() {
+    let mut t = Tally::new(2);
+    t.add(&Observation {
+        seq: 3,
+        doc: "d3",
+        index: 1,
+        start: 0,
+        end: 9,
+        text: "Yes, now.",
+        speaker: Some("Amira Haddad"),
+        probs: Probs::new(0.9, 0.05, 0.05),
+    });
+    let meta: BTreeMap<String, String> = [("source", "Wire"), ("date", "2024-03-07")]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into_iter()
+        .collect();
+    let mut a = Aggregates::new(groupings(), 2);
+    a.add_document(&meta, [("a ceasefire", &t)]);
+    let doc_ev = &t.summary(&DecisionRule::default()).favor_evidence[0];
+    assert_eq!(doc_ev.speaker.as_deref(), Some("Amira Haddad"));
+    assert!(
+        doc_ev.meta.is_empty(),
+        "a document's own evidence does not repeat its metadata"
+    );
+    let g = a
+        .get("source+date:month", "Wire | 2024-03", "a ceasefire")
+        .unwrap();
+    let ev = &g.sentences.summary(&DecisionRule::default()).favor_evidence[0];
+    assert_eq!(ev.meta, meta);
+    assert_eq!(ev.speaker.as_deref(), Some("Amira Haddad"));
 }

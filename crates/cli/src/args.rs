@@ -134,9 +134,10 @@ pub struct RunArgs {
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// Group summaries by a metadata field, or a date field by day/week/month
-    /// (e.g. source, speaker, date:week); may be repeated. "all" is always there. "speaker"
-    /// uses the input's speaker field, else the speakers found in the text.
-    #[arg(long = "group-by", default_values_t = ["source".to_string(), "date:month".to_string(), "speaker".to_string()])]
+    /// (e.g. source, speaker, date:week), or several crossed with "+" (source+date:month: one
+    /// line per source over time in the report); may be repeated. "all" is always there.
+    /// "speaker" uses the input's speaker field, else the speakers found in the text.
+    #[arg(long = "group-by", default_values_t = ["source".to_string(), "date:month".to_string(), "source+date:month".to_string(), "speaker".to_string()])]
     pub group_by: Vec<String>,
     /// Evidence sentences kept per side for each document and group.
     #[arg(long, default_value_t = 3)]

@@ -203,6 +203,7 @@ impl Segmented {
             start: s.start,
             end: s.end,
             text: s.text(&self.doc.text),
+            speaker: self.voices.get(i).and_then(|v| v.speaker.as_deref()),
             probs,
         }
     }

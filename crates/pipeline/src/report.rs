@@ -71,7 +71,9 @@ pub fn summary_text(state: &State) -> String {
             "   sentences: {} favor, {} against, {} none; net {:+.2}{share}",
             s.counts.favor, s.counts.against, s.counts.none, s.net
         );
-        for g in agg.groupings().iter().filter(|g| **g != GroupBy::All) {
+        // Crossed groupings (source+date:month) are for charts: too many to list here.
+        let listed = |g: &&GroupBy| !matches!(g, GroupBy::All | GroupBy::Cross { .. });
+        for g in agg.groupings().iter().filter(listed) {
             let name = g.name();
             let mut parts = Vec::new();
             for (gname, value, t, tally) in agg.iter() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded example corpus: set up libtorch and the encoder on first use,
 # build, then run the whole pipeline (segment -> classify -> aggregate) over the example wire
-# stories toward two targets and print a per-target summary. Outputs land in out/demo/.
+# stories toward two targets, print a per-target summary and write the HTML report. Outputs land
+# in out/demo/ (the report: out/demo/report.html).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
@@ -10,7 +11,9 @@ cargo build --release --quiet -p standpoint-cli
 # use the fast default (180 vs 63 sentences/s with two targets on 2 cores).
 ./target/release/standpoint run tests/data/corpus/wire.jsonl --model ensemble \
   --target "a ceasefire" --target "concessions" \
-  --group-by source --group-by date:month --group-by speaker \
+  --group-by source --group-by date:month --group-by source+date:month --group-by speaker \
+  --report \
   --out out/demo --fresh
 echo
-echo "Full results in out/demo/: sentences.jsonl, documents.jsonl/.csv, groups.json/.csv, run.json"
+echo "Full results in out/demo/: report.html (open it in a browser), sentences.jsonl,"
+echo "documents.jsonl/.csv, groups.json/.csv, run.json"

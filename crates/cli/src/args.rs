@@ -50,6 +50,8 @@ pub enum Command {
     Run(RunArgs),
     /// Merge the output folders of `run --shard K/N` into the output of one run.
     Merge(MergeArgs),
+    /// Write one self-contained HTML page (charts, evidence, tables) from a run folder.
+    Report(ReportArgs),
     /// Train the attribution tagger (source / cue / content spans) on PolNeAR-format data.
     TrainTagger(TrainTaggerArgs),
     /// Compare classifiers on labelled data: scores, intervals, paired tests, cost.
@@ -166,6 +168,11 @@ pub struct RunArgs {
     /// Ignore an existing checkpoint in the output folder and start over.
     #[arg(long)]
     pub fresh: bool,
+    /// Also write OUT/report.html, the run's report (see `standpoint report`).
+    #[arg(long)]
+    pub report: bool,
+    #[command(flatten)]
+    pub report_limits: ReportLimits,
     /// Threads for sentence segmentation (rayon).
     #[arg(long, default_value_t = 1, value_parser = positive)]
     pub segment_threads: usize,
@@ -272,6 +279,31 @@ pub struct TrainTaggerArgs {
     /// Threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output folder of `standpoint run` or `standpoint merge`.
+    pub dir: PathBuf,
+    /// The page to write (default: DIR/report.html).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: ReportLimits,
+}
+
+/// How much of a large run a report shows.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ReportLimits {
+    /// Documents in the report's table (the first ones, in input order).
+    #[arg(long, default_value_t = 1000)]
+    pub max_documents: usize,
+    /// Groups per chart of net share by group (those with the most stance-bearing sentences).
+    #[arg(long, default_value_t = 40)]
+    pub max_groups: usize,
+    /// Lines per time chart (the series with the most stance-bearing sentences).
+    #[arg(long, default_value_t = 7)]
+    pub max_series: usize,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
 //! The commands that need no model: `segment` (sentences with byte offsets), `attribute` (who
-//! said what, `standpoint_pipeline::attributions`) and `merge` (shard folders into one,
-//! `standpoint_pipeline::merge`).
+//! said what, `standpoint_pipeline::attributions`), `merge` (shard folders into one,
+//! `standpoint_pipeline::merge`) and `report` (a run folder's HTML page, `standpoint_report`).
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -12,7 +12,9 @@ use standpoint_pipeline::read::{Doc, Fields, Format, Reader};
 use standpoint_pipeline::sentences::{read_document, write_sentences, SentenceFormat};
 use standpoint_segment::{Config, Newlines, Segmenter};
 
-use crate::args::{AttributeArgs, MergeArgs, NewlineArg, SegmentArgs, SegmentFormat};
+use crate::args::{
+    AttributeArgs, MergeArgs, NewlineArg, ReportArgs, ReportLimits, SegmentArgs, SegmentFormat,
+};
 use crate::{print_summary, Outcome};
 
 /// The segmenter the arguments ask for.
@@ -112,4 +114,40 @@ pub fn merge(a: MergeArgs) -> Result<Outcome> {
     let merged = standpoint_pipeline::merge::merge(&a.shards, &a.out, a.partial)?;
     print_summary(&merged)?;
     Ok(Outcome::skipped_if(merged.errors > 0))
+}
+
+/// `standpoint report`: the run folder's HTML page.
+pub fn report(a: ReportArgs) -> Result<Outcome> {
+    let out = a.out.unwrap_or_else(|| a.dir.join("report.html"));
+    write_report(&a.dir, &out, a.limits)
+}
+
+/// Writes the report of run folder `dir` to `out`, printing its path (stdout) and its notes
+/// (stderr); `Skipped` when something was missing or the run is unfinished.
+pub fn write_report(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    limits: ReportLimits,
+) -> Result<Outcome> {
+    let run = standpoint_report::write_report(
+        dir,
+        out,
+        standpoint_report::Limits {
+            documents: limits.max_documents,
+            errors: 20,
+        },
+        &standpoint_report::Options {
+            max_groups: limits.max_groups,
+            max_series: limits.max_series,
+        },
+    )?;
+    for n in &run.notes {
+        crate::warn!("standpoint: report: {n}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    std::io::Write::write_all(
+        &mut stdout,
+        format!("report: {}\n", out.display()).as_bytes(),
+    )?;
+    Ok(Outcome::skipped_if(!run.notes.is_empty()))
 }

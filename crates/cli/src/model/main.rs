@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Attribute(a) => commands::attribute(a),
         Command::TrainTagger(a) => tagger_cmd::train(a),
         Command::Merge(a) => commands::merge(a),
+        Command::Report(a) => commands::report(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Train(a) => train_cmd::run(a),
         Command::Finetune(a) => finetune_cmd::run(a),

@@ -7,7 +7,7 @@ use indicatif::ProgressBar;
 use standpoint_aggregate::DecisionRule;
 use standpoint_cli::args::RunArgs;
 use standpoint_cli::print_summary;
-use standpoint_cli::Outcome;
+use standpoint_cli::{commands, Outcome};
 use standpoint_pipeline::checkpoint::{RunSpec, State};
 use standpoint_pipeline::read::{count_records, Bad, Doc, Format};
 use standpoint_pipeline::run::{Events, Opened, RunDir, RunOptions};
@@ -98,6 +98,9 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
                 state.documents
             );
             print_summary(&state)?;
+            if a.report {
+                commands::write_report(&a.out, &a.out.join("report.html"), a.report_limits)?;
+            }
             return Ok(outcome(&state));
         }
         Opened::Ready(dir) => dir,
@@ -125,5 +128,13 @@ pub fn run(a: RunArgs) -> Result<Outcome> {
     progress.0.finish_and_clear();
     let state = result?;
     print_summary(&state)?;
-    Ok(outcome(&state))
+    let done = outcome(&state);
+    if a.report {
+        // After the run has released the folder's lock, so the report sees a finished run.
+        let report = commands::write_report(&a.out, &a.out.join("report.html"), a.report_limits)?;
+        if report == Outcome::Skipped {
+            return Ok(Outcome::Skipped);
+        }
+    }
+    Ok(done)
 }

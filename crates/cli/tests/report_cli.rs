@@ -1,0 +1,128 @@
+//! `standpoint report` and `standpoint run --report` end to end, on runs of the example corpus
+//! with the model-free lexical classifier: a finished run, a run killed before its end (its
+//! checkpoint), a run still holding its folder, and outputs that cannot be written.
+
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
+
+use std::process::Output;
+
+fn run_lexical(tmp: &TempDir, out: &str, extra: &[&str]) -> Output {
+    let model = lexical_model(tmp);
+    standpoint()
+        .args(["run", "tests/data/corpus/wire.jsonl", "--model"])
+        .arg(&model)
+        .args([
+            "--target",
+            "a ceasefire",
+            "--target",
+            "concessions",
+            "--out",
+        ])
+        .arg(tmp.path(out))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_with_report_writes_the_page_and_prints_its_path() {
+    let tmp = TempDir::new("report-run");
+    let o = run_lexical(&tmp, "out", &["--report"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = tmp.path("out/report.html");
+    assert!(text(&o.stdout).contains(&format!("report: {}", page.display())));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // The default groupings include source over time.
+    assert!(html.contains("Over time by source (source+date:month)"));
+    assert!(
+        !html.contains("class=\"notes\""),
+        "a finished run has no notes"
+    );
+    // `report` on the same folder writes the same page elsewhere.
+    let again = tmp.path("again.html");
+    let o = standpoint()
+        .arg("report")
+        .arg(tmp.path("out"))
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), html);
+}
+
+#[test]
+fn an_unfinished_run_gives_a_partial_report_from_its_checkpoint() {
+    let tmp = TempDir::new("report-partial");
+    let o = run_lexical(&tmp, "out", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // What a run killed after its first checkpoint leaves: state.json, no run.json or groups.
+    let dir = tmp.path("out");
+    let state_path = dir.join("state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
+    state["complete"] = serde_json::Value::Bool(false);
+    std::fs::write(&state_path, state.to_string()).unwrap();
+    std::fs::remove_file(dir.join("run.json")).unwrap();
+    std::fs::remove_file(dir.join("groups.json")).unwrap();
+    let o = standpoint().arg("report").arg(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("has not finished"),
+        "{}",
+        text(&o.stderr)
+    );
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Partial report"));
+    assert!(
+        html.contains("chart groups"),
+        "the checkpoint's groups are drawn"
+    );
+}
+
+#[test]
+fn a_folder_being_written_is_reported_as_such() {
+    let tmp = TempDir::new("report-locked");
+    let o = run_lexical(&tmp, "out", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let dir = tmp.path("out");
+    let _held = standpoint_pipeline::lock::lock_output(&dir).unwrap();
+    let o = standpoint().arg("report").arg(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("writing to this folder now"));
+}
+
+#[test]
+fn bad_folders_and_unwritable_outputs_fail_clearly() {
+    let tmp = TempDir::new("report-bad");
+    let o = standpoint()
+        .arg("report")
+        .arg(tmp.path("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no such folder"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = standpoint().arg("report").arg(tmp.dir()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not a standpoint run folder"));
+    let o = standpoint()
+        .args(["report", "tests/data/golden/expected", "--out"])
+        .arg(tmp.path("no/such/dir/report.html"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("report.html"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

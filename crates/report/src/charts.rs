@@ -232,7 +232,7 @@ pub fn dot_whisker(title: &str, rows: &[ShareRow]) -> Element {
         let s = r.share;
         let colour = colour_of(s.estimate);
         svg.push(
-            text(192.0, y + 4.0, clip(&r.label, 30))
+            text(192.0, y + 4.0, clip(&r.label, 27))
                 .attr("text-anchor", "end")
                 .tooltip(r.label.clone()),
         );

@@ -147,7 +147,7 @@ impl StanceClassifier for CrossEncoder {
         })
     }
 
-    /// Pairs sorted by token count into batches under a padded-token cap.
+    /// Pairs sorted by token count into batches of one length under a token cap.
     fn predict_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>, Error> {
         if pairs.is_empty() {
             return Ok(Vec::new());
@@ -156,14 +156,12 @@ impl StanceClassifier for CrossEncoder {
         let mut order: Vec<usize> = (0..pairs.len()).collect();
         order.sort_by_key(|&i| tok[i].0.len());
         let mut out = vec![Probs::new(1.0, 1.0, 1.0); pairs.len()];
-        let mut start = 0;
-        while start < order.len() {
-            let mut end = (start + self.batch_pairs).min(order.len());
-            while end - start > 1
-                && (end - start) * tok[order[end - 1]].0.len() > self.max_batch_tokens
-            {
-                end -= 1;
-            }
+        let lens: Vec<usize> = order.iter().map(|&i| tok[i].0.len()).collect();
+        // Rows of one length only: see `same_length_batches` (why no padding).
+        for range in
+            crate::model::same_length_batches(&lens, self.batch_pairs, self.max_batch_tokens)
+        {
+            let (start, end) = (range.start, range.end);
             let rows: Vec<&(Vec<i64>, Vec<i64>)> =
                 order[start..end].iter().map(|&i| &tok[i]).collect();
             let p = tch::no_grad(|| self.logits(&rows, false)).softmax(-1, Kind::Float);
@@ -174,7 +172,6 @@ impl StanceClassifier for CrossEncoder {
             {
                 out[i] = probs;
             }
-            start = end;
         }
         Ok(out)
     }

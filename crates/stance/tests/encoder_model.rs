@@ -95,6 +95,32 @@ fn embeddings_agree_with_stored_reference_at_every_batch_size() {
 /// The native forward pass and rust-bert agree on varied text: long inputs past the 256-token
 /// truncation, non-ASCII, empty strings, mixed lengths in one batch.
 #[test]
+fn an_embedding_depends_on_its_text_alone_not_on_the_other_texts_of_the_call() {
+    // Shards and resumed runs put a sentence beside other sentences than one run does; their
+    // outputs are byte-identical only if this holds bit for bit.
+    let e = encoder();
+    let s = "We support any ceasefire, today, not next month, said the farmer.";
+    let long = "This is a much longer sentence that would make the shorter one padded, because \
+                it goes on and on about many things that have nothing to do with the ceasefire.";
+    let same_len = "We reject any ceasefire, today, not next week, said the soldier.";
+    let alone = rows(&e.encode(&[s]).unwrap()).remove(0);
+    for batch in [
+        vec![long, s],
+        vec![s, same_len, long, same_len],
+        std::iter::repeat_n(s, 40).collect::<Vec<_>>(),
+    ] {
+        let got = rows(&e.encode(&batch).unwrap());
+        let at = batch.iter().position(|t| *t == s).unwrap();
+        let differ = alone
+            .iter()
+            .zip(&got[at])
+            .filter(|(a, b)| a.to_bits() != b.to_bits())
+            .count();
+        assert_eq!(differ, 0, "{} texts in the call", batch.len());
+    }
+}
+
+#[test]
 fn native_backend_matches_rust_bert() {
     let long = "The ceasefire talks resumed on Tuesday after a week of shelling. ".repeat(40);
     let texts = [

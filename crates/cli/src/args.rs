@@ -162,9 +162,16 @@ pub struct RunArgs {
     /// Stop at the first bad record (exit 2) instead of reporting and skipping it.
     #[arg(long)]
     pub strict: bool,
-    /// Process only shard K of N (by a stable hash of the document id).
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<standpoint_pipeline::shard::Shard>,
+    /// Process only shard K of N (by a stable hash of the document id). "auto" takes K and N
+    /// from the scheduler (a Slurm job array task, or a Kubernetes Indexed Job pod with
+    /// --shard-count) and writes into OUT/shard-K-of-N, so every task of an array can be given
+    /// the same arguments.
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<ShardArg>,
+    /// With --shard auto on Kubernetes: the Indexed Job's completions count (else read from
+    /// STANDPOINT_SHARD_COUNT).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_count: Option<u64>,
     /// Ignore an existing checkpoint in the output folder and start over.
     #[arg(long)]
     pub fresh: bool,
@@ -505,4 +512,25 @@ pub struct FinetuneArgs {
     pub dev_every_epoch: bool,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// `--shard`: a fixed shard, or one taken from the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardArg {
+    /// `K/N`.
+    Fixed(standpoint_pipeline::shard::Shard),
+    /// `auto`.
+    Auto,
+}
+
+impl std::str::FromStr for ShardArg {
+    type Err = standpoint_pipeline::shard::ParseShardError;
+
+    fn from_str(s: &str) -> Result<ShardArg, Self::Err> {
+        if s.trim() == "auto" {
+            Ok(ShardArg::Auto)
+        } else {
+            s.parse().map(ShardArg::Fixed)
+        }
+    }
 }

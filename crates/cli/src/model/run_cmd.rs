@@ -2,15 +2,18 @@
 //! resumable and shardable. The work is `standpoint_pipeline::run`; this is arguments,
 //! progress, messages and the summary.
 
-use anyhow::Result;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use standpoint_aggregate::DecisionRule;
-use standpoint_cli::args::RunArgs;
+use standpoint_cli::args::{RunArgs, ShardArg};
 use standpoint_cli::print_summary;
 use standpoint_cli::{commands, Outcome};
 use standpoint_pipeline::checkpoint::{RunSpec, State};
 use standpoint_pipeline::read::{count_records, Bad, Doc, Format};
 use standpoint_pipeline::run::{Events, Opened, RunDir, RunOptions};
+use standpoint_pipeline::shard::Shard;
 use standpoint_pipeline::targets::read_targets;
 use standpoint_pipeline::Pipeline;
 
@@ -88,9 +91,44 @@ fn outcome(state: &State) -> Outcome {
     Outcome::skipped_if(state.errors > 0)
 }
 
-pub fn run(a: RunArgs) -> Result<Outcome> {
+/// The shard and output folder of a run: `--shard auto` takes the shard from the scheduler and
+/// writes into OUT/shard-K-of-N.
+fn shard_and_out(a: &RunArgs) -> Result<(Option<Shard>, PathBuf)> {
+    match a.shard {
+        None => Ok((None, a.out.clone())),
+        Some(ShardArg::Fixed(s)) => Ok((Some(s), a.out.clone())),
+        Some(ShardArg::Auto) => {
+            let count = match a.shard_count {
+                Some(n) => Some(n),
+                None => match std::env::var("STANDPOINT_SHARD_COUNT") {
+                    Ok(v) => Some(
+                        v.trim()
+                            .parse::<u64>()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .with_context(|| {
+                                format!("STANDPOINT_SHARD_COUNT is not a positive number: {v:?}")
+                            })?,
+                    ),
+                    Err(_) => None,
+                },
+            };
+            let (shard, scheduler) = Shard::from_scheduler(|k| std::env::var(k).ok(), count)?;
+            let out = a.out.join(shard.folder_name());
+            warn!(
+                "standpoint: {scheduler} task: shard {shard}, writing into {}",
+                out.display()
+            );
+            Ok((Some(shard), out))
+        }
+    }
+}
+
+pub fn run(mut a: RunArgs) -> Result<Outcome> {
     let spec = spec_of(&a)?;
-    let dir = match RunDir::open(&a.out, spec, a.shard, a.fresh)? {
+    let (shard, out) = shard_and_out(&a)?;
+    a.out = out;
+    let dir = match RunDir::open(&a.out, spec, shard, a.fresh)? {
         Opened::Complete(state) => {
             warn!(
                 "standpoint: {} is already complete ({} documents); use --fresh to run again",

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 cargo build --release --quiet -p standpoint-cli
 # The ensemble reads these stories best (docs/accuracy.md); for a large corpus drop --model to
-# use the fast default (180 vs 63 sentences/s with two targets on 2 cores).
+# use the fast default (about 210 vs 63 sentences/s with two targets on 2 cores).
 ./target/release/standpoint run tests/data/corpus/wire.jsonl --model ensemble \
   --target "a ceasefire" --target "concessions" \
   --group-by source --group-by date:month --group-by source+date:month --group-by speaker \

@@ -153,8 +153,9 @@ pub struct RunArgs {
     /// Documents per chunk (the unit of checkpointing).
     #[arg(long, default_value_t = 64, value_parser = positive)]
     pub chunk_docs: usize,
-    /// Sentences per classifier call.
-    #[arg(long, default_value_t = 256, value_parser = positive)]
+    /// Sentences per classifier call (a chunk's sentences go in calls of this size; larger calls
+    /// let the encoder batch more sentences of one length together).
+    #[arg(long, default_value_t = 1024, value_parser = positive)]
     pub batch_sentences: usize,
     /// Documents larger than this are reported and skipped.
     #[arg(long, default_value_t = 1_000_000, value_parser = positive)]

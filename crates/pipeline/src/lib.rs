@@ -279,7 +279,7 @@ impl<C: StanceClassifier> Pipeline<C> {
             splitter: Splitter::default(),
             evidence: 3,
             rule: DecisionRule::default(),
-            batch_sentences: 256,
+            batch_sentences: 1024,
         }
     }
 

@@ -19,4 +19,14 @@ echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+echo "== Slurm end to end (scripts/slurm-e2e.sh; installs slurm-wlm and munge when missing)"
+set +e
+bash scripts/slurm-e2e.sh
+status=$?
+set -e
+case $status in
+  0) ;;
+  77) echo "(the Slurm end-to-end test was skipped: see the reason above)" ;;
+  *) echo "the Slurm end-to-end test failed"; exit "$status" ;;
+esac
 echo "== all tests passed"

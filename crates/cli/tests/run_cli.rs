@@ -6,7 +6,7 @@
 //! (`bash scripts/setup-libtorch.sh`) and fail without it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -1019,4 +1019,110 @@ fn repeated_document_ids_are_reported_and_counted() {
     let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
     assert_eq!(manifest["counts"]["duplicate_ids"], 1);
     assert_eq!(manifest["counts"]["documents"], 3);
+}
+
+#[test]
+fn shard_auto_takes_the_shard_from_slurm_or_kubernetes_and_writes_under_out() {
+    let t = TempDir::new("shard-auto");
+    let model = lexical_model(&t);
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 60, false);
+    let base = [
+        input.to_str().unwrap().to_string(),
+        "--model".into(),
+        model.to_str().unwrap().into(),
+        "--shard".into(),
+        "auto".into(),
+        "--no-progress".into(),
+    ];
+    let auto = |out: &Path, env: &[(&str, &str)]| {
+        let mut c = standpoint();
+        for v in [
+            "SLURM_ARRAY_TASK_ID",
+            "SLURM_ARRAY_TASK_MIN",
+            "SLURM_ARRAY_TASK_COUNT",
+            "SLURM_ARRAY_TASK_STEP",
+            "JOB_COMPLETION_INDEX",
+            "STANDPOINT_SHARD_COUNT",
+        ] {
+            c.env_remove(v);
+        }
+        c.envs(env.iter().copied())
+            .arg("run")
+            .args(["--target", "a ceasefire", "--target", "concessions"])
+            .args(&base)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let whole = t.path("whole");
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--out",
+        whole.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A Slurm array --array=7-9: tasks 7, 8, 9 are shards 1/3, 2/3, 3/3.
+    let slurm = t.path("slurm");
+    for id in ["7", "8", "9"] {
+        let o = auto(
+            &slurm,
+            &[
+                ("SLURM_ARRAY_TASK_ID", id),
+                ("SLURM_ARRAY_TASK_MIN", "7"),
+                ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("Slurm job array task"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let shards: Vec<PathBuf> = (1..=3)
+        .map(|k| slurm.join(format!("shard-{k}-of-3")))
+        .collect();
+    let merged = t.path("slurm-merged");
+    let o = merge_into(&shards, &merged);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    same_outputs(&whole, &merged);
+    // A Kubernetes Indexed Job of 2 completions, the count from the environment.
+    let k8s = t.path("k8s");
+    for i in ["0", "1"] {
+        let o = auto(
+            &k8s,
+            &[("JOB_COMPLETION_INDEX", i), ("STANDPOINT_SHARD_COUNT", "2")],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let shards: Vec<PathBuf> = (1..=2)
+        .map(|k| k8s.join(format!("shard-{k}-of-2")))
+        .collect();
+    let merged = t.path("k8s-merged");
+    let o = merge_into(&shards, &merged);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    same_outputs(&whole, &merged);
+    // No scheduler, or no count on Kubernetes: refused, nothing written.
+    let none = t.path("none");
+    let o = auto(&none, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--shard K/N"), "{}", stderr(&o));
+    let o = auto(&none, &[("JOB_COMPLETION_INDEX", "0")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--shard-count"), "{}", stderr(&o));
+    assert!(!none.exists());
+}
+
+fn merge_into(shards: &[PathBuf], out: &Path) -> Output {
+    standpoint()
+        .arg("merge")
+        .args(shards)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
 }

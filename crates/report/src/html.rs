@@ -250,6 +250,45 @@ fn date_field(groupings: &[GroupBy]) -> String {
         .unwrap_or_else(|| "date".into())
 }
 
+/// Net share per group of one grouping toward a target: heading, dot-and-whisker chart, and
+/// notes on the groups left out (over the cap, or without stance-bearing sentences).
+fn group_chart(run: &RunFolder, name: &str, target: &str, opts: &Options) -> Vec<Element> {
+    let (rows, empty, n) = share_rows(run.groups_of(name, target), opts.max_groups);
+    let mut out = vec![
+        el("h3").text(format!("By {name}")),
+        charts::dot_whisker(
+            &format!("Net share by {name} toward \u{201c}{target}\u{201d}"),
+            &rows,
+        ),
+    ];
+    if n > rows.len() {
+        out.push(p(
+            "muted",
+            format!(
+                "Showing the {} groups with the most stance-bearing sentences of {n}; all are \
+                 in groups.csv.",
+                rows.len()
+            ),
+        ));
+    }
+    if !empty.is_empty() {
+        let shown: Vec<&str> = empty.iter().take(12).map(String::as_str).collect();
+        let more = if empty.len() > shown.len() {
+            format!(" and {} more", empty.len() - shown.len())
+        } else {
+            String::new()
+        };
+        out.push(p(
+            "muted",
+            format!(
+                "No stance-bearing sentences (not drawn): {}{more}.",
+                shown.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
 fn target_section(run: &RunFolder, groupings: &[GroupBy], t: usize, opts: &Options) -> Element {
     let target = &run.manifest.targets[t];
     let mut sec = el("section")
@@ -291,36 +330,8 @@ fn target_section(run: &RunFolder, groupings: &[GroupBy], t: usize, opts: &Optio
         match g {
             GroupBy::All => {}
             GroupBy::Field { .. } => {
-                let (rows, empty, n) = share_rows(run.groups_of(&name, target), opts.max_groups);
-                sec.push(el("h3").text(format!("By {name}")));
-                sec.push(charts::dot_whisker(
-                    &format!("Net share by {name} toward \u{201c}{target}\u{201d}"),
-                    &rows,
-                ));
-                if n > rows.len() {
-                    sec.push(p(
-                        "muted",
-                        format!(
-                            "Showing the {} groups with the most stance-bearing sentences of {n}; \
-                             all are in groups.csv.",
-                            rows.len()
-                        ),
-                    ));
-                }
-                if !empty.is_empty() {
-                    let shown: Vec<&str> = empty.iter().take(12).map(String::as_str).collect();
-                    let more = if empty.len() > shown.len() {
-                        format!(" and {} more", empty.len() - shown.len())
-                    } else {
-                        String::new()
-                    };
-                    sec.push(p(
-                        "muted",
-                        format!(
-                            "No stance-bearing sentences (not drawn): {}{more}.",
-                            shown.join(", ")
-                        ),
-                    ));
+                for e in group_chart(run, &name, target, opts) {
+                    sec.push(e);
                 }
             }
             GroupBy::Date { .. } => {
@@ -380,21 +391,8 @@ fn target_section(run: &RunFolder, groupings: &[GroupBy], t: usize, opts: &Optio
                         }
                     }
                     _ => {
-                        let (rows, _, n) =
-                            share_rows(run.groups_of(&name, target), opts.max_groups);
-                        sec.push(el("h3").text(format!("By {name}")));
-                        sec.push(charts::dot_whisker(
-                            &format!("Net share by {name} toward \u{201c}{target}\u{201d}"),
-                            &rows,
-                        ));
-                        if n > rows.len() {
-                            sec.push(p(
-                                "muted",
-                                format!(
-                                    "Showing {} of {n} groups; all are in groups.csv.",
-                                    rows.len()
-                                ),
-                            ));
+                        for e in group_chart(run, &name, target, opts) {
+                            sec.push(e);
                         }
                     }
                 }

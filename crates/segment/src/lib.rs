@@ -1058,6 +1058,13 @@ mod tests {
             split("\"We tried...,\" he said. Then he left."),
             ["\"We tried...,\" he said.", "Then he left."]
         );
+        assert_eq!(
+            split("\"No,\" said Colonel (ret.) Anton Brik, who leads them. He left."),
+            [
+                "\"No,\" said Colonel (ret.) Anton Brik, who leads them.",
+                "He left."
+            ]
+        );
     }
 
     #[test]

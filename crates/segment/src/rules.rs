@@ -34,6 +34,8 @@ pub(crate) const BUILTIN_ABBREVIATIONS: &[(&str, AbbrKind)] = &[
     ("lt", Title),
     ("gen", Title),
     ("col", Title),
+    // "Colonel (ret.) Anton Brik", "Gen. (Ret.) ..."
+    ("ret", Title),
     ("sgt", Title),
     ("capt", Title),
     ("cmdr", Title),

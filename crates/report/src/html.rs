@@ -86,15 +86,20 @@ fn decision_cell(s: Option<&Summary>) -> Vec<Element> {
     match s {
         Some(s) => {
             let d = s.decision.as_str();
+            let (f, a) = (s.counts.favor, s.counts.against);
             vec![
                 el("td").attr("class", format!("d-{d}")).text(d),
                 el("td")
                     .attr("class", "num")
                     .attr("data-sort", format!("{:.4}", s.net))
                     .text(signed(s.net)),
+                el("td")
+                    .attr("class", "num")
+                    .attr("data-sort", f + a)
+                    .text(format!("{f} / {a}")),
             ]
         }
-        None => vec![el("td"), el("td")],
+        None => vec![el("td"), el("td"), el("td")],
     }
 }
 
@@ -448,6 +453,12 @@ fn documents_section(run: &RunFolder, date_field: &str) -> Element {
     for t in &m.targets {
         head.push(el("th").text(format!("{t}: decision")));
         head.push(el("th").attr("class", "num").text(format!("{t}: net")));
+        head.push(
+            el("th")
+                .attr("class", "num")
+                .attr("title", "sentences for / against")
+                .text(format!("{t}: for / against")),
+        );
     }
     let mut body = el("tbody");
     for d in &docs.rows {

@@ -142,6 +142,22 @@ fn the_golden_run_gives_a_page_whose_charts_match_groups_json() {
     let table = &html[html.find("<table class=\"sortable documents\">").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     assert_eq!(table.matches("<tr>").count(), docs + 1);
+    // Each row: decision, net and for / against counts per target, from documents.jsonl.
+    for (line, row) in lines(&golden().join("documents.jsonl"))
+        .iter()
+        .zip(table.split("<tr>").skip(2))
+    {
+        let d: Value = serde_json::from_str(line).unwrap();
+        for t in &targets {
+            let s = &d["stance"][*t];
+            let (f, a) = (
+                s["counts"]["favor"].as_u64().unwrap(),
+                s["counts"]["against"].as_u64().unwrap(),
+            );
+            assert!(row.contains(&format!(">{f} / {a}</td>")), "{row}");
+            assert!(row.contains(&format!(">{}</td>", s["decision"].as_str().unwrap())));
+        }
+    }
     // The skipped records, and where they are.
     let errors = lines(&golden().join("errors.jsonl"));
     assert!(!errors.is_empty());

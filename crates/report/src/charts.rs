@@ -367,31 +367,16 @@ pub fn time_lines(title: &str, x_title: &str, buckets: &[String], series: &[Seri
                 );
                 continue;
             }
-            let mut band = PathData::default();
-            for (j, (i, v)) in run.iter().enumerate() {
-                band = if j == 0 {
-                    band.move_to(bx(*i), y.map(v.high))
-                } else {
-                    band.line_to(bx(*i), y.map(v.high))
-                };
-            }
-            for (i, v) in run.iter().rev() {
-                band = band.line_to(bx(*i), y.map(v.low));
-            }
+            let upper = run.iter().map(|(i, v)| (bx(*i), y.map(v.high)));
+            let lower = run.iter().rev().map(|(i, v)| (bx(*i), y.map(v.low)));
+            let band = PathData::through(upper.chain(lower));
             svg.push(
                 Element::new("path")
                     .attr("d", band.close().as_str())
                     .attr("fill", colour)
                     .attr("fill-opacity", "0.15"),
             );
-            let mut path = PathData::default();
-            for (j, (i, v)) in run.iter().enumerate() {
-                path = if j == 0 {
-                    path.move_to(bx(*i), y.map(v.estimate))
-                } else {
-                    path.line_to(bx(*i), y.map(v.estimate))
-                };
-            }
+            let path = PathData::through(run.iter().map(|(i, v)| (bx(*i), y.map(v.estimate))));
             svg.push(
                 Element::new("path")
                     .attr("d", path.as_str())

@@ -176,6 +176,26 @@ impl PathData {
         self
     }
 
+    /// A line through points: a move to the first, a line to each next.
+    ///
+    /// ```
+    /// use standpoint_report::svg::PathData;
+    /// let d = PathData::through([(0.0, 0.0), (1.0, 2.0), (3.0, 2.0)]);
+    /// assert_eq!(d.as_str(), "M0 0L1 2L3 2");
+    /// ```
+    pub fn through(points: impl IntoIterator<Item = (f64, f64)>) -> PathData {
+        points
+            .into_iter()
+            .enumerate()
+            .fold(PathData::default(), |d, (j, (x, y))| {
+                if j == 0 {
+                    d.move_to(x, y)
+                } else {
+                    d.line_to(x, y)
+                }
+            })
+    }
+
     /// Closes the subpath.
     pub fn close(mut self) -> PathData {
         self.0.push('Z');

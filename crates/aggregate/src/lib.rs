@@ -453,6 +453,22 @@ impl DecisionCounts {
     }
 }
 
+/// One group's summary toward one target: a row of a run's groups.json
+/// ([`Aggregates::summaries`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    /// The grouping (`all`, `source`, `date:month`, `source+date:month`, ...).
+    pub grouping: String,
+    /// The group (`Wire`, `2026-03`, `Wire | 2026-03`).
+    pub group: String,
+    /// The target.
+    pub target: String,
+    /// Document decisions.
+    pub documents: DecisionCounts,
+    /// The sentences' summary.
+    pub summary: Summary,
+}
+
 /// A group's statistics toward one target: the sentences of all its documents, and the
 /// documents' own decisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -632,6 +648,33 @@ impl Aggregates {
                 }
             }
         }
+    }
+
+    /// Every group's summary toward every target under the decision rule, speaker names
+    /// folded ([`Aggregates::fold_speaker_aliases`]), in grouping, group and target order: the
+    /// rows of a run's groups.json.
+    ///
+    /// ```
+    /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
+    /// let mut agg = Aggregates::new(vec![GroupBy::All], 2);
+    /// agg.add_document(&Default::default(), [("x", &Tally::new(2))]);
+    /// let rows = agg.summaries();
+    /// assert_eq!((rows[0].grouping.as_str(), rows[0].group.as_str()), ("all", "all"));
+    /// assert_eq!(rows[0].documents.total(), 1);
+    /// ```
+    pub fn summaries(&self) -> Vec<GroupSummary> {
+        let mut folded = self.clone();
+        folded.fold_speaker_aliases();
+        folded
+            .iter()
+            .map(|(grouping, group, target, tally)| GroupSummary {
+                grouping: grouping.to_string(),
+                group: group.to_string(),
+                target: target.to_string(),
+                documents: tally.documents,
+                summary: tally.sentences.summary(&folded.rule),
+            })
+            .collect()
     }
 
     /// Merges another partial in (associative, commutative, exact).

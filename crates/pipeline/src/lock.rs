@@ -45,3 +45,23 @@ pub fn lock_output(dir: &Path) -> Result<OutputLock> {
         Err(TryLockError::Error(e)) => Err(Error::io("locking", &path)(e)),
     }
 }
+
+/// Whether a process holds the folder's lock now (a run or merge writing it), without taking
+/// or creating anything: a report or a reader can say the folder is busy.
+///
+/// ```
+/// use standpoint_pipeline::lock::{is_locked, lock_output};
+/// let dir = std::env::temp_dir().join(format!("standpoint-is-locked-doc-{}", std::process::id()));
+/// assert!(!is_locked(&dir)); // no folder, no lock
+/// let held = lock_output(&dir).unwrap();
+/// assert!(is_locked(&dir));
+/// drop(held);
+/// assert!(!is_locked(&dir));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn is_locked(dir: &Path) -> bool {
+    let Ok(f) = File::open(dir.join(LOCK_FILE)) else {
+        return false;
+    };
+    matches!(f.try_lock_shared(), Err(TryLockError::WouldBlock))
+}

@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use serde::Serialize;
-use standpoint_aggregate::{DecisionCounts, GroupBy, Interval, Summary};
+use standpoint_aggregate::{GroupBy, GroupSummary, Interval, Summary};
 
 use crate::checkpoint::{replace_file, State};
 use crate::error::{Error, Result};
@@ -217,15 +217,6 @@ fn sentence_columns(s: &Summary) -> [String; 8] {
     ]
 }
 
-#[derive(Serialize)]
-struct GroupRow<'a> {
-    grouping: &'a str,
-    group: &'a str,
-    target: &'a str,
-    documents: DecisionCounts,
-    summary: Summary,
-}
-
 /// What run.json says about the process that wrote a folder.
 #[derive(Debug, Clone, Copy)]
 pub struct Provenance<'a> {
@@ -240,18 +231,7 @@ pub struct Provenance<'a> {
 /// Writes groups.json, groups.csv and run.json from a complete state.
 pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<()> {
     let rule = *state.aggregates.rule();
-    let mut aggregates = state.aggregates.clone();
-    aggregates.fold_speaker_aliases();
-    let rows: Vec<GroupRow> = aggregates
-        .iter()
-        .map(|(g, v, t, tally)| GroupRow {
-            grouping: g,
-            group: v,
-            target: t,
-            documents: tally.documents,
-            summary: tally.sentences.summary(&rule),
-        })
-        .collect();
+    let rows = state.aggregates.summaries();
     replace_file(&dir.join("groups.json"), |f| {
         serde_json::to_writer_pretty(&mut *f, &rows)?;
         f.write_all(b"\n")
@@ -296,7 +276,7 @@ pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<()>
     })
 }
 
-fn write_groups_csv(f: &mut BufWriter<File>, rows: &[GroupRow]) -> Result<(), csv::Error> {
+fn write_groups_csv(f: &mut BufWriter<File>, rows: &[GroupSummary]) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(f);
     w.write_record([
         "grouping",

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use standpoint_aggregate::{Evidence, GroupBy, Summary};
+use standpoint_aggregate::{Evidence, GroupBy, GroupSummary, Summary};
 
 use crate::charts::{self, net_share, signed, Series, ShareRow};
-use crate::load::{GroupRow, RunFolder};
+use crate::load::RunFolder;
 use crate::svg::Element;
 
 /// What a report shows of a large run.
@@ -107,7 +107,7 @@ fn decision_cell(s: Option<&Summary>) -> Vec<Element> {
 /// sentences (at most `max`, those with the most), sorted by net share; and the names of the
 /// groups without any.
 fn share_rows<'a>(
-    groups: impl Iterator<Item = &'a GroupRow>,
+    groups: impl Iterator<Item = &'a GroupSummary>,
     max: usize,
 ) -> (Vec<ShareRow>, Vec<String>, usize) {
     let mut rows = Vec::new();

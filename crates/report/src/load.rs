@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use standpoint_aggregate::{DecisionCounts, DecisionRule, Summary};
+use standpoint_aggregate::{DecisionRule, GroupSummary, Summary};
 use standpoint_pipeline::checkpoint::State;
 
 use crate::Error;
@@ -72,21 +72,6 @@ pub struct Timings {
     pub documents_per_second: f64,
     /// Sentences per second.
     pub sentences_per_second: f64,
-}
-
-/// One row of groups.json: a group's summary toward a target.
-#[derive(Debug, Clone, Deserialize)]
-pub struct GroupRow {
-    /// The grouping (`source`, `date:month`, ...).
-    pub grouping: String,
-    /// The group (`Wire`, `2026-03`, `Wire | 2026-03`).
-    pub group: String,
-    /// The target.
-    pub target: String,
-    /// Document decisions.
-    pub documents: DecisionCounts,
-    /// Sentence summary.
-    pub summary: Summary,
 }
 
 /// One document of documents.jsonl (the parts a report shows).
@@ -156,7 +141,7 @@ pub struct RunFolder {
     /// run.json (or, for an unfinished run, what state.json says).
     pub manifest: Manifest,
     /// Every group's summary (groups.json, or the last checkpoint's aggregates).
-    pub groups: Vec<GroupRow>,
+    pub groups: Vec<GroupSummary>,
     /// The first documents.
     pub documents: Lines<DocRow>,
     /// The first skipped records.
@@ -171,14 +156,6 @@ fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// Whether another process (a run or a merge) holds the folder's lock now.
-fn locked(dir: &Path) -> bool {
-    let Ok(f) = File::open(dir.join(standpoint_pipeline::lock::LOCK_FILE)) else {
-        return false;
-    };
-    matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))
 }
 
 impl RunFolder {
@@ -201,7 +178,7 @@ impl RunFolder {
             });
         }
         let mut notes = Vec::new();
-        let running = locked(dir);
+        let running = standpoint_pipeline::lock::is_locked(dir);
         if running {
             notes.push(
                 "A run or merge is writing to this folder now: this report shows its last \
@@ -242,7 +219,7 @@ impl RunFolder {
             None
         };
         let (manifest, groups, partial) = match (manifest, groups) {
-            (Some(m), Some(g)) if finished => (m, g, false),
+            (Some(m), Some(g)) => (m, g, false),
             (m, _) => {
                 let state = State::load(dir).map_err(|e| Error::NotARun {
                     dir: dir.to_path_buf(),
@@ -297,14 +274,14 @@ impl RunFolder {
         &'a self,
         grouping: &'a str,
         target: &'a str,
-    ) -> impl Iterator<Item = &'a GroupRow> + 'a {
+    ) -> impl Iterator<Item = &'a GroupSummary> + 'a {
         self.groups
             .iter()
             .filter(move |g| g.grouping == grouping && g.target == target)
     }
 }
 
-fn read_groups(path: &Path) -> Result<Vec<GroupRow>, String> {
+fn read_groups(path: &Path) -> Result<Vec<GroupSummary>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("is missing".into()),
@@ -314,20 +291,8 @@ fn read_groups(path: &Path) -> Result<Vec<GroupRow>, String> {
 }
 
 /// Manifest and groups from a checkpoint, as run.json and groups.json would have them.
-fn from_state(state: &State) -> (Manifest, Vec<GroupRow>) {
-    let rule = *state.aggregates.rule();
-    let mut agg = state.aggregates.clone();
-    agg.fold_speaker_aliases();
-    let groups = agg
-        .iter()
-        .map(|(g, v, t, tally)| GroupRow {
-            grouping: g.to_string(),
-            group: v.to_string(),
-            target: t.to_string(),
-            documents: tally.documents,
-            summary: tally.sentences.summary(&rule),
-        })
-        .collect();
+fn from_state(state: &State) -> (Manifest, Vec<GroupSummary>) {
+    let groups = state.aggregates.summaries();
     let spec = &state.spec;
     let manifest = Manifest {
         version: String::new(),
@@ -341,7 +306,7 @@ fn from_state(state: &State) -> (Manifest, Vec<GroupRow>) {
         classifier: String::new(),
         groupings: spec.groupings.iter().map(|g| g.name()).collect(),
         evidence_per_side: spec.evidence,
-        decision_rule: Some(rule),
+        decision_rule: Some(*state.aggregates.rule()),
         shard: state.shard.map(|s| s.to_string()),
         counts: Counts {
             input_records: state.items_done,

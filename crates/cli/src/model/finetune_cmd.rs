@@ -4,9 +4,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use standpoint_stance::{
-    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, StanceClassifier,
-};
+use standpoint_stance::{CrossEncoder, CrossEncoderTrainer, FineTuneConfig, StanceClassifier};
 
 use crate::model_setup::{encoder_dir, set_threads};
 use crate::train_cmd::{score_dev, training_files};
@@ -61,39 +59,22 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         config: config.clone(),
     }
     .train(&enc_dir, &train, |event| {
-        match event {
-            FineTuneEvent::Step {
-                epoch,
-                step,
-                steps,
-                loss,
-            } => {
-                progress.step(epoch, step, steps, loss);
-            }
-            FineTuneEvent::Epoch {
-                epoch,
-                mean_loss,
-                model,
-            } => {
-                progress.epoch(epoch, mean_loss, started);
-                let write = |dev: DevScores| -> Result<(), standpoint_stance::Error> {
-                    model.save(&a.out.join(adapter_file))?;
-                    manifest_for(dev, epoch).save(&a.out.join("manifest.json"))
-                };
-                if a.dev_every_epoch || epoch == config.epochs {
-                    let dev = progress
-                        .bar
-                        .suspend(|| {
-                            score_dev(&shared, |_, ex| Ok(model.predict_pairs(&pairs(ex))?))
-                        })
-                        .map_err(|e| standpoint_stance::Error::Callback(e.into()))?;
-                    write(dev)?;
-                } else {
-                    write(DevScores::new())?;
-                }
-            }
+        let Some((epoch, _, model)) = progress.event(event, started) else {
+            return Ok(());
+        };
+        let write = |dev: DevScores| -> Result<(), standpoint_stance::Error> {
+            model.save(&a.out.join(adapter_file))?;
+            manifest_for(dev, epoch).save(&a.out.join("manifest.json"))
+        };
+        if a.dev_every_epoch || epoch == config.epochs {
+            let dev = progress
+                .bar
+                .suspend(|| score_dev(&shared, |_, ex| Ok(model.predict_pairs(&pairs(ex))?)))
+                .map_err(|e| standpoint_stance::Error::Callback(e.into()))?;
+            write(dev)
+        } else {
+            write(DevScores::new())
         }
-        Ok(())
     })?;
     progress.bar.finish_and_clear();
     warn!(

@@ -66,8 +66,37 @@ impl StepBar {
         }
     }
 
+    /// Draws a trainer's event (`started`: the start of training): a step moves the bar, an
+    /// epoch prints its mean loss and is handed back as (epoch, mean loss, model) for the
+    /// caller to save or score.
+    pub fn event<'m, M>(
+        &mut self,
+        event: standpoint_stance::TrainEvent<'m, M>,
+        started: std::time::Instant,
+    ) -> Option<(usize, f64, &'m M)> {
+        match event {
+            standpoint_stance::TrainEvent::Step {
+                epoch,
+                step,
+                steps,
+                loss,
+            } => {
+                self.step(epoch, step, steps, loss);
+                None
+            }
+            standpoint_stance::TrainEvent::Epoch {
+                epoch,
+                mean_loss,
+                model,
+            } => {
+                self.epoch(epoch, mean_loss, started);
+                Some((epoch, mean_loss, model))
+            }
+        }
+    }
+
     /// Epoch `epoch` finished with `mean_loss`, `started` being the start of training.
-    pub fn epoch(&self, epoch: usize, mean_loss: f64, started: std::time::Instant) {
+    fn epoch(&self, epoch: usize, mean_loss: f64, started: std::time::Instant) {
         self.bar.suspend(|| {
             warn!(
                 "standpoint: epoch {epoch}: mean loss {mean_loss:.4}, {:.0} s so far",
@@ -77,7 +106,7 @@ impl StepBar {
     }
 
     /// Step `step` of `steps` of `epoch` finished with `loss`.
-    pub fn step(&mut self, epoch: usize, step: usize, steps: usize, loss: f64) {
+    fn step(&mut self, epoch: usize, step: usize, steps: usize, loss: f64) {
         if step == 1 {
             self.bar.reset();
             self.bar.set_length(steps as u64);

@@ -14,7 +14,7 @@ use standpoint_stance::locate;
 
 use crate::model_setup::set_threads;
 use standpoint_stance::tagger::{
-    SpanTagger, TaggedSpan, TaggerConfig, TaggerEvent, TaggerExample, TaggerManifest, TaggerTrainer,
+    SpanTagger, TaggedSpan, TaggerConfig, TaggerExample, TaggerManifest, TaggerTrainer,
 };
 
 fn kind_names() -> Vec<String> {
@@ -140,34 +140,19 @@ pub fn train(a: TrainTaggerArgs) -> Result<Outcome> {
     };
     let trainer = TaggerTrainer { config };
     trainer.train(&encoder, &encoder_name, &kind_names(), &examples, |event| {
-        match event {
-            TaggerEvent::Step {
-                epoch,
-                step,
-                steps,
-                loss,
-            } => {
-                progress.step(epoch, step, steps, loss);
+        let Some((epoch, mean_loss, model)) = progress.event(event, started) else {
+            return Ok(());
+        };
+        let mut manifest = model.manifest().clone();
+        manifest.training = record(epoch, mean_loss);
+        let result = save(model, &manifest, &a.out).and_then(|()| {
+            if a.keep_epochs {
+                save(model, &manifest, &a.out.join(format!("epoch-{epoch}")))
+            } else {
+                Ok(())
             }
-            TaggerEvent::Epoch {
-                epoch,
-                mean_loss,
-                model,
-            } => {
-                progress.epoch(epoch, mean_loss, started);
-                let mut manifest = model.manifest().clone();
-                manifest.training = record(epoch, mean_loss);
-                let result = save(model, &manifest, &a.out).and_then(|()| {
-                    if a.keep_epochs {
-                        save(model, &manifest, &a.out.join(format!("epoch-{epoch}")))
-                    } else {
-                        Ok(())
-                    }
-                });
-                result.map_err(|e| standpoint_stance::Error::Callback(e.into_boxed_dyn_error()))?;
-            }
-        }
-        Ok(())
+        });
+        result.map_err(|e| standpoint_stance::Error::Callback(e.into_boxed_dyn_error()))
     })?;
     progress.bar.finish_and_clear();
     warn!(

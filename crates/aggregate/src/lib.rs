@@ -533,8 +533,9 @@ impl Aggregates {
             .map(|g| (g.name(), g.key(meta)))
             .collect();
         for (target, tally) in tallies {
+            let stamped = tally.clone().with_meta(meta);
             for (name, value) in &keys {
-                self.add_to(name, value, target, tally, meta);
+                self.add_to(name, value, target, &stamped);
             }
         }
     }
@@ -562,34 +563,32 @@ impl Aggregates {
         speakers: &[(&str, &[Tally])],
     ) {
         self.documents += 1;
+        let stamp =
+            |ts: &[Tally]| -> Vec<Tally> { ts.iter().map(|t| t.clone().with_meta(meta)).collect() };
+        let tallies = stamp(tallies);
+        let speaker_tallies: Vec<Vec<Tally>> = speakers.iter().map(|(_, ts)| stamp(ts)).collect();
         let groupings = self.groupings.clone();
         for g in &groupings {
             let name = g.name();
             let detected = matches!(g, GroupBy::Field { field } if field == "speaker")
                 && g.key(meta) == "(none)";
             if detected {
-                for (speaker, per_target) in speakers {
-                    for (target, tally) in targets.iter().zip(per_target.iter()) {
-                        self.add_to(&name, speaker, target, tally, meta);
+                for ((speaker, _), per_target) in speakers.iter().zip(&speaker_tallies) {
+                    for (target, tally) in targets.iter().zip(per_target) {
+                        self.add_to(&name, speaker, target, tally);
                     }
                 }
             } else {
                 let key = g.key(meta);
-                for (target, tally) in targets.iter().zip(tallies) {
-                    self.add_to(&name, &key, target, tally, meta);
+                for (target, tally) in targets.iter().zip(&tallies) {
+                    self.add_to(&name, &key, target, tally);
                 }
             }
         }
     }
 
-    fn add_to(
-        &mut self,
-        grouping: &str,
-        value: &str,
-        target: &str,
-        tally: &Tally,
-        meta: &BTreeMap<String, String>,
-    ) {
+    /// Adds a document's tally (its evidence already stamped with the document's metadata).
+    fn add_to(&mut self, grouping: &str, value: &str, target: &str, tally: &Tally) {
         let decision = tally.decision(&self.rule);
         let k = self.k;
         let g = self
@@ -603,7 +602,7 @@ impl Aggregates {
                 sentences: Tally::new(k),
                 documents: DecisionCounts::default(),
             });
-        g.sentences.merge(tally.clone().with_meta(meta));
+        g.sentences.merge(tally.clone());
         g.documents.add(decision);
     }
 

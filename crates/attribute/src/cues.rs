@@ -659,25 +659,29 @@ fn according_to(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> {
     })
 }
 
+/// The subject of a cue at token `i`: the mention before it, past auxiliaries and adverbs
+/// ("has also said") and an aside between commas ("A local commander, who asked not to be
+/// named, said"); the token range.
+pub(crate) fn subject_of(toks: &[Tok], i: usize, text: &str) -> Option<(usize, usize)> {
+    let mut e = mention_end(toks, i, 0, text);
+    if e > 1 && toks[e - 1].text(text) == "," {
+        if let Some(j) = (0..e - 1).rev().find(|&j| toks[j].text(text) == ",") {
+            let w = lower(&toks[j + 1], text);
+            if matches!(w.as_str(), "who" | "which" | "a" | "an" | "the") || is_preposition(&w) {
+                e = j;
+            }
+        }
+    }
+    source_before(toks, e, text)
+}
+
 /// "X said (that) content." — the cue within the first 12 tokens, after a source mention.
 fn source_then_cue(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> {
     for i in 1..toks.len().min(12) {
         let Some(cue) = cue_at(toks, i, text) else {
             continue;
         };
-        // Skip auxiliaries between the source and the cue.
-        let mut e = mention_end(toks, i, 0, text);
-        // "A local commander, who asked not to be named, said": skip the aside.
-        if e > 1 && toks[e - 1].text(text) == "," {
-            if let Some(j) = (0..e - 1).rev().find(|&j| toks[j].text(text) == ",") {
-                let w = lower(&toks[j + 1], text);
-                if matches!(w.as_str(), "who" | "which" | "a" | "an" | "the") || is_preposition(&w)
-                {
-                    e = j;
-                }
-            }
-        }
-        let Some((s0, s1)) = source_before(toks, e, text) else {
+        let Some((s0, s1)) = subject_of(toks, i, text) else {
             continue;
         };
         // The source must open the sentence (after a conjunction or an introductory phrase

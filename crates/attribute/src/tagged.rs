@@ -3,7 +3,8 @@
 //! she said, “B.”", a quote continued in the next paragraph) are joined, and speakers are
 //! resolved as for the rules.
 
-use crate::words::{is_quote_mark, trim, Doc};
+use crate::cues::{mention_end, span_of, subject_of};
+use crate::words::{is_quote_mark, tokens, trim, Doc};
 use crate::{speakers, Attribution, Attributor, Span};
 
 /// What a labelled span is.
@@ -198,10 +199,19 @@ impl Attributor {
                 };
                 b - a <= 8 && !text[a..b].contains('\n')
             };
-            sources
-                .iter()
-                .filter(|s| gap(**s, content) > 0 && (in_sentences(**s, range) || adjacent(**s)))
-                .min_by_key(|s| gap(anchor, **s))
+            let near =
+                |s: &&Span| gap(**s, content) > 0 && (in_sentences(**s, range) || adjacent(**s));
+            // "X told city leaders that …": with the content after the cue, a mention between
+            // them is its object; the source comes before the cue when there is one.
+            let before = cue.filter(|u| u.end <= content.start).and_then(|u| {
+                sources
+                    .iter()
+                    .filter(near)
+                    .filter(|s| s.end <= u.start)
+                    .min_by_key(|s| gap(u, **s))
+            });
+            before
+                .or_else(|| sources.iter().filter(near).min_by_key(|s| gap(anchor, **s)))
                 .copied()
         };
         let mut found: Vec<(Option<Span>, Attribution)> = Vec::new();
@@ -254,6 +264,7 @@ impl Attributor {
             }
         }
         self.rule_sources(&doc, &mut found);
+        subject_sources(&doc, &mut found);
         speakers::resolve(text, &mut found);
         found
     }
@@ -285,6 +296,38 @@ impl Attributor {
                 {
                     a.source = r.source;
                 }
+            }
+        }
+    }
+}
+
+/// The subject of a cue in its sentence: the mention before it (past auxiliaries and an
+/// aside), or a relative pronoun right before it ("… voters who say …": the pronoun is the
+/// source, its antecedent the speaker).
+fn cue_subject(doc: &Doc<'_>, cue: Span) -> Option<Span> {
+    let text = doc.text;
+    let sent = doc.sentence_at(cue.start)?;
+    let toks = tokens(text, sent);
+    let i = toks.iter().position(|t| t.start >= cue.start)?;
+    let relative = || {
+        let e = mention_end(&toks, i, 0, text);
+        let w = toks.get(e.checked_sub(1)?)?;
+        matches!(w.text(text).to_lowercase().as_str(), "who" | "which").then_some((e - 1, e))
+    };
+    let (s0, s1) = subject_of(&toks, i, text).or_else(relative)?;
+    Some(span_of(&toks, s0, s1))
+}
+
+/// A content still without a source whose cue has a subject ("Kasich is trumpeting …", "Trump,
+/// who leads in delegates, mocked …") takes that subject, if it lies outside the contents.
+fn subject_sources(doc: &Doc<'_>, found: &mut [Attribution]) {
+    for a in found.iter_mut().filter(|a| a.source.is_none()) {
+        let Some(cue) = a.cue.first().copied() else {
+            continue;
+        };
+        if let Some(s) = cue_subject(doc, cue) {
+            if a.content.iter().all(|c| gap(*c, s) > 0) {
+                a.source = Some(s);
             }
         }
     }

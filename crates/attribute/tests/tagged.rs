@@ -104,6 +104,48 @@ fn a_colon_frame_in_the_sentence_before_gives_the_cue() {
 }
 
 #[test]
+fn a_cue_without_a_tagged_source_takes_its_subject() {
+    // No source tag: the subject before the cue (past "is") is the source.
+    let t = "Kasich is trumpeting a positive-only message on the campaign trail.";
+    let found = decode(
+        t,
+        &[
+            (U, "is trumpeting"),
+            (C, "a positive-only message on the campaign trail"),
+        ],
+    );
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("Kasich"));
+    assert_eq!(found[0].speaker.as_deref(), Some("Kasich"));
+    // A relative pronoun right before the cue is the source.
+    let t = "Activists who say the law targets gay people marched on Sunday.";
+    let found = decode(t, &[(U, "say"), (C, "the law targets gay people")]);
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("who"));
+    // Nothing before the cue: no source.
+    let t = "Saying the plan failed, the party left.";
+    let found = decode(t, &[(U, "Saying"), (C, "the plan failed")]);
+    assert_eq!(found[0].source, None);
+}
+
+#[test]
+fn a_mention_between_the_cue_and_its_content_is_an_object_not_the_source() {
+    let t = "Clinton told city leaders that the country should be governed well.";
+    let found = decode(
+        t,
+        &[
+            (S, "Clinton"),
+            (U, "told"),
+            (S, "city leaders"),
+            (C, "the country should be governed well"),
+        ],
+    );
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("Clinton"));
+    // Content first: the nearest mention, after the cue too ("…,” said Bolton").
+    let t = "\"We will win,\" said Bolton, a former envoy.";
+    let found = decode(t, &[(C, "\"We will win,\""), (U, "said"), (S, "Bolton")]);
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("Bolton"));
+}
+
+#[test]
 fn spans_outside_the_text_or_off_char_boundaries_are_ignored() {
     let t = "\u{201c}Yes,\u{201d} he said.";
     let bad = [

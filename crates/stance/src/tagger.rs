@@ -228,6 +228,7 @@ impl SpanTagger {
                 }
                 Ok::<(), Error>(())
             })?;
+            whole_words(&mut labels, &offsets, text);
             Ok(decode(&labels, &offsets, self.kinds().len()))
         })
     }
@@ -251,6 +252,31 @@ impl SpanTagger {
         named.push(("tagger.weight".into(), &self.head_w));
         named.push(("tagger.bias".into(), &self.head_b));
         save_tensors(named, path)
+    }
+}
+
+/// Gives the pieces of a word the label of its first piece: a piece that continues a word
+/// ("Kasic" + "h", no space between and letters or digits on both sides) is outside when the
+/// word's first piece is, and inside the first piece's span otherwise. A span never ends or
+/// starts inside a word.
+fn whole_words(labels: &mut [i64], offsets: &[(usize, usize)], text: &str) {
+    let alnum_before = |at: usize| {
+        text.get(..at)
+            .and_then(|t| t.chars().next_back())
+            .is_some_and(char::is_alphanumeric)
+    };
+    let alnum_at = |at: usize| {
+        text.get(at..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_alphanumeric)
+    };
+    for i in 1..labels.len().min(offsets.len()) {
+        let (start, _) = offsets[i];
+        let continues = start == offsets[i - 1].1 && alnum_before(start) && alnum_at(start);
+        if continues {
+            let first = labels[i - 1];
+            labels[i] = if first <= 0 { 0 } else { first + (first % 2) };
+        }
     }
 }
 
@@ -545,6 +571,38 @@ mod tests {
         let labels = encode_labels(&spans, &offsets, 3);
         assert_eq!(labels, [1, 3, 5, 6, 6, 0]);
         assert_eq!(decode(&labels, &offsets, 3), spans);
+    }
+
+    #[test]
+    fn a_word_takes_its_first_piece_label() {
+        // "Kasich is": pieces "Kasic" "h" and "is"; the tagger labelled "Kasic" B-source (1)
+        // and "h" B-content (5): the word is one source span.
+        let text = "Kasich is";
+        let offsets = [(0, 5), (5, 6), (7, 9)];
+        let mut labels = vec![1, 5, 3];
+        whole_words(&mut labels, &offsets, text);
+        assert_eq!(labels, [1, 2, 3]);
+        assert_eq!(
+            decode(&labels, &offsets, 3),
+            [
+                TaggedSpan {
+                    kind: 0,
+                    start: 0,
+                    end: 6
+                },
+                TaggedSpan {
+                    kind: 1,
+                    start: 7,
+                    end: 9
+                }
+            ]
+        );
+        // A word whose first piece is outside is outside; "Trump’s" is three words.
+        let text = "Trump’s plan";
+        let offsets = [(0, 5), (5, 8), (8, 9), (10, 12), (12, 14)];
+        let mut labels = vec![1, 0, 2, 0, 6];
+        whole_words(&mut labels, &offsets, text);
+        assert_eq!(labels, [1, 0, 2, 0, 0]);
     }
 
     #[test]

@@ -503,6 +503,12 @@ pub(crate) fn source_before(toks: &[Tok], end: usize, text: &str) -> Option<(usi
         if !t.word && !matches!(s, "’" | "'" | "(" | ")" | "-") {
             break;
         }
+        // "GENEVA, March 9 (Wire) - Negotiators said": a spaced dash ends a dateline.
+        let spaced =
+            |at: usize| text[..at].ends_with(' ') && text[at..].chars().nth(1) == Some(' ');
+        if s == "-" && spaced(t.start) {
+            break;
+        }
         // A mention never holds a clause word or a verb of saying ("… said Washington").
         if NOT_IN_SOURCE.contains(&s.to_lowercase().as_str()) || is_cue(s) {
             break;
@@ -693,7 +699,7 @@ fn source_then_cue(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> 
                     "but" | "and" | "so" | "yet" | "however" | "also"
                 )
             })
-            || toks[s0 - 1].text(text) == ",";
+            || matches!(toks[s0 - 1].text(text), "," | "-");
         if !opens {
             return None;
         }

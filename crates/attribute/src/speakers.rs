@@ -51,7 +51,6 @@ const TITLE_WORDS: &[&str] = &[
     "capt.",
     "sgt.",
     "speaker",
-    "press",
     "deputy",
     "acting",
     "candidate",
@@ -111,6 +110,265 @@ const TITLE_WORDS: &[&str] = &[
     "army",
     "navy",
     "coordinator",
+    "democrat",
+    "rival",
+    "presumptive",
+    "hopeful",
+    "billionaire",
+    "businessman",
+    "businesswoman",
+    "mogul",
+    "tycoon",
+    "challenger",
+    "opponent",
+    "front-runner",
+    "frontrunner",
+    "fellow",
+    "independent",
+    "conservative",
+    "liberal",
+    "progressive",
+    "libertarian",
+    "activist",
+    "host",
+    "anchor",
+    "columnist",
+    "commentator",
+    "pundit",
+    "strategist",
+    "pollster",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "author",
+    "editor",
+    "reporter",
+    "correspondent",
+    "analyst",
+    "economist",
+    "lawyer",
+    "actor",
+    "actress",
+    "singer",
+    "comedian",
+    "staffer",
+    "surrogate",
+    "delegate",
+    "donor",
+];
+
+/// Words that open a sentence or a clause before a mention ("So Donald Trump", "Despite Ted
+/// Cruz"): never part of a name or a role.
+const OPENERS: &[&str] = &[
+    "so",
+    "then",
+    "maybe",
+    "perhaps",
+    "despite",
+    "but",
+    "and",
+    "or",
+    "if",
+    "as",
+    "when",
+    "while",
+    "because",
+    "though",
+    "although",
+    "since",
+    "after",
+    "before",
+    "meanwhile",
+    "instead",
+    "even",
+    "now",
+    "still",
+    "yet",
+    "also",
+    "later",
+    "indeed",
+    "however",
+    "unlike",
+    "like",
+    "with",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "to",
+    "is",
+    "are",
+    "was",
+    "were",
+    "does",
+    "did",
+    "do",
+    "can",
+    "could",
+    "should",
+    "has",
+    "have",
+    "had",
+    "why",
+    "how",
+    "what",
+    "where",
+    "not",
+    "no",
+    "yes",
+    "dear",
+    "thank",
+    "thanks",
+    "neither",
+    "either",
+    "both",
+];
+
+/// Words of place, organisation and event names ("New Hampshire", "Fox News", "Super
+/// Tuesday"): such a name is nobody "he" or "she" refers to.
+const NOT_PERSON: &[&str] = &[
+    "new",
+    "united",
+    "states",
+    "state",
+    "north",
+    "south",
+    "east",
+    "west",
+    "street",
+    "party",
+    "house",
+    "post",
+    "times",
+    "news",
+    "press",
+    "court",
+    "department",
+    "committee",
+    "university",
+    "center",
+    "centre",
+    "institute",
+    "foundation",
+    "association",
+    "club",
+    "city",
+    "county",
+    "republic",
+    "union",
+    "council",
+    "campaign",
+    "caucus",
+    "caucuses",
+    "super",
+    "tuesday",
+    "monday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "iowa",
+    "hampshire",
+    "carolina",
+    "florida",
+    "texas",
+    "york",
+    "america",
+    "american",
+    "americans",
+    "washington",
+    "california",
+    "ohio",
+    "virginia",
+    "nevada",
+    "island",
+    "islands",
+    "kingdom",
+    "nations",
+    "europe",
+    "european",
+    "africa",
+    "asia",
+    "middle",
+    "media",
+    "network",
+    "group",
+    "company",
+    "inc",
+    "corp",
+    "bank",
+    "fund",
+    "agency",
+    "office",
+    "ministry",
+    "army",
+    "force",
+    "forces",
+    "police",
+    "airport",
+    "hall",
+    "square",
+    "park",
+    "river",
+    "lake",
+    "mountain",
+    "county",
+    "district",
+    "valley",
+    "beach",
+    "bay",
+    "research",
+    "poll",
+    "survey",
+    "report",
+    "journal",
+    "magazine",
+    "channel",
+    "tv",
+    "radio",
+    "twitter",
+    "facebook",
+    "google",
+    "democrats",
+    "republicans",
+    "gop",
+    "pac",
+    "fbi",
+    "cia",
+    "obamacare",
+    "act",
+    "bill",
+    "day",
+    "week",
+    "year",
+    "war",
+    "debate",
+    "convention",
+];
+
+/// Pronouns that refer back to a man, a woman, or to a noun just before them (relative
+/// pronouns); other pronouns ("I", "they", "it") name no speaker the document can resolve.
+const HE: &[&str] = &["he", "him", "his", "himself"];
+const SHE: &[&str] = &["she", "her", "hers", "herself"];
+const RELATIVE: &[&str] = &["who", "whom", "whose", "which", "that"];
+const OTHER_PRONOUNS: &[&str] = &[
+    "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "you", "your", "yours", "they",
+    "them", "their", "theirs", "it", "its", "this", "these", "those", "one",
 ];
 
 /// Honorifics dropped from roles ("Mr. Smith" has no role).
@@ -125,7 +383,7 @@ fn capitalised(word: &str) -> bool {
 }
 
 /// Splits a mention into its role and its name: the name is the trailing run of capitalised
-/// words that are not title words (at most three), the role what precedes it (honorifics left
+/// words that are not title words (at most four), the role what precedes it (honorifics left
 /// out). A mention without such a name gives `(None, None)`.
 ///
 /// ```
@@ -138,11 +396,31 @@ fn capitalised(word: &str) -> bool {
 ///            (Some("Mayor of Brenn".into()), Some("Tomas Reyes".into())));
 /// ```
 pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
-    let words: Vec<&str> = mention
+    let mut words: Vec<&str> = mention
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
         .filter(|w| !w.is_empty())
         .collect();
+    // "So Donald Trump", "Despite Ted Cruz": the opener is neither name nor role.
+    let opener = words
+        .iter()
+        .take_while(|w| OPENERS.contains(&w.to_lowercase().as_str()))
+        .count();
+    words.drain(..opener);
+    // "Media Research Center’s Brent Bozell": the name comes after the possessive.
+    if let Some(p) = words[..words.len().saturating_sub(1)]
+        .iter()
+        .rposition(|w| w.ends_with("’s") || w.ends_with("'s"))
+    {
+        let (role, name) = split_name(&words[p + 1..].join(" "));
+        if name.is_some() {
+            let owner = words[..=p].join(" ");
+            return (
+                Some(role.map_or(owner.clone(), |r| format!("{owner} {r}"))),
+                name,
+            );
+        }
+    }
     let is_name = |w: &str| capitalised(w) && !is_title(w);
     // "Sen. Maria Lopez of the U.S. Senate foreign relations committee": the name before "of",
     // the rest joins the role.
@@ -164,9 +442,10 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     }
     let mut start = end;
     while start > 0
-        && end - start < 3
+        && end - start < 4
         && capitalised(words[start - 1])
         && !is_title(words[start - 1])
+        && !OPENERS.contains(&words[start - 1].to_lowercase().as_str())
     {
         start -= 1;
     }
@@ -472,11 +751,32 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
             end: text.len(),
         },
     );
+    // Title-case lines ("The Contract Donald Trump Signed") run words into names.
+    let headlines: Vec<(usize, usize)> = text
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .filter(|(_, line)| {
+            let long: Vec<&str> = line
+                .split_whitespace()
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+                .collect();
+            // Every long word capitalised and no sentence end: "… Foreign Minister Lena Sorel
+            // met Gen. Viktor Oren in Geneva." is a sentence.
+            let sentence = line.trim_end().ends_with(['.', '"', '\u{201d}']);
+            long.len() >= 3 && long.iter().all(|w| capitalised(w)) && !sentence
+        })
+        .map(|(start, line)| (start, start + line.len()))
+        .collect();
+    let in_headline = |at: usize| headlines.iter().any(|&(a, b)| a <= at && at < b);
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i].text(text);
-        if !(toks[i].word && capitalised(t)) {
+        if !(toks[i].word && capitalised(t)) || in_headline(toks[i].start) {
             i += 1;
             continue;
         }
@@ -484,7 +784,8 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
         while j < toks.len() {
             let w = toks[j].text(text);
             let inner = matches!(w, "of" | "the") && j > i;
-            if toks[j].word && (capitalised(w) || inner) {
+            let new_line = j > i && text[toks[j - 1].end..toks[j].start].contains('\n');
+            if toks[j].word && (capitalised(w) || inner) && !new_line {
                 j += 1;
             } else {
                 break;
@@ -502,6 +803,65 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
     out
 }
 
+/// The entity a mention with a name refers to: the fullest name in the document (`names`)
+/// ending with the mention's name, with the mention's role if it has one.
+fn by_name(names: &[(usize, Entity)], mention: &str) -> Option<Entity> {
+    let (role, Some(name)) = split_name(mention) else {
+        return None;
+    };
+    let last = name.split_whitespace().last().unwrap_or("");
+    let full = names
+        .iter()
+        .filter(|(_, e)| {
+            e.name.split_whitespace().last() == Some(last) && e.name.len() >= name.len()
+        })
+        .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
+        .map(|(_, e)| e.clone());
+    Some(match full {
+        Some(mut e) => {
+            e.role = role.or(e.role);
+            e.female = e.female.or(female(mention));
+            e
+        }
+        None => Entity {
+            name,
+            role,
+            female: female(mention),
+        },
+    })
+}
+
+/// The mention right before a relative pronoun at byte `at` ("Christie, who"): the run of
+/// capitalised words (and inner "of", "the") ending there, past a comma.
+fn antecedent(text: &str, at: usize) -> Option<String> {
+    let before = text[..at].trim_end_matches([' ', ',']);
+    let from = before
+        .char_indices()
+        .rev()
+        .take(120)
+        .find(|(_, c)| matches!(c, '.' | ';' | '\n' | '“' | '"' | '('))
+        .map_or(before.len().saturating_sub(120), |(i, c)| i + c.len_utf8());
+    let from = (0..=from)
+        .rev()
+        .find(|&i| before.is_char_boundary(i))
+        .unwrap_or(0);
+    let words: Vec<&str> = before[from..].split_whitespace().collect();
+    let mut start = words.len();
+    while start > 0 {
+        let w = words[start - 1];
+        let inner = matches!(w, "of" | "the") && start < words.len();
+        if capitalised(w) || inner {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    while start < words.len() && matches!(words[start], "of" | "the") {
+        start += 1;
+    }
+    (start < words.len()).then(|| words[start..].join(" "))
+}
+
 /// Fills `speaker` and `role` of each attribution with a source.
 pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
     let names = named(text);
@@ -513,14 +873,39 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
         };
         let mention = src.text(text);
         let lower = mention.to_lowercase();
-        let entity = if PRONOUNS.contains(&lower.as_str()) {
+        let he = HE.contains(&lower.as_str());
+        if RELATIVE.contains(&lower.as_str()) {
+            // "… Christie, who has campaigned …, said": the mention before the pronoun.
+            let entity = antecedent(text, src.start).and_then(|m| by_name(&names, &m));
+            a.speaker = entity.as_ref().map(|e| e.name.clone());
+            a.role = entity.as_ref().and_then(|e| e.role.clone());
+            if let Some(e) = entity {
+                last_person = Some((src.start, e));
+            }
+            continue;
+        }
+        let function_only = lower.split_whitespace().all(|w| {
+            OPENERS.contains(&w) || matches!(w, "the" | "a" | "an" | "this" | "that" | "some")
+        });
+        if OTHER_PRONOUNS.contains(&lower.as_str()) || function_only {
+            // "I", "they", "it": no speaker this document resolves.
+            a.speaker = None;
+            a.role = None;
+            continue;
+        }
+        let entity = if PRONOUNS.contains(&lower.as_str()) || he || SHE.contains(&lower.as_str()) {
             match lower.as_str() {
                 // The person named most recently before the pronoun: a name in the text or
                 // the last speaker, whichever came later.
-                "he" | "she" => {
+                _ if he || SHE.contains(&lower.as_str()) => {
                     // Skip people the document shows to be of the other sex.
-                    let want = lower == "she";
-                    let fits = |e: &Entity| e.female.is_none_or(|f| f == want);
+                    let want = !he;
+                    let person = |e: &Entity| {
+                        !e.name
+                            .split_whitespace()
+                            .any(|w| NOT_PERSON.contains(&w.to_lowercase().as_str()))
+                    };
+                    let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
                     let named_before = names
                         .iter()
                         .filter(|(at, e)| *at < src.start && fits(e))
@@ -536,32 +921,10 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                 _ => None,
             }
         } else {
-            match split_name(mention) {
-                (role, Some(name)) => {
-                    // The fullest earlier (or later) name ending with this one.
-                    let last = name.split_whitespace().last().unwrap_or("");
-                    let full = names
-                        .iter()
-                        .filter(|(_, e)| {
-                            e.name.split_whitespace().last() == Some(last)
-                                && e.name.len() >= name.len()
-                        })
-                        .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
-                        .map(|(_, e)| e.clone());
-                    Some(match full {
-                        Some(mut e) => {
-                            e.role = role.or(e.role);
-                            e.female = e.female.or(female(mention));
-                            e
-                        }
-                        None => Entity {
-                            name,
-                            role,
-                            female: female(mention),
-                        },
-                    })
-                }
-                _ => {
+            // "Trump, who leads in delegates,": the mention before an aside.
+            let head = mention.split(", ").next().unwrap_or(mention);
+            by_name(&names, head)
+                .or_else(|| {
                     // A description ("the senator"): the last person whose role has its noun.
                     let noun = lower.split_whitespace().last().unwrap_or("").to_string();
                     last_person.clone().map(|(_, p)| p).filter(|p| {
@@ -569,14 +932,22 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                             .as_ref()
                             .is_some_and(|r| r.to_lowercase().contains(&noun))
                     })
-                }
-            }
+                })
+                .or_else(|| {
+                    // "Majority Leader Mitch McConnell lied": the full name inside a longer
+                    // mention.
+                    named(head).into_iter().next().map(|(_, e)| e)
+                })
         };
         match entity {
             Some(e) => {
                 a.speaker = Some(e.name.clone());
                 a.role = e.role.clone();
                 last_person = Some((src.start, e));
+            }
+            // An unresolved "he" names nobody; a description ("officials") is its own speaker.
+            None if he || PRONOUNS.contains(&lower.as_str()) || SHE.contains(&lower.as_str()) => {
+                a.speaker = None;
             }
             None => {
                 a.speaker = Some(mention.trim().to_string());

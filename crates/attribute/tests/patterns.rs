@@ -287,3 +287,58 @@ fn she_and_he_skip_people_of_the_other_sex() {
         summary(t)
     );
 }
+
+#[test]
+fn speakers_drop_openers_and_take_names_after_a_possessive() {
+    let t = "So Donald Trump said the wall would be built.\n\n\
+             Media Research Center\u{2019}s Brent Bozell said the coverage was unfair.";
+    let speakers: Vec<Option<String>> = attribute(t).into_iter().map(|a| a.speaker).collect();
+    assert_eq!(
+        speakers,
+        [s("Donald Trump"), s("Brent Bozell")],
+        "{:?}",
+        summary(t)
+    );
+}
+
+#[test]
+fn pronouns_a_document_cannot_resolve_name_no_speaker() {
+    // "I" and "they" are nobody the document names; "she" is not "New Hampshire".
+    let t = "Voters in New Hampshire went to the polls.\n\n\
+             \u{201c}We will win,\u{201d} she said.\n\n\
+             \u{201c}It is over,\u{201d} they said.\n\n\
+             \u{201c}I was there,\u{201d} I said.";
+    let found = attribute(t);
+    assert_eq!(found.len(), 3, "{:?}", summary(t));
+    assert!(found.iter().all(|a| a.source.is_some()), "{:?}", summary(t));
+    assert!(
+        found.iter().all(|a| a.speaker.is_none()),
+        "{:?}",
+        summary(t)
+    );
+}
+
+#[test]
+fn a_title_case_headline_does_not_lend_its_words_to_a_name() {
+    let t = "Cruz: It Is All the Network\u{2019}s Fault\n\
+             Ted Cruz apologized on Sunday.\n\n\
+             \u{201c}We made a mistake,\u{201d} Cruz said.";
+    let found = attribute(t);
+    let last = found.last().expect("the quote");
+    assert_eq!(
+        last.speaker.as_deref(),
+        Some("Ted Cruz"),
+        "{:?}",
+        summary(t)
+    );
+}
+
+#[test]
+fn a_dateline_is_not_part_of_the_source() {
+    let t = "GENEVA, March 9 (Standpoint Wire) - Negotiators said they were close to a deal.";
+    let found = attribute(t);
+    assert_eq!(found.len(), 1, "{:?}", summary(t));
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("Negotiators"));
+    assert_eq!(found[0].speaker.as_deref(), Some("Negotiators"));
+    assert_eq!(found[0].role, None);
+}

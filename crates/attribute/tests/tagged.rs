@@ -127,6 +127,14 @@ fn a_cue_without_a_tagged_source_takes_its_subject() {
 }
 
 #[test]
+fn a_relative_pronoun_source_speaks_for_its_antecedent() {
+    let t = "Activists joined Maria Lopez, who says the law is unfair.";
+    let found = decode(t, &[(S, "who"), (U, "says"), (C, "the law is unfair")]);
+    assert_eq!(found[0].source.map(|s| s.text(t)), Some("who"));
+    assert_eq!(found[0].speaker.as_deref(), Some("Maria Lopez"));
+}
+
+#[test]
 fn a_mention_between_the_cue_and_its_content_is_an_object_not_the_source() {
     let t = "Clinton told city leaders that the country should be governed well.";
     let found = decode(

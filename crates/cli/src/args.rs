@@ -230,9 +230,9 @@ pub struct AttributeArgs {
     pub text_field: String,
     /// Find attributions with a trained tagger instead of the rules: `default` (the shipped
     /// models/attribution-tagger) or a folder from `standpoint train-tagger`; loads the
-    /// encoder (libtorch).
+    /// encoder (libtorch). Given twice or more: an ensemble (label probabilities averaged).
     #[arg(long, value_name = "DIR")]
-    pub tagger: Option<PathBuf>,
+    pub tagger: Vec<PathBuf>,
     /// Sentence-encoder folder for --tagger (default: $STANDPOINT_ENCODER_DIR or
     /// .deps/models/all-MiniLM-L6-v2).
     #[arg(long, value_name = "DIR", requires = "tagger")]

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Segment(a) => finish(commands::segment(a)),
-        Command::Attribute(a) if a.tagger.is_none() => finish(commands::attribute(a)),
+        Command::Attribute(a) if a.tagger.is_empty() => finish(commands::attribute(a)),
         Command::Merge(a) => finish(commands::merge(a)),
         Command::Report(a) => finish(commands::report(a)),
         _ => finish(hand_over()),

@@ -86,6 +86,13 @@ fn the_shipped_tagger_finds_the_quote_too() {
     for k in ["source", "cue", "content"] {
         assert!(kinds.contains(&k), "{kinds:?}");
     }
+    // --tagger twice: an ensemble; of one tagger with itself, the same spans.
+    let (code, twice, stderr) = attribute(
+        &["--tagger", "default", "--tagger", "default", "--tags"],
+        &input(&dir),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(twice, tags);
 }
 
 #[test]

@@ -204,33 +204,40 @@ impl SpanTagger {
     /// Labelled spans of one document, in order. Tokens are read in windows of
     /// [`window`](Self::window) tokens overlapping by half.
     pub fn tag(&self, text: &str) -> Result<Vec<TaggedSpan>, Error> {
-        crate::guard("tagging", || {
-            let (ids, offsets) = self.bert.tokenizer().encode_offsets(text)?;
-            let body = self.window() - 2;
-            let wins = windows(ids.len(), body, body / 2, 0);
-            let mut labels = vec![0i64; ids.len()];
-            let mut best = vec![-1i64; ids.len()];
-            tch::no_grad(|| {
-                for chunk in wins.chunks(8) {
-                    let rows: Vec<&[i64]> = chunk.iter().map(|w| &ids[w.from..w.to]).collect();
-                    let arg = self.logits(&rows, false).argmax(-1, false);
-                    for (r, w) in chunk.iter().enumerate() {
-                        let row: Vec<i64> = Vec::<i64>::try_from(arg.get(r as i64))?;
-                        for (k, i) in (w.from..w.to).enumerate() {
-                            // How central the token sits in this window.
-                            let centre = k.min(w.to - w.from - 1 - k) as i64;
-                            if centre > best[i] {
-                                best[i] = centre;
-                                labels[i] = row[k];
-                            }
+        tag_ensemble(std::slice::from_ref(self), text)
+    }
+
+    /// Label probabilities of every token of `ids` (flat, `labels` per token), each token's
+    /// from the window in which it sits most centrally.
+    fn probabilities(&self, ids: &[i64]) -> Result<Vec<f32>, Error> {
+        let labels = 1 + 2 * self.kinds().len();
+        let body = self.window() - 2;
+        let wins = windows(ids.len(), body, body / 2, 0);
+        let mut out = vec![0f32; ids.len() * labels];
+        let mut best = vec![-1i64; ids.len()];
+        tch::no_grad(|| {
+            for chunk in wins.chunks(8) {
+                let rows: Vec<&[i64]> = chunk.iter().map(|w| &ids[w.from..w.to]).collect();
+                let p = self
+                    .logits(&rows, false)
+                    .softmax(-1, tch::Kind::Float)
+                    .to_device(Device::Cpu);
+                for (r, w) in chunk.iter().enumerate() {
+                    let row: Vec<f32> = Vec::<f32>::try_from(p.get(r as i64).flatten(0, -1))?;
+                    for (k, i) in (w.from..w.to).enumerate() {
+                        // How central the token sits in this window.
+                        let centre = k.min(w.to - w.from - 1 - k) as i64;
+                        if centre > best[i] {
+                            best[i] = centre;
+                            out[i * labels..(i + 1) * labels]
+                                .copy_from_slice(&row[k * labels..(k + 1) * labels]);
                         }
                     }
                 }
-                Ok::<(), Error>(())
-            })?;
-            whole_words(&mut labels, &offsets, text);
-            Ok(decode(&labels, &offsets, self.kinds().len()))
-        })
+            }
+            Ok::<(), Error>(())
+        })?;
+        Ok(out)
     }
 
     /// Writes a tagger folder: `manifest` as `tagger.json` and the weights it names.
@@ -253,6 +260,66 @@ impl SpanTagger {
         named.push(("tagger.bias".into(), &self.head_b));
         save_tensors(named, path)
     }
+}
+
+/// Labelled spans of one document from several taggers of the same kinds over the same
+/// encoder: each token takes the label with the highest probability averaged over the
+/// taggers (one tagger: [`SpanTagger::tag`]).
+///
+/// # Errors
+///
+/// [`Error::ModelFiles`] when the taggers differ in kinds or encoder (or none is given);
+/// a tokenizer or libtorch error otherwise.
+pub fn tag_ensemble(taggers: &[SpanTagger], text: &str) -> Result<Vec<TaggedSpan>, Error> {
+    let first = taggers.first().ok_or_else(|| Error::ModelFiles {
+        path: PathBuf::new(),
+        message: "no tagger given".into(),
+    })?;
+    if let Some(other) = taggers.iter().find(|t| {
+        t.manifest.kinds != first.manifest.kinds || t.manifest.encoder != first.manifest.encoder
+    }) {
+        return Err(Error::ModelFiles {
+            path: PathBuf::from("tagger.json"),
+            message: format!(
+                "taggers of one ensemble must label the same kinds over the same encoder: \
+                 {:?} over {} and {:?} over {}",
+                first.manifest.kinds,
+                first.manifest.encoder,
+                other.manifest.kinds,
+                other.manifest.encoder
+            ),
+        });
+    }
+    crate::guard("tagging", || {
+        let (ids, offsets) = first.bert.tokenizer().encode_offsets(text)?;
+        let n_labels = 1 + 2 * first.kinds().len();
+        let mut sum = vec![0f32; ids.len() * n_labels];
+        for t in taggers {
+            for (s, p) in sum.iter_mut().zip(t.probabilities(&ids)?) {
+                *s += p;
+            }
+        }
+        let mut labels: Vec<i64> = sum
+            .chunks(n_labels)
+            .map(|p| {
+                p.iter()
+                    .enumerate()
+                    .fold(
+                        (0, f32::MIN),
+                        |best, (i, &x)| {
+                            if x > best.1 {
+                                (i, x)
+                            } else {
+                                best
+                            }
+                        },
+                    )
+                    .0 as i64
+            })
+            .collect();
+        whole_words(&mut labels, &offsets, text);
+        Ok(decode(&labels, &offsets, first.kinds().len()))
+    })
 }
 
 /// Gives the pieces of a word the label of its first piece: a piece that continues a word

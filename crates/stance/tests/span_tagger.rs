@@ -6,7 +6,7 @@
 #![cfg(feature = "model")]
 
 use standpoint_stance::tagger::{
-    SpanTagger, TaggedSpan, TaggerConfig, TaggerEvent, TaggerExample, TaggerTrainer,
+    tag_ensemble, SpanTagger, TaggedSpan, TaggerConfig, TaggerEvent, TaggerExample, TaggerTrainer,
 };
 use standpoint_stance::Error;
 
@@ -175,4 +175,34 @@ fn the_shipped_tagger_finds_source_cue_and_content() {
     assert!(has(0, "Rubio"), "{spans:?}");
     assert!(has(1, "told"), "{spans:?}");
     assert!(has(2, "rewards aggression"), "{spans:?}");
+}
+
+#[test]
+fn an_ensemble_averages_taggers_of_one_kind() {
+    let shipped = root().join("models/attribution-tagger");
+    let text = "\u{201c}The door is open,\u{201d} said Mayor Tomas Reyes of Brenn on Tuesday. \
+                Critics said the plan would fail.";
+    let one = SpanTagger::load(&shipped, &encoder_dir()).unwrap();
+    let alone = one.tag(text).unwrap();
+    assert!(!alone.is_empty());
+    // Two copies of one tagger: the same probabilities averaged, the same spans.
+    let two = [one, SpanTagger::load(&shipped, &encoder_dir()).unwrap()];
+    assert_eq!(tag_ensemble(&two, text).unwrap(), alone);
+    // Taggers over different encoders do not mix.
+    let dir = TempDir::new("tagger-other");
+    for f in ["tagger.json", "tagger.safetensors"] {
+        std::fs::copy(shipped.join(f), dir.path(f)).unwrap();
+    }
+    let manifest = std::fs::read_to_string(dir.path("tagger.json")).unwrap();
+    std::fs::write(
+        dir.path("tagger.json"),
+        manifest.replace("all-MiniLM-L6-v2", "another-encoder"),
+    )
+    .unwrap();
+    let other = SpanTagger::load(&dir.0, &encoder_dir()).unwrap();
+    let [first, _] = two;
+    let err = tag_ensemble(&[first, other], text).unwrap_err();
+    assert!(matches!(err, Error::ModelFiles { .. }), "{err:?}");
+    assert!(err.to_string().contains("another-encoder"), "{err}");
+    assert!(tag_ensemble(&[], text).is_err());
 }

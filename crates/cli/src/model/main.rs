@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     finish(match cli.command {
         Command::Segment(a) => commands::segment(a),
-        Command::Attribute(a) if a.tagger.is_some() => tagger_cmd::attribute(a),
+        Command::Attribute(a) if !a.tagger.is_empty() => tagger_cmd::attribute(a),
         Command::Attribute(a) => commands::attribute(a),
         Command::TrainTagger(a) => tagger_cmd::train(a),
         Command::Merge(a) => commands::merge(a),

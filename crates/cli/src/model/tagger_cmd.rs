@@ -14,7 +14,8 @@ use standpoint_stance::locate;
 
 use crate::model_setup::set_threads;
 use standpoint_stance::tagger::{
-    SpanTagger, TaggedSpan, TaggerConfig, TaggerExample, TaggerManifest, TaggerTrainer,
+    tag_ensemble, SpanTagger, TaggedSpan, TaggerConfig, TaggerExample, TaggerManifest,
+    TaggerTrainer,
 };
 
 fn kind_names() -> Vec<String> {
@@ -24,21 +25,27 @@ fn kind_names() -> Vec<String> {
 /// Attributions of every document from the tagger's spans.
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
     set_threads(a.threads);
-    let spec = a.tagger.as_deref().context("--tagger is required here")?;
-    let dir = &locate::tagger_dir(spec)?;
+    if a.tagger.is_empty() {
+        bail!("--tagger is required here");
+    }
     let encoder = locate::encoder_dir(a.encoder.as_deref());
-    let tagger = SpanTagger::load(dir, &encoder)
-        .with_context(|| format!("loading the tagger in {}", dir.display()))?;
-    if tagger.kinds() != kind_names() {
-        bail!(
-            "{}: the tagger labels {:?}; attribution needs [\"source\", \"cue\", \"content\"]",
-            dir.display(),
-            tagger.kinds()
-        );
+    let mut taggers = Vec::new();
+    for spec in &a.tagger {
+        let dir = &locate::tagger_dir(spec)?;
+        let tagger = SpanTagger::load(dir, &encoder)
+            .with_context(|| format!("loading the tagger in {}", dir.display()))?;
+        if tagger.kinds() != kind_names() {
+            bail!(
+                "{}: the tagger labels {:?}; attribution needs [\"source\", \"cue\", \"content\"]",
+                dir.display(),
+                tagger.kinds()
+            );
+        }
+        taggers.push(tagger);
     }
     let attributor = Attributor::default();
     standpoint_cli::commands::for_each_document(&a, |out, doc| {
-        let spans = match tagger.tag(&doc.text) {
+        let spans = match tag_ensemble(&taggers, &doc.text) {
             Ok(spans) => spans,
             Err(err) => return Ok(Err(err.to_string())),
         };

@@ -949,8 +949,16 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             None if he || PRONOUNS.contains(&lower.as_str()) || SHE.contains(&lower.as_str()) => {
                 a.speaker = None;
             }
+            // The description without its aside or relative clause ("A local commander, who
+            // asked not to be named").
             None => {
-                a.speaker = Some(mention.trim().to_string());
+                let head = mention.split(", ").next().unwrap_or(mention);
+                let head = [" who ", " which ", " that "]
+                    .iter()
+                    .filter_map(|w| head.find(w))
+                    .min()
+                    .map_or(head, |i| &head[..i]);
+                a.speaker = Some(head.trim().to_string());
             }
         }
     }

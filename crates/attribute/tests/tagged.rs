@@ -135,6 +135,30 @@ fn a_relative_pronoun_source_speaks_for_its_antecedent() {
 }
 
 #[test]
+fn a_description_speaker_drops_its_aside_and_relative_clause() {
+    let t = "\"Most of the men want a truce,\" said a local commander, who asked not to be named.";
+    let found = decode(
+        t,
+        &[
+            (C, "\"Most of the men want a truce,\""),
+            (U, "said"),
+            (S, "a local commander, who asked not to be named"),
+        ],
+    );
+    assert_eq!(found[0].speaker.as_deref(), Some("a local commander"));
+    let t = "The three men who will decide said the talks were over.";
+    let found = decode(
+        t,
+        &[
+            (S, "The three men who will"),
+            (U, "said"),
+            (C, "the talks were over"),
+        ],
+    );
+    assert_eq!(found[0].speaker.as_deref(), Some("The three men"));
+}
+
+#[test]
 fn a_mention_between_the_cue_and_its_content_is_an_object_not_the_source() {
     let t = "Clinton told city leaders that the country should be governed well.";
     let found = decode(

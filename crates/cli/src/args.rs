@@ -179,6 +179,11 @@ pub struct RunArgs {
     /// Also write OUT/report.html, the run's report (see `standpoint report`).
     #[arg(long)]
     pub report: bool,
+    /// Find speakers with the trained attribution tagger instead of the rules: `default` (the
+    /// shipped models/attribution-tagger) or a folder from `standpoint train-tagger`; twice or
+    /// more, an ensemble. Better attribution, slower (docs/attribution.md).
+    #[arg(long, value_name = "DIR")]
+    pub tagger: Vec<PathBuf>,
     #[command(flatten)]
     pub report_limits: ReportLimits,
     /// Threads for sentence segmentation (rayon).

@@ -1126,3 +1126,74 @@ fn merge_into(shards: &[PathBuf], out: &Path) -> Output {
         .output()
         .unwrap()
 }
+
+/// `run --tagger default`: speakers come from the shipped attribution tagger (needs the
+/// encoder); the run records it, a resume or a merge with the rules' run is refused, and a
+/// document the tagger finds a speaker in gets one.
+#[test]
+fn the_attribution_tagger_finds_speakers_in_a_run_and_is_part_of_its_identity() {
+    let dir = TempDir::new("run-tagger");
+    let model = lexical_model(&dir);
+    let corpus = root().join("tests/data/corpus/wire.jsonl");
+    let (tagged, rules) = (dir.path("tagged"), dir.path("rules"));
+    let go = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            corpus.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = go(&tagged, &["--tagger", "default"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = go(&rules, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&tagged.join("run.json"))).unwrap();
+    let taggers = manifest["attribution"]["tagger"].as_array().unwrap();
+    assert!(taggers[0]
+        .as_str()
+        .unwrap()
+        .ends_with("models/attribution-tagger"));
+    let manifest: serde_json::Value = serde_json::from_str(&read(&rules.join("run.json"))).unwrap();
+    assert_eq!(manifest["attribution"], "rules");
+    // The commander's quote (daily-001): the rules give it to the farmer quoted before, the
+    // tagger to the commander.
+    let speaker_of = |out: &Path, piece: &str| -> Option<String> {
+        read(&out.join("sentences.jsonl"))
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|s| s["text"].as_str().unwrap().contains(piece))
+            .and_then(|s| s["speaker"].as_str().map(str::to_string))
+    };
+    let piece = "Most of the men want a truce";
+    assert_eq!(
+        speaker_of(&tagged, piece).as_deref(),
+        Some("A local commander")
+    );
+    assert_eq!(speaker_of(&rules, piece).as_deref(), Some("Josef Hal"));
+    // Same sentences and probabilities either way: only who speaks differs.
+    let probs = |out: &Path| -> Vec<String> {
+        read(&out.join("sentences.jsonl"))
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                format!("{} {} {}", v["doc"], v["text"], v["stance"])
+            })
+            .collect()
+    };
+    assert_eq!(probs(&tagged), probs(&rules));
+    // The rules' folder is another run for the tagger, and the two do not merge.
+    let o = go(&rules, &["--tagger", "default"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = merge_into(&[tagged.clone(), rules.clone()], &dir.path("merged"));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // A missing tagger folder is refused before any work.
+    let o = go(&dir.path("nothing"), &["--tagger", "/nonexistent/tagger"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/nonexistent/tagger"), "{}", stderr(&o));
+    assert!(!dir.path("nothing").exists());
+}

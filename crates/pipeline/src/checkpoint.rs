@@ -50,6 +50,9 @@ pub struct RunSpec {
     pub chunk_docs: usize,
     /// Documents larger than this are bad records.
     pub max_doc_bytes: usize,
+    /// The attribution tagger folder(s) that found speakers; empty: the rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attribution: Vec<PathBuf>,
 }
 
 /// Checkpoint and final state of an output folder.
@@ -280,6 +283,7 @@ mod tests {
             rule: DecisionRule::default(),
             chunk_docs: 64,
             max_doc_bytes: 1000,
+            attribution: Vec::new(),
         };
         let mut state = State::new(spec, Some("2/4".parse().unwrap()));
         state.items_done = 17;

@@ -61,6 +61,7 @@ pub use standpoint_types::{Label, Probs, StanceClassifier};
 use standpoint_aggregate::{DecisionRule, Observation, Summary, Tally};
 use standpoint_attribute::{Attribution, Attributor};
 use standpoint_segment::{Segmenter, Sentence};
+use std::sync::Arc;
 
 use crate::read::{Doc, Item};
 use crate::sink::Sink;
@@ -95,26 +96,77 @@ pub struct Segmented {
     pub voices: Vec<Voice>,
 }
 
+/// Finds who says what in a document: the rules ([`Attributor`], the default) or a trained
+/// tagger behind the same decoding (the CLI's `run --tagger`). Shared by a run's reader
+/// threads, so `Send + Sync`.
+///
+/// ```
+/// use standpoint_pipeline::Attribute;
+/// let found = standpoint_attribute::Attributor::default()
+///     .find("\u{201c}We stay,\u{201d} the minister said.")
+///     .unwrap();
+/// assert_eq!(found[0].speaker.as_deref(), Some("the minister"));
+/// assert!(found[0].direct);
+/// ```
+pub trait Attribute: Send + Sync {
+    /// The attributions of `text` (byte spans into it), or why they could not be found.
+    fn find(&self, text: &str) -> std::result::Result<Vec<Attribution>, String>;
+}
+
+impl Attribute for Attributor {
+    fn find(&self, text: &str) -> std::result::Result<Vec<Attribution>, String> {
+        Ok(self.attribute(text))
+    }
+}
+
 /// The text work done before classification: sentences, and who speaks in each. Cheap to
 /// clone, `Send + Sync`, so a run's reader pool does it in parallel.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct Splitter {
     segmenter: Segmenter,
-    attributor: Attributor,
+    attribution: Arc<dyn Attribute>,
+}
+
+impl Default for Splitter {
+    fn default() -> Self {
+        Splitter {
+            segmenter: Segmenter::default(),
+            attribution: Arc::new(Attributor::default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Splitter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Splitter")
+            .field("segmenter", &self.segmenter)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Splitter {
-    /// Splits a document into sentences and finds their speakers.
-    pub fn split(&self, seq: u64, doc: Doc) -> Segmented {
+    /// Splits a document into sentences and finds their speakers; a document whose
+    /// attributions cannot be found comes back as a bad record naming it.
+    pub fn split(&self, seq: u64, doc: Doc) -> std::result::Result<Segmented, read::Bad> {
+        let found = match self.attribution.find(&doc.text) {
+            Ok(found) => found,
+            Err(message) => {
+                return Err(read::Bad {
+                    file: doc.file,
+                    line: doc.line,
+                    id: Some(doc.id),
+                    error: read::ReadError::Attribution(message),
+                })
+            }
+        };
         let sentences = self.segmenter.segment(&doc.text);
-        let found = self.attributor.attribute(&doc.text);
         let voices = voices(&sentences, &found);
-        Segmented {
+        Ok(Segmented {
             seq,
             doc,
             sentences,
             voices,
-        }
+        })
     }
 }
 
@@ -307,6 +359,13 @@ impl<C: StanceClassifier> Pipeline<C> {
         self
     }
 
+    /// What finds speakers (default: the rules). A run records which in its
+    /// [`RunSpec`](checkpoint::RunSpec); set both together.
+    pub fn attribution(mut self, attribution: Arc<dyn Attribute>) -> Self {
+        self.splitter.attribution = attribution;
+        self
+    }
+
     /// What splits documents before classification (a run's reader pool uses a clone).
     pub fn splitter(&self) -> &Splitter {
         &self.splitter
@@ -322,8 +381,9 @@ impl<C: StanceClassifier> Pipeline<C> {
         &self.classifier
     }
 
-    /// Splits a document into sentences and finds their speakers.
-    pub fn segment(&self, seq: u64, doc: Doc) -> Segmented {
+    /// Splits a document into sentences and finds their speakers (a bad record when its
+    /// attributions cannot be found).
+    pub fn segment(&self, seq: u64, doc: Doc) -> std::result::Result<Segmented, read::Bad> {
         self.splitter.split(seq, doc)
     }
 
@@ -416,8 +476,8 @@ impl<C: StanceClassifier> Pipeline<C> {
         while items.peek().is_some() {
             let mut docs = Vec::new();
             for (seq, item) in items.by_ref() {
-                match item {
-                    Ok(doc) => docs.push(self.segment(seq as u64, doc)),
+                match item.and_then(|doc| self.segment(seq as u64, doc)) {
+                    Ok(doc) => docs.push(doc),
                     Err(bad) => {
                         // Bad records go to the sink in order: flush what comes before them.
                         self.flush(std::mem::take(&mut docs), sink, &mut counts)?;
@@ -540,6 +600,55 @@ mod tests {
         assert_eq!(a.summaries[0].decision.as_str(), "FAVOR");
         let b = &sink.documents[1];
         assert_eq!((b.seq, b.summaries[1].decision.as_str()), (2, "AGAINST"));
+    }
+
+    /// Speakers from a stand-in for a tagger: "Ann" speaks every sentence with "yes"; fails
+    /// on documents holding "fail".
+    struct Stub;
+
+    impl Attribute for Stub {
+        fn find(&self, text: &str) -> std::result::Result<Vec<Attribution>, String> {
+            if text.contains("fail") {
+                return Err("the tagger failed".into());
+            }
+            Ok(text
+                .match_indices("yes")
+                .map(|(at, _)| Attribution {
+                    content: vec![standpoint_attribute::Span {
+                        start: at,
+                        end: at + 3,
+                    }],
+                    cue: Vec::new(),
+                    source: None,
+                    speaker: Some("Ann".into()),
+                    role: None,
+                    direct: false,
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn another_attribution_finds_the_speakers_and_its_failures_are_bad_records() {
+        let p = Pipeline::new(Toy, vec!["t".into()]).attribution(Arc::new(Stub));
+        let items = vec![
+            doc("a", "yes. We say no."),
+            doc("b", "This will fail."),
+            doc("c", "Nothing."),
+        ];
+        let mut sink = Collect::default();
+        let counts = p.run(items, &mut sink).unwrap();
+        assert_eq!((counts.documents, counts.skipped), (2, 1));
+        assert_eq!(
+            sink.skipped,
+            vec![(
+                1,
+                "f:1 (id b): attribution failed: the tagger failed".to_string()
+            )]
+        );
+        let a = &sink.documents[0];
+        let speakers: Vec<Option<&str>> = a.voices.iter().map(|v| v.speaker.as_deref()).collect();
+        assert_eq!(speakers, [Some("Ann"), None]);
     }
 
     #[test]

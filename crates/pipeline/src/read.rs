@@ -170,6 +170,9 @@ pub enum ReadError {
     /// A JSONL line is JSON but not an object.
     #[error("not a JSON object")]
     NotObject,
+    /// The document was read but who says what in it could not be found (a tagger failed).
+    #[error("attribution failed: {0}")]
+    Attribution(String),
     /// The id field is neither a string nor a number.
     #[error("field {field:?} is not a string or number")]
     IdType {

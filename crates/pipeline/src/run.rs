@@ -32,7 +32,7 @@
 //!     inputs: vec![corpus], format: "auto".into(), id_field: "id".into(),
 //!     text_field: "text".into(), targets: vec!["x".into()], model: "undecided".into(),
 //!     groupings: vec![GroupBy::All], evidence: 3, rule: Default::default(),
-//!     chunk_docs: 64, max_doc_bytes: 1 << 20,
+//!     chunk_docs: 64, max_doc_bytes: 1 << 20, attribution: Vec::new(),
 //! };
 //! let Opened::Ready(dir) = RunDir::open(&tmp.join("out"), spec.clone(), None, false).unwrap() else {
 //!     unreachable!()
@@ -361,7 +361,10 @@ fn spawn_reader(state: &State, splitter: Splitter, threads: usize) -> Producer {
                 raw.into_par_iter()
                     .map(|(seq, item, mine)| match (item, mine) {
                         (_, false) => Entry::Foreign,
-                        (Ok(doc), true) => Entry::Doc(splitter.split(seq, doc)),
+                        (Ok(doc), true) => match splitter.split(seq, doc) {
+                            Ok(d) => Entry::Doc(d),
+                            Err(bad) => Entry::Bad(bad),
+                        },
                         (Err(bad), true) => Entry::Bad(bad),
                     })
                     .collect()

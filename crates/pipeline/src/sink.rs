@@ -248,6 +248,11 @@ pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<()>
         "targets": state.spec.targets,
         "model": state.spec.model,
         "classifier": how.classifier,
+        "attribution": if state.spec.attribution.is_empty() {
+            serde_json::json!("rules")
+        } else {
+            serde_json::json!({"tagger": state.spec.attribution})
+        },
         "groupings": state.spec.groupings.iter().map(GroupBy::name).collect::<Vec<_>>(),
         "evidence_per_side": state.spec.evidence,
         "decision_rule": rule,

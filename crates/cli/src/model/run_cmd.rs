@@ -3,6 +3,7 @@
 //! progress, messages and the summary.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
@@ -16,8 +17,10 @@ use standpoint_pipeline::run::{Events, Opened, RunDir, RunOptions};
 use standpoint_pipeline::shard::Shard;
 use standpoint_pipeline::targets::read_targets;
 use standpoint_pipeline::Pipeline;
+use standpoint_stance::locate;
 
 use crate::model_setup::{bar, load_classifier, manifest_path, set_threads};
+use crate::tagger_cmd;
 
 /// The run's settings from the arguments.
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
@@ -37,6 +40,22 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         },
         chunk_docs: a.chunk_docs,
         max_doc_bytes: a.max_doc_bytes,
+        attribution: a
+            .tagger
+            .iter()
+            .map(|t| {
+                let dir = locate::tagger_dir(t)?;
+                // Refused before the output folder is touched.
+                if !dir.join("tagger.json").is_file() {
+                    anyhow::bail!(
+                        "--tagger {}: no tagger.json there (a folder from `standpoint \
+                         train-tagger`, or `default`)",
+                        dir.display()
+                    );
+                }
+                Ok(dir)
+            })
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -152,10 +171,14 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
     }
     let threads = set_threads(a.model.threads);
     let classifier = load_classifier(&a.model)?;
-    let pipeline = Pipeline::new(classifier, start.spec.targets.clone())
+    let mut pipeline = Pipeline::new(classifier, start.spec.targets.clone())
         .evidence(start.spec.evidence)
         .rule(start.spec.rule)
         .batch_sentences(a.batch_sentences);
+    if !start.spec.attribution.is_empty() {
+        let taggers = tagger_cmd::load_taggers(&start.spec.attribution, None)?;
+        pipeline = pipeline.attribution(Arc::new(tagger_cmd::TaggerAttribution::new(taggers)));
+    }
     let options = RunOptions {
         segment_threads: a.segment_threads,
         classifier_threads: threads,

@@ -2,14 +2,16 @@
 //! data) and `standpoint attribute --tagger DIR` (attributions from its spans).
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use standpoint_attribute::{Attributor, Span, Tag, TagKind};
+use standpoint_attribute::{Attribution, Attributor, Span, Tag, TagKind};
 use standpoint_cli::args::{AttributeArgs, TrainTaggerArgs};
 use standpoint_cli::Outcome;
 use standpoint_pipeline::attributions::{read_gold, write_attributions};
+use standpoint_pipeline::Attribute;
 use standpoint_stance::locate;
 
 use crate::model_setup::set_threads;
@@ -22,15 +24,15 @@ fn kind_names() -> Vec<String> {
     TagKind::ALL.iter().map(|k| k.name().to_string()).collect()
 }
 
-/// Attributions of every document from the tagger's spans.
-pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
-    set_threads(a.threads);
-    if a.tagger.is_empty() {
+/// Loads the taggers named on the command line (`default` or folders) over the encoder in
+/// `encoder` (default: the usual place); each must label source, cue and content.
+pub fn load_taggers(specs: &[PathBuf], encoder: Option<&Path>) -> Result<Vec<SpanTagger>> {
+    if specs.is_empty() {
         bail!("--tagger is required here");
     }
-    let encoder = locate::encoder_dir(a.encoder.as_deref());
+    let encoder = locate::encoder_dir(encoder);
     let mut taggers = Vec::new();
-    for spec in &a.tagger {
+    for spec in specs {
         let dir = &locate::tagger_dir(spec)?;
         let tagger = SpanTagger::load(dir, &encoder)
             .with_context(|| format!("loading the tagger in {}", dir.display()))?;
@@ -43,22 +45,61 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
         }
         taggers.push(tagger);
     }
+    Ok(taggers)
+}
+
+fn as_tags(spans: &[TaggedSpan]) -> Vec<Tag> {
+    spans
+        .iter()
+        .map(|s| Tag {
+            kind: TagKind::ALL[s.kind],
+            span: Span {
+                start: s.start,
+                end: s.end,
+            },
+        })
+        .collect()
+}
+
+/// `standpoint run --tagger`: speakers from the tagger's spans, decoded like
+/// `attribute --tagger`.
+/// The taggers' tensors are not `Sync`: the reader threads take turns (each call uses the
+/// torch threads), and decode in parallel.
+pub struct TaggerAttribution {
+    taggers: Mutex<Vec<SpanTagger>>,
+    decoder: Attributor,
+}
+
+impl TaggerAttribution {
+    pub fn new(taggers: Vec<SpanTagger>) -> TaggerAttribution {
+        TaggerAttribution {
+            taggers: Mutex::new(taggers),
+            decoder: Attributor::default(),
+        }
+    }
+}
+
+impl Attribute for TaggerAttribution {
+    fn find(&self, text: &str) -> std::result::Result<Vec<Attribution>, String> {
+        let spans = {
+            // A panic while tagging is caught inside `tag_ensemble`; the taggers stay usable.
+            let taggers = self.taggers.lock().unwrap_or_else(|p| p.into_inner());
+            tag_ensemble(&taggers, text).map_err(|e| e.to_string())?
+        };
+        Ok(self.decoder.from_tags(text, &as_tags(&spans)))
+    }
+}
+
+/// Attributions of every document from the tagger's spans.
+pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
+    set_threads(a.threads);
+    let taggers = load_taggers(&a.tagger, a.encoder.as_deref())?;
     let attributor = Attributor::default();
     standpoint_cli::commands::for_each_document(&a, |out, doc| {
-        let spans = match tag_ensemble(&taggers, &doc.text) {
-            Ok(spans) => spans,
+        let tags = match tag_ensemble(&taggers, &doc.text) {
+            Ok(spans) => as_tags(&spans),
             Err(err) => return Ok(Err(err.to_string())),
         };
-        let tags: Vec<Tag> = spans
-            .iter()
-            .map(|s| Tag {
-                kind: TagKind::ALL[s.kind],
-                span: Span {
-                    start: s.start,
-                    end: s.end,
-                },
-            })
-            .collect();
         if a.tags {
             let tags: Vec<serde_json::Value> = tags
                 .iter()

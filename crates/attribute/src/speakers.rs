@@ -1,6 +1,9 @@
 //! Speakers: source mentions linked within the document to the fullest name given, with the
 //! role or title that came with it.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use crate::cues::PRONOUNS;
 use crate::words::tokens;
 use crate::{Attribution, Span};
@@ -374,8 +377,43 @@ const OTHER_PRONOUNS: &[&str] = &[
 /// Honorifics dropped from roles ("Mr. Smith" has no role).
 const HONORIFICS: &[&str] = &["mr.", "mrs.", "ms.", "mr", "mrs", "ms"];
 
+/// Whether `word`, lowercased, is one of `list` (a set built once per list; no allocation for
+/// short ASCII words: this runs for every capitalised word of every document).
+fn listed(
+    cell: &'static OnceLock<HashSet<&'static str>>,
+    list: &[&'static str],
+    word: &str,
+) -> bool {
+    let set = cell.get_or_init(|| list.iter().copied().collect());
+    if word.len() <= 32 && word.is_ascii() {
+        let mut buf = [0u8; 32];
+        let b = &mut buf[..word.len()];
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        std::str::from_utf8(b).is_ok_and(|w| set.contains(w))
+    } else {
+        set.contains(word.to_lowercase().as_str())
+    }
+}
+
 fn is_title(word: &str) -> bool {
-    TITLE_WORDS.contains(&word.to_lowercase().as_str())
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    listed(&SET, TITLE_WORDS, word)
+}
+
+fn is_opener(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    listed(&SET, OPENERS, word)
+}
+
+fn is_honorific(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    listed(&SET, HONORIFICS, word)
+}
+
+fn not_person(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    listed(&SET, NOT_PERSON, word)
 }
 
 fn capitalised(word: &str) -> bool {
@@ -402,10 +440,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
         .filter(|w| !w.is_empty())
         .collect();
     // "So Donald Trump", "Despite Ted Cruz": the opener is neither name nor role.
-    let opener = words
-        .iter()
-        .take_while(|w| OPENERS.contains(&w.to_lowercase().as_str()))
-        .count();
+    let opener = words.iter().take_while(|w| is_opener(w)).count();
     words.drain(..opener);
     // "Media Research Center’s Brent Bozell": the name comes after the possessive.
     if let Some(p) = words[..words.len().saturating_sub(1)]
@@ -445,7 +480,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
         && end - start < 4
         && capitalised(words[start - 1])
         && !is_title(words[start - 1])
-        && !OPENERS.contains(&words[start - 1].to_lowercase().as_str())
+        && !is_opener(words[start - 1])
     {
         start -= 1;
     }
@@ -473,8 +508,8 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     let role: Vec<&str> = words[..start]
         .iter()
         .copied()
-        .filter(|w| !HONORIFICS.contains(&w.to_lowercase().as_str()))
-        .skip_while(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an"))
+        .filter(|w| !is_honorific(w))
+        .skip_while(|w| ["the", "a", "an"].iter().any(|d| d.eq_ignore_ascii_case(w)))
         .collect();
     let role = (!role.is_empty() && role.iter().any(|w| capitalised(w) || is_title(w)))
         .then(|| role.join(" "));
@@ -719,22 +754,28 @@ const MALE_NAMES: &[&str] = &[
 
 /// What a mention (role words and name) says about a person's sex.
 fn female(mention: &str) -> Option<bool> {
-    let lower = mention.to_lowercase();
-    let words: Vec<&str> = lower
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
-        .collect();
-    if words.iter().any(|w| FEMALE_WORDS.contains(w)) {
+    female_named(mention, split_name(mention).1.as_deref())
+}
+
+/// [`female`] for a mention already split: `name` is its name part.
+fn female_named(mention: &str, name: Option<&str>) -> Option<bool> {
+    static FEMALE: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static MALE: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let words = || {
+        mention
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
+    };
+    if words().any(|w| listed(&FEMALE, FEMALE_WORDS, w)) {
         return Some(true);
     }
-    if words.iter().any(|w| MALE_WORDS.contains(w)) {
+    if words().any(|w| listed(&MALE, MALE_WORDS, w)) {
         return Some(false);
     }
-    let (_, name) = split_name(mention);
-    let first = name?.split_whitespace().next()?.to_string();
-    if FEMALE_NAMES.contains(&first.as_str()) {
+    let first = name?.split_whitespace().next()?;
+    if FEMALE_NAMES.contains(&first) {
         Some(true)
-    } else if MALE_NAMES.contains(&first.as_str()) {
+    } else if MALE_NAMES.contains(&first) {
         Some(false)
     } else {
         None
@@ -760,14 +801,22 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
             Some((start, line))
         })
         .filter(|(_, line)| {
-            let long: Vec<&str> = line
-                .split_whitespace()
-                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-                .collect();
             // Every long word capitalised and no sentence end: "… Foreign Minister Lena Sorel
-            // met Gen. Viktor Oren in Geneva." is a sentence.
-            let sentence = line.trim_end().ends_with(['.', '"', '\u{201d}']);
-            long.len() >= 3 && long.iter().all(|w| capitalised(w)) && !sentence
+            // met Gen. Viktor Oren in Geneva." is a sentence. Prose fails at its first long
+            // lowercase word.
+            if line.trim_end().ends_with(['.', '"', '\u{201d}']) {
+                return false;
+            }
+            let mut long = 0;
+            for w in line.split_whitespace() {
+                if w.len() >= 4 && w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+                    if !capitalised(w) {
+                        return false;
+                    }
+                    long += 1;
+                }
+            }
+            long >= 3
         })
         .map(|(start, line)| (start, start + line.len()))
         .collect();
@@ -794,7 +843,7 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
         let mention = &text[toks[i].start..toks[j - 1].end];
         if let (role, Some(name)) = split_name(mention) {
             if name.split_whitespace().count() >= 2 {
-                let female = female(mention);
+                let female = female_named(mention, Some(&name));
                 out.push((toks[i].start, Entity { name, role, female }));
             }
         }
@@ -884,9 +933,9 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             }
             continue;
         }
-        let function_only = lower.split_whitespace().all(|w| {
-            OPENERS.contains(&w) || matches!(w, "the" | "a" | "an" | "this" | "that" | "some")
-        });
+        let function_only = lower
+            .split_whitespace()
+            .all(|w| is_opener(w) || matches!(w, "the" | "a" | "an" | "this" | "that" | "some"));
         if OTHER_PRONOUNS.contains(&lower.as_str()) || function_only {
             // "I", "they", "it": no speaker this document resolves.
             a.speaker = None;
@@ -900,11 +949,7 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                 _ if he || SHE.contains(&lower.as_str()) => {
                     // Skip people the document shows to be of the other sex.
                     let want = !he;
-                    let person = |e: &Entity| {
-                        !e.name
-                            .split_whitespace()
-                            .any(|w| NOT_PERSON.contains(&w.to_lowercase().as_str()))
-                    };
+                    let person = |e: &Entity| !e.name.split_whitespace().any(not_person);
                     let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
                     let named_before = names
                         .iter()

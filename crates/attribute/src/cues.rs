@@ -610,22 +610,24 @@ pub(crate) fn indirect(doc: &Doc<'_>, direct: &[Attribution]) -> Vec<Attribution
             continue;
         }
         let toks = tokens(text, sent);
-        if toks.len() < 4 {
-            continue;
-        }
-        if let Some(a) = according_to(&toks, sent, text)
-            .or_else(|| source_then_cue(&toks, sent, text))
-            .or_else(|| content_then_source(&toks, text))
-        {
-            let mut a = a;
-            a.direct = a
-                .content
-                .iter()
-                .any(|s| s.text(text).contains(crate::words::is_quote_mark));
-            out.push(a);
-        }
+        out.extend(reported(&toks, sent, text));
     }
     out
+}
+
+/// Reported speech in one sentence: "According to X, …", "X said (that) …", "…, X said."
+pub(crate) fn reported(toks: &[Tok], sent: Span, text: &str) -> Option<Attribution> {
+    if toks.len() < 4 {
+        return None;
+    }
+    let mut a = according_to(toks, sent, text)
+        .or_else(|| source_then_cue(toks, sent, text))
+        .or_else(|| content_then_source(toks, text))?;
+    a.direct = a
+        .content
+        .iter()
+        .any(|s| s.text(text).contains(crate::words::is_quote_mark));
+    Some(a)
 }
 
 /// Final punctuation and spaces that content spans leave out.

@@ -543,6 +543,10 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
             }
             frame = Some(f);
         }
+        let mut reported = match frame {
+            None if q.is_statement(text) => reported_before(doc, &out, q),
+            _ => None,
+        };
         let attribution = match frame {
             Some(f) => Some(Attribution {
                 content,
@@ -552,6 +556,21 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
                 role: None,
                 direct: true,
             }),
+            // "A commander said the men were tired. “Most want a truce.”": the quote goes on in
+            // the voice of the reported speech just before it.
+            None if reported.is_some() => {
+                let reported = reported.take();
+                let source = reported.as_ref().and_then(|r| r.source);
+                out.extend(reported);
+                Some(Attribution {
+                    content,
+                    cue: Vec::new(),
+                    source,
+                    speaker: None,
+                    role: None,
+                    direct: true,
+                })
+            }
             None if q.is_statement(text) => {
                 let source = previous_source(doc, &out, q.start());
                 // The speaker quoted just before goes on: one attribution with several
@@ -703,6 +722,33 @@ fn strip_that(text: &str, span: Span) -> Span {
         },
         None => span,
     }
+}
+
+/// Reported speech with a source in the sentence right before a quote that opens its own
+/// sentence, in the same paragraph, when nothing found so far touches that sentence.
+fn reported_before(doc: &Doc<'_>, found: &[Attribution], q: &Quote) -> Option<Attribution> {
+    let text = doc.text;
+    let sent = doc.sentence_at(q.start())?;
+    if !text[sent.start..q.start()].trim().is_empty() {
+        return None;
+    }
+    let i = doc.sentences.iter().position(|s| *s == sent)?;
+    let prev = *doc.sentences.get(i.checked_sub(1)?)?;
+    if text[prev.end..q.start()].contains('\n') {
+        return None;
+    }
+    let touches = |s: &Span| s.start < prev.end && prev.start < s.end;
+    if found.iter().any(|a| {
+        a.content
+            .iter()
+            .chain(&a.cue)
+            .chain(a.source.iter())
+            .any(touches)
+    }) {
+        return None;
+    }
+    let a = crate::cues::reported(&tokens(text, prev), prev, text)?;
+    a.source.is_some().then_some(a)
 }
 
 /// The source of the last attribution if it lies in this paragraph or the previous one, for a

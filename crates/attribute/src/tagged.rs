@@ -117,8 +117,9 @@ impl Attributor {
     /// sentences it touches (or, when there is none, the cue ending the sentence before it with
     /// a colon); contents sharing a cue form one attribution, a content without a cue right
     /// after an attribution in its paragraph continues it, and the source is the one nearest
-    /// the cue in its sentence or next to it (outside the content), else the rules' source for
-    /// the same content.
+    /// the cue in its sentence or next to it (outside the content; with the content after the
+    /// cue, one before the cue first: a mention between them is the cue's object), else the
+    /// rules' source for the same content, else the subject of the cue.
     ///
     /// ```
     /// use standpoint_attribute::{Attributor, Span, Tag, TagKind};

@@ -342,3 +342,17 @@ fn a_dateline_is_not_part_of_the_source() {
     assert_eq!(found[0].speaker.as_deref(), Some("Negotiators"));
     assert_eq!(found[0].role, None);
 }
+
+#[test]
+fn a_quote_after_reported_speech_goes_on_in_that_voice() {
+    // The farmer is quoted before; the commander's reported speech frames the next quote.
+    let t = "\"We support any ceasefire,\" said farmer Josef Hal, 63.\n\n\
+             A local commander, who asked not to be named, said the fighters were tired too. \
+             \"Most of the men want a truce. Only the leaders are against it.\"";
+    let got = summary(t);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[1].0, "the fighters were tired too", "{got:?}");
+    assert_eq!(got[1].2.as_deref(), Some("A local commander"), "{got:?}");
+    assert!(got[2].0.contains("Most of the men"), "{got:?}");
+    assert_eq!(got[2].2.as_deref(), Some("A local commander"), "{got:?}");
+}

@@ -562,14 +562,7 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
                 let reported = reported.take();
                 let source = reported.as_ref().and_then(|r| r.source);
                 out.extend(reported);
-                Some(Attribution {
-                    content,
-                    cue: Vec::new(),
-                    source,
-                    speaker: None,
-                    role: None,
-                    direct: true,
-                })
+                Some(unframed(content, source))
             }
             None if q.is_statement(text) => {
                 let source = previous_source(doc, &out, q.start());
@@ -594,14 +587,7 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
                         continue;
                     }
                 }
-                Some(Attribution {
-                    content,
-                    cue: Vec::new(),
-                    source,
-                    speaker: None,
-                    role: None,
-                    direct: true,
-                })
+                Some(unframed(content, source))
             }
             None => None,
         };
@@ -721,6 +707,18 @@ fn strip_that(text: &str, span: Span) -> Span {
             end: span.end,
         },
         None => span,
+    }
+}
+
+/// A direct quote without a frame of its own, spoken by `source` (if known).
+fn unframed(content: Vec<Span>, source: Option<Span>) -> Attribution {
+    Attribution {
+        content,
+        cue: Vec::new(),
+        source,
+        speaker: None,
+        role: None,
+        direct: true,
     }
 }
 

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::cues::PRONOUNS;
 use crate::words::tokens;
 use crate::{Attribution, Span};
 
@@ -330,7 +329,6 @@ const NOT_PERSON: &[&str] = &[
     "river",
     "lake",
     "mountain",
-    "county",
     "district",
     "valley",
     "beach",
@@ -922,7 +920,6 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
         };
         let mention = src.text(text);
         let lower = mention.to_lowercase();
-        let he = HE.contains(&lower.as_str());
         if RELATIVE.contains(&lower.as_str()) {
             // "… Christie, who has campaigned …, said": the mention before the pronoun.
             let entity = antecedent(text, src.start).and_then(|m| by_name(&names, &m));
@@ -942,32 +939,30 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             a.role = None;
             continue;
         }
-        let entity = if PRONOUNS.contains(&lower.as_str()) || he || SHE.contains(&lower.as_str()) {
-            match lower.as_str() {
-                // The person named most recently before the pronoun: a name in the text or
-                // the last speaker, whichever came later.
-                _ if he || SHE.contains(&lower.as_str()) => {
-                    // Skip people the document shows to be of the other sex.
-                    let want = !he;
-                    let person = |e: &Entity| !e.name.split_whitespace().any(not_person);
-                    let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
-                    let named_before = names
-                        .iter()
-                        .filter(|(at, e)| *at < src.start && fits(e))
-                        .max_by_key(|(at, _)| *at);
-                    let last_person = last_person.as_ref().filter(|(_, e)| fits(e)).cloned();
-                    match (named_before, &last_person) {
-                        (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),
-                        (Some((_, e)), _) => Some(e.clone()),
-                        (None, Some((_, last))) => Some(last.clone()),
-                        (None, None) => None,
-                    }
-                }
-                _ => None,
+        // "he", "his", "she", "her": what is left of the pronouns.
+        let he = HE.contains(&lower.as_str());
+        let pronoun = he || SHE.contains(&lower.as_str());
+        // "Trump, who leads in delegates,": the mention before an aside.
+        let head = mention.split(", ").next().unwrap_or(mention);
+        let entity = if pronoun {
+            // The person named most recently before the pronoun: a name in the text or the
+            // last speaker, whichever came later, skipping people the document shows to be of
+            // the other sex.
+            let want = !he;
+            let person = |e: &Entity| !e.name.split_whitespace().any(not_person);
+            let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
+            let named_before = names
+                .iter()
+                .filter(|(at, e)| *at < src.start && fits(e))
+                .max_by_key(|(at, _)| *at);
+            let last_person = last_person.as_ref().filter(|(_, e)| fits(e)).cloned();
+            match (named_before, &last_person) {
+                (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),
+                (Some((_, e)), _) => Some(e.clone()),
+                (None, Some((_, last))) => Some(last.clone()),
+                (None, None) => None,
             }
         } else {
-            // "Trump, who leads in delegates,": the mention before an aside.
-            let head = mention.split(", ").next().unwrap_or(mention);
             by_name(&names, head)
                 .or_else(|| {
                     // A description ("the senator"): the last person whose role has its noun.
@@ -991,13 +986,12 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                 last_person = Some((src.start, e));
             }
             // An unresolved "he" names nobody; a description ("officials") is its own speaker.
-            None if he || PRONOUNS.contains(&lower.as_str()) || SHE.contains(&lower.as_str()) => {
+            None if pronoun => {
                 a.speaker = None;
             }
             // The description without its aside or relative clause ("A local commander, who
             // asked not to be named").
             None => {
-                let head = mention.split(", ").next().unwrap_or(mention);
                 let head = [" who ", " which ", " that "]
                     .iter()
                     .filter_map(|w| head.find(w))

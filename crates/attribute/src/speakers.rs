@@ -1,10 +1,7 @@
 //! Speakers: source mentions linked within the document to the fullest name given, with the
 //! role or title that came with it.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
-
-use crate::words::tokens;
+use crate::words::{tokens, WordSet};
 use crate::{Attribution, Span};
 
 /// Words of titles and roles that come before a name.
@@ -375,43 +372,19 @@ const OTHER_PRONOUNS: &[&str] = &[
 /// Honorifics dropped from roles ("Mr. Smith" has no role).
 const HONORIFICS: &[&str] = &["mr.", "mrs.", "ms.", "mr", "mrs", "ms"];
 
-/// Whether `word`, lowercased, is one of `list` (a set built once per list; no allocation for
-/// short ASCII words: this runs for every capitalised word of every document).
-fn listed(
-    cell: &'static OnceLock<HashSet<&'static str>>,
-    list: &[&'static str],
-    word: &str,
-) -> bool {
-    let set = cell.get_or_init(|| list.iter().copied().collect());
-    if word.len() <= 32 && word.is_ascii() {
-        let mut buf = [0u8; 32];
-        let b = &mut buf[..word.len()];
-        b.copy_from_slice(word.as_bytes());
-        b.make_ascii_lowercase();
-        std::str::from_utf8(b).is_ok_and(|w| set.contains(w))
-    } else {
-        set.contains(word.to_lowercase().as_str())
-    }
-}
+static TITLES: WordSet = WordSet::new(TITLE_WORDS);
+static OPENER_WORDS: WordSet = WordSet::new(OPENERS);
+static HONORIFIC_WORDS: WordSet = WordSet::new(HONORIFICS);
+static NOT_PERSON_WORDS: WordSet = WordSet::new(NOT_PERSON);
+static FEMALE_MENTIONS: WordSet = WordSet::new(FEMALE_WORDS);
+static MALE_MENTIONS: WordSet = WordSet::new(MALE_WORDS);
 
 fn is_title(word: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    listed(&SET, TITLE_WORDS, word)
+    TITLES.contains(word)
 }
 
 fn is_opener(word: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    listed(&SET, OPENERS, word)
-}
-
-fn is_honorific(word: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    listed(&SET, HONORIFICS, word)
-}
-
-fn not_person(word: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    listed(&SET, NOT_PERSON, word)
+    OPENER_WORDS.contains(word)
 }
 
 fn capitalised(word: &str) -> bool {
@@ -506,7 +479,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     let role: Vec<&str> = words[..start]
         .iter()
         .copied()
-        .filter(|w| !is_honorific(w))
+        .filter(|w| !HONORIFIC_WORDS.contains(w))
         .skip_while(|w| ["the", "a", "an"].iter().any(|d| d.eq_ignore_ascii_case(w)))
         .collect();
     let role = (!role.is_empty() && role.iter().any(|w| capitalised(w) || is_title(w)))
@@ -757,17 +730,15 @@ fn female(mention: &str) -> Option<bool> {
 
 /// [`female`] for a mention already split: `name` is its name part.
 fn female_named(mention: &str, name: Option<&str>) -> Option<bool> {
-    static FEMALE: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    static MALE: OnceLock<HashSet<&'static str>> = OnceLock::new();
     let words = || {
         mention
             .split_whitespace()
             .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')' | '"')))
     };
-    if words().any(|w| listed(&FEMALE, FEMALE_WORDS, w)) {
+    if words().any(|w| FEMALE_MENTIONS.contains(w)) {
         return Some(true);
     }
-    if words().any(|w| listed(&MALE, MALE_WORDS, w)) {
+    if words().any(|w| MALE_MENTIONS.contains(w)) {
         return Some(false);
     }
     let first = name?.split_whitespace().next()?;
@@ -949,7 +920,11 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             // last speaker, whichever came later, skipping people the document shows to be of
             // the other sex.
             let want = !he;
-            let person = |e: &Entity| !e.name.split_whitespace().any(not_person);
+            let person = |e: &Entity| {
+                !e.name
+                    .split_whitespace()
+                    .any(|w| NOT_PERSON_WORDS.contains(w))
+            };
             let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
             let named_before = names
                 .iter()

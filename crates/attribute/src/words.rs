@@ -1,5 +1,8 @@
 //! The document as sentences, paragraphs and word tokens with byte spans.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use standpoint_segment::Segmenter;
 
 use crate::Span;
@@ -148,6 +151,37 @@ pub(crate) fn trim(text: &str, span: Span, chars: &[char]) -> Span {
     Span {
         start,
         end: start + t.len(),
+    }
+}
+
+/// A fixed list of lowercase words, looked up without regard to case: a hash set built on
+/// first use, and no allocation for short ASCII words (lookups run for every capitalised word
+/// of every document).
+pub(crate) struct WordSet {
+    list: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub(crate) const fn new(list: &'static [&'static str]) -> WordSet {
+        WordSet {
+            list,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// Whether `word`, lowercased, is in the list.
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        let set = self.set.get_or_init(|| self.list.iter().copied().collect());
+        if word.len() <= 32 && word.is_ascii() {
+            let mut buf = [0u8; 32];
+            let b = &mut buf[..word.len()];
+            b.copy_from_slice(word.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).is_ok_and(|w| set.contains(w))
+        } else {
+            set.contains(word.to_lowercase().as_str())
+        }
     }
 }
 

@@ -414,12 +414,17 @@ fn subject(toks: &[Tok], text: &str) -> Option<(usize, usize)> {
     (j > i && named).then_some((i, j))
 }
 
+/// The sentence before `sent` (one of the document's).
+fn sentence_before(doc: &Doc<'_>, sent: Span) -> Option<Span> {
+    let i = doc.sentences.iter().position(|s| *s == sent)?;
+    doc.sentences.get(i.checked_sub(1)?).copied()
+}
+
 /// A quote opening its sentence, framed by the sentence before it in the same paragraph (or
 /// the paragraph before, when that ends with a colon): "Smith told CNN. “…”", "He added: “…”".
 fn frame_in_previous(doc: &Doc<'_>, sent: Span, q: &Quote) -> Option<Frame> {
     let text = doc.text;
-    let i = doc.sentences.iter().position(|s| *s == sent)?;
-    let prev = *doc.sentences.get(i.checked_sub(1)?)?;
+    let prev = sentence_before(doc, sent)?;
     let between = &text[prev.end..q.start()];
     let same_para = !between.contains('\n');
     let colon = prev.text(text).trim_end().ends_with(':');
@@ -730,8 +735,7 @@ fn reported_before(doc: &Doc<'_>, found: &[Attribution], q: &Quote) -> Option<At
     if !text[sent.start..q.start()].trim().is_empty() {
         return None;
     }
-    let i = doc.sentences.iter().position(|s| *s == sent)?;
-    let prev = *doc.sentences.get(i.checked_sub(1)?)?;
+    let prev = sentence_before(doc, sent)?;
     if text[prev.end..q.start()].contains('\n') {
         return None;
     }

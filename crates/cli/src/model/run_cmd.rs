@@ -176,8 +176,8 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
         .rule(start.spec.rule)
         .batch_sentences(a.batch_sentences);
     if !start.spec.attribution.is_empty() {
-        let taggers = tagger_cmd::load_taggers(&start.spec.attribution, None)?;
-        pipeline = pipeline.attribution(Arc::new(tagger_cmd::TaggerAttribution::new(taggers)));
+        let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None)?;
+        pipeline = pipeline.attribution(Arc::new(tagger));
     }
     let options = RunOptions {
         segment_threads: a.segment_threads,

@@ -24,81 +24,76 @@ fn kind_names() -> Vec<String> {
     TagKind::ALL.iter().map(|k| k.name().to_string()).collect()
 }
 
-/// Loads the taggers named on the command line (`default` or folders) over the encoder in
-/// `encoder` (default: the usual place); each must label source, cue and content.
-pub fn load_taggers(specs: &[PathBuf], encoder: Option<&Path>) -> Result<Vec<SpanTagger>> {
-    if specs.is_empty() {
-        bail!("--tagger is required here");
-    }
-    let encoder = locate::encoder_dir(encoder);
-    let mut taggers = Vec::new();
-    for spec in specs {
-        let dir = &locate::tagger_dir(spec)?;
-        let tagger = SpanTagger::load(dir, &encoder)
-            .with_context(|| format!("loading the tagger in {}", dir.display()))?;
-        if tagger.kinds() != kind_names() {
-            bail!(
-                "{}: the tagger labels {:?}; attribution needs [\"source\", \"cue\", \"content\"]",
-                dir.display(),
-                tagger.kinds()
-            );
-        }
-        taggers.push(tagger);
-    }
-    Ok(taggers)
-}
-
-fn as_tags(spans: &[TaggedSpan]) -> Vec<Tag> {
-    spans
-        .iter()
-        .map(|s| Tag {
-            kind: TagKind::ALL[s.kind],
-            span: Span {
-                start: s.start,
-                end: s.end,
-            },
-        })
-        .collect()
-}
-
-/// `standpoint run --tagger`: speakers from the tagger's spans, decoded like
-/// `attribute --tagger`.
-/// The taggers' tensors are not `Sync`: the reader threads take turns (each call uses the
-/// torch threads), and decode in parallel.
+/// Attributions from the tagger's spans, for `attribute --tagger` and `run --tagger`. The
+/// taggers' tensors are not `Sync`: a run's reader threads take turns at tagging (each call
+/// uses the torch threads) and decode in parallel.
 pub struct TaggerAttribution {
     taggers: Mutex<Vec<SpanTagger>>,
     decoder: Attributor,
 }
 
 impl TaggerAttribution {
-    pub fn new(taggers: Vec<SpanTagger>) -> TaggerAttribution {
-        TaggerAttribution {
+    /// Loads the taggers named on the command line (`default` or folders; more than one: an
+    /// ensemble) over the encoder in `encoder` (default: the usual place); each must label
+    /// source, cue and content.
+    pub fn load(specs: &[PathBuf], encoder: Option<&Path>) -> Result<TaggerAttribution> {
+        if specs.is_empty() {
+            bail!("--tagger is required here");
+        }
+        let encoder = locate::encoder_dir(encoder);
+        let mut taggers = Vec::new();
+        for spec in specs {
+            let dir = &locate::tagger_dir(spec)?;
+            let tagger = SpanTagger::load(dir, &encoder)
+                .with_context(|| format!("loading the tagger in {}", dir.display()))?;
+            if tagger.kinds() != kind_names() {
+                bail!(
+                    "{}: the tagger labels {:?}; attribution needs [\"source\", \"cue\", \"content\"]",
+                    dir.display(),
+                    tagger.kinds()
+                );
+            }
+            taggers.push(tagger);
+        }
+        Ok(TaggerAttribution {
             taggers: Mutex::new(taggers),
             decoder: Attributor::default(),
-        }
+        })
+    }
+
+    /// The labelled spans of `text`.
+    fn tags(&self, text: &str) -> std::result::Result<Vec<Tag>, String> {
+        // A panic while tagging is caught inside `tag_ensemble`; the taggers stay usable.
+        let taggers = self.taggers.lock().unwrap_or_else(|p| p.into_inner());
+        let spans = tag_ensemble(&taggers, text).map_err(|e| e.to_string())?;
+        Ok(spans
+            .iter()
+            .map(|s| Tag {
+                kind: TagKind::ALL[s.kind],
+                span: Span {
+                    start: s.start,
+                    end: s.end,
+                },
+            })
+            .collect())
     }
 }
 
 impl Attribute for TaggerAttribution {
     fn find(&self, text: &str) -> std::result::Result<Vec<Attribution>, String> {
-        let spans = {
-            // A panic while tagging is caught inside `tag_ensemble`; the taggers stay usable.
-            let taggers = self.taggers.lock().unwrap_or_else(|p| p.into_inner());
-            tag_ensemble(&taggers, text).map_err(|e| e.to_string())?
-        };
-        Ok(self.decoder.from_tags(text, &as_tags(&spans)))
+        let tags = self.tags(text)?;
+        Ok(self.decoder.from_tags(text, &tags))
     }
 }
 
-/// Attributions of every document from the tagger's spans.
+/// Attributions of every document from the tagger's spans (or, with `--tags`, the spans).
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
     set_threads(a.threads);
-    let taggers = load_taggers(&a.tagger, a.encoder.as_deref())?;
-    let attributor = Attributor::default();
+    let tagger = TaggerAttribution::load(&a.tagger, a.encoder.as_deref())?;
     standpoint_cli::commands::for_each_document(&a, |out, doc| {
-        let tags = match tag_ensemble(&taggers, &doc.text) {
-            Ok(spans) => as_tags(&spans),
-            Err(err) => return Ok(Err(err.to_string())),
+        let tags = match tagger.tags(&doc.text) {
+            Ok(tags) => tags,
+            Err(err) => return Ok(Err(err)),
         };
         if a.tags {
             let tags: Vec<serde_json::Value> = tags
@@ -110,7 +105,7 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
             serde_json::to_writer(&mut *out, &serde_json::json!({"id": doc.id, "tags": tags}))?;
             out.write_all(b"\n")?;
         } else {
-            write_attributions(out, &doc.id, &attributor.from_tags(&doc.text, &tags))?;
+            write_attributions(out, &doc.id, &tagger.decoder.from_tags(&doc.text, &tags))?;
         }
         Ok(Ok(()))
     })

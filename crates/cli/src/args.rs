@@ -516,6 +516,21 @@ pub struct FinetuneArgs {
     /// Score the dev sets after every epoch (default: only after the last).
     #[arg(long)]
     pub dev_every_epoch: bool,
+    /// Checkpoint folder (trainable weights, optimiser state, position; replaced atomically).
+    /// Default: `$XDG_CACHE_HOME/standpoint/train/` (or `~/.cache/...`) and a name made from
+    /// `--out`. Keep it outside a work tree that is laid anew.
+    #[arg(long)]
+    pub checkpoint_dir: Option<PathBuf>,
+    /// Minutes between checkpoints (also written after every epoch).
+    #[arg(long, default_value_t = 5.0)]
+    pub checkpoint_minutes: f64,
+    /// Also write a checkpoint every N steps (0: by time only).
+    #[arg(long, default_value_t = 0, hide = true)]
+    pub checkpoint_steps: usize,
+    /// Continue the run whose checkpoint is in the checkpoint folder (same command and data;
+    /// refused otherwise). Without it a checkpoint there is replaced.
+    #[arg(long)]
+    pub resume: bool,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -42,6 +42,8 @@ fn finetune_writes_a_model_that_classify_uses() {
         .arg(&empty_shared)
         .arg("--out")
         .arg(&out)
+        .arg("--checkpoint-dir")
+        .arg(t.0.join("checkpoint"))
         .args(["--epochs", "2", "--rank", "2", "--batch-size", "4"])
         .args(["--max-length", "32", "--negatives", "0.5", "--threads", "2"])
         .output()
@@ -108,4 +110,157 @@ fn finetune_writes_a_model_that_classify_uses() {
             assert!((sum - 1.0).abs() < 1e-4, "{l}");
         }
     }
+}
+
+/// A small labelled file for the resume tests.
+fn toy_training_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut data = String::new();
+    let mut n = 0;
+    for target in ["the new tax", "nuclear power", "a ceasefire"] {
+        for (text, label) in [
+            ("I fully support {t}.", "FAVOR"),
+            ("{t} is exactly what we need.", "FAVOR"),
+            ("I totally oppose {t}.", "AGAINST"),
+            ("We will fight {t} in parliament.", "AGAINST"),
+            ("The weather was mild on Tuesday.", "NONE"),
+        ] {
+            n += 1;
+            let row = serde_json::json!({
+                "id": format!("x{n}"), "text": text.replace("{t}", target),
+                "target": target, "label": label,
+            });
+            data.push_str(&format!("{row}\n"));
+        }
+    }
+    let f = dir.join("train.jsonl");
+    std::fs::write(&f, data).unwrap();
+    f
+}
+
+/// `finetune` with a checkpoint every 5 steps, `epochs` epochs of a 15-example file.
+fn finetune_cmd(t: &TempDir, out: &str, checkpoint: &str, epochs: usize) -> std::process::Command {
+    let mut c = standpoint();
+    c.arg("finetune")
+        .arg("--data")
+        .arg(t.path("train.jsonl"))
+        .arg("--shared")
+        .arg(t.path("no-shared-data"))
+        .arg("--out")
+        .arg(t.path(out))
+        .arg("--checkpoint-dir")
+        .arg(t.path(checkpoint))
+        .args([
+            "--epochs",
+            &epochs.to_string(),
+            "--rank",
+            "2",
+            "--batch-size",
+            "2",
+        ])
+        .args(["--max-length", "32", "--negatives", "0.5", "--threads", "1"])
+        .args(["--checkpoint-steps", "5"]);
+    c
+}
+
+fn global_step(checkpoint: &std::path::Path) -> Option<u64> {
+    let text = std::fs::read_to_string(checkpoint.join("state.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["global_step"].as_u64()
+}
+
+#[test]
+fn a_run_killed_and_resumed_ends_where_the_uninterrupted_run_ends() {
+    let t = TempDir::new("resume");
+    toy_training_file(&t.0);
+    let o = finetune_cmd(&t, "whole", "ck-whole", 24).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let total = global_step(&t.path("ck-whole")).unwrap();
+    assert_eq!(
+        total,
+        24 * 12,
+        "12 steps per epoch (15 + 8 negatives, 2 per step)"
+    );
+
+    // The same run, killed (SIGKILL) once its checkpoint has passed a third of the steps.
+    let mut child = finetune_cmd(&t, "cut", "ck-cut", 24)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if global_step(&t.path("ck-cut")).is_some_and(|s| s >= total / 3) {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be killed"
+        );
+        assert!(started.elapsed().as_secs() < 300, "no checkpoint written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let at = global_step(&t.path("ck-cut")).unwrap();
+    assert!(at < total, "killed after the end");
+
+    // Without --resume nothing of the old run is used; with it the run continues.
+    let o = finetune_cmd(&t, "cut", "ck-cut", 24)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("resuming"), "{stderr}");
+    let whole = std::fs::read(t.path("whole/adapters.safetensors")).unwrap();
+    let resumed = std::fs::read(t.path("cut/adapters.safetensors")).unwrap();
+    assert!(
+        whole == resumed,
+        "resumed at step {at} of {total}: weights differ"
+    );
+    let m = |d: &str| std::fs::read_to_string(t.path(d).join("manifest.json")).unwrap();
+    assert_eq!(m("whole"), m("cut"));
+}
+
+#[test]
+fn resume_refuses_another_run_a_damaged_checkpoint_and_a_missing_one() {
+    let t = TempDir::new("resume-refused");
+    toy_training_file(&t.0);
+    let o = finetune_cmd(&t, "m", "ck", 1).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Other settings: refused, naming the checkpoint.
+    let o = finetune_cmd(&t, "m", "ck", 1)
+        .args(["--lr", "1e-3", "--resume"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("belongs to another run"), "{stderr}");
+
+    // A weights file cut short: refused.
+    let ck = t.path("ck");
+    let weights = std::fs::read_dir(&ck)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".safetensors"))
+        .unwrap();
+    let bytes = std::fs::read(&weights).unwrap();
+    std::fs::write(&weights, &bytes[..bytes.len() - 10]).unwrap();
+    let o = finetune_cmd(&t, "m", "ck", 1)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cut or edited"), "{stderr}");
+
+    // No checkpoint at all: refused.
+    let o = finetune_cmd(&t, "m", "elsewhere", 1)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no checkpoint to resume"), "{stderr}");
 }

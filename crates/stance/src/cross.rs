@@ -11,14 +11,15 @@
 
 use std::path::Path;
 
-use tch::nn::{self, OptimizerConfig};
+use tch::nn;
 use tch::{Device, Kind, Tensor};
 
+use crate::checkpoint::{
+    epoch_seed, seed_step, AdamW, CheckpointSpec, Checkpoints, Fingerprint, TrainPosition,
+};
 use crate::manifest::CrossEncoderManifest;
 use crate::metrics::SplitMix64;
-use crate::native::{
-    mean_pool, optimizer_step, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile,
-};
+use crate::native::{mean_pool, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile};
 use crate::{Error, Label, Probs, StanceClassifier};
 
 /// A cross-encoder stance classifier: one encoder pass per (target, sentence) pair.
@@ -32,6 +33,8 @@ pub struct CrossEncoder {
     max_length: usize,
     batch_pairs: usize,
     max_batch_tokens: usize,
+    /// Trained with context: reads the text before a sentence.
+    reads_context: bool,
     // Owns the trainable variables while training.
     _vars: Option<nn::VarStore>,
 }
@@ -44,6 +47,20 @@ impl std::fmt::Debug for CrossEncoder {
             .field("max_length", &self.max_length)
             .finish()
     }
+}
+
+/// The most context tokens a cross-encoder reads before a sentence.
+pub const MAX_CONTEXT_TOKENS: usize = 64;
+
+/// One (context, sentence, target) input of a cross-encoder.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    /// Text before the sentence (`""` for none).
+    pub context: &'a str,
+    /// The sentence classified.
+    pub sentence: &'a str,
+    /// The target.
+    pub target: &'a str,
 }
 
 /// Pairs tokenised as `(token ids, segment ids)`.
@@ -81,6 +98,7 @@ impl CrossEncoder {
             max_length: manifest.max_length,
             batch_pairs: manifest.batch_pairs.max(1),
             max_batch_tokens: crate::DEFAULT_MAX_BATCH_TOKENS,
+            reads_context: manifest.context,
             _vars: None,
         })
     }
@@ -104,6 +122,22 @@ impl CrossEncoder {
             + self.classifier_b.numel()
     }
 
+    /// The trainable tensors by name (adapters, classifier), sharing storage with the model.
+    fn trainable(&self) -> Vec<(String, Tensor)> {
+        let mut named: Vec<(String, Tensor)> = self
+            .adapters
+            .named()
+            .into_iter()
+            .map(|(n, t)| (n, t.shallow_clone()))
+            .collect();
+        named.push((
+            "classifier.weight".into(),
+            self.classifier_w.shallow_clone(),
+        ));
+        named.push(("classifier.bias".into(), self.classifier_b.shallow_clone()));
+        named
+    }
+
     /// Writes the adapters and the classifier (safetensors).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let mut named: Vec<(String, &Tensor)> = self.adapters.named();
@@ -116,6 +150,64 @@ impl CrossEncoder {
         // The model reads (target, sentence).
         let swapped: Vec<(&str, &str)> = pairs.iter().map(|&(s, t)| (t, s)).collect();
         self.bert.tokenize_pairs(&swapped, self.max_length)
+    }
+
+    /// Tokenises (context, sentence, target) items. Without context an item reads `[CLS]
+    /// target [SEP] sentence [SEP]` (exactly as [`CrossEncoder::tokenize`]); with context,
+    /// `[CLS] target [SEP] context [SEP] sentence [SEP]`, the context in the target's segment
+    /// and cut from its start to at most [`MAX_CONTEXT_TOKENS`] (the words nearest the sentence
+    /// stay), the sentence keeping its room first.
+    fn tokenize_items(&self, items: &[Item<'_>]) -> Result<Tokenized, Error> {
+        let mut out: Tokenized = Vec::with_capacity(items.len());
+        let plain: Vec<(&str, &str)> = items.iter().map(|i| (i.sentence, i.target)).collect();
+        let paired = self.tokenize(&plain)?;
+        let tok = self.bert.tokenizer();
+        let (cls, sep) = match (tok.token_id("[CLS]"), tok.token_id("[SEP]")) {
+            (Some(c), Some(s)) => (c, s),
+            // An encoder without BERT's special tokens reads no context.
+            _ => return Ok(paired),
+        };
+        let max = self.max_length.min(self.bert.max_positions());
+        for (item, pair) in items.iter().zip(paired) {
+            let context = item.context.trim();
+            if context.is_empty() {
+                out.push(pair);
+                continue;
+            }
+            let ids = tok.encode_plain(&[item.target, context, item.sentence])?;
+            let (t, c, s) = (&ids[0], &ids[1], &ids[2]);
+            let t = &t[..t.len().min(32)];
+            let s = &s[..s.len().min(max.saturating_sub(t.len() + 4))];
+            let room = max.saturating_sub(t.len() + s.len() + 4);
+            let keep = c.len().min(room).min(MAX_CONTEXT_TOKENS);
+            if keep < 4 {
+                out.push(pair);
+                continue;
+            }
+            let c = &c[c.len() - keep..];
+            let mut ids = Vec::with_capacity(t.len() + c.len() + s.len() + 4);
+            ids.push(cls);
+            ids.extend_from_slice(t);
+            ids.push(sep);
+            ids.extend_from_slice(c);
+            ids.push(sep);
+            let a = ids.len();
+            ids.extend_from_slice(s);
+            ids.push(sep);
+            let mut types = vec![0i64; a];
+            types.resize(ids.len(), 1);
+            out.push((ids, types));
+        }
+        Ok(out)
+    }
+
+    /// Probabilities for (context, sentence, target) items; an empty context reads the
+    /// sentence alone.
+    pub fn predict_items(&self, items: &[Item<'_>]) -> Result<Vec<Probs>, Error> {
+        crate::guard("classifying", || {
+            let tok = self.tokenize_items(items)?;
+            self.predict_tokenized(&tok)
+        })
     }
 
     /// Logits `[b, 3]` for tokenised rows.
@@ -153,9 +245,49 @@ impl StanceClassifier for CrossEncoder {
             return Ok(Vec::new());
         }
         let tok = self.tokenize(pairs)?;
-        let mut order: Vec<usize> = (0..pairs.len()).collect();
+        self.predict_tokenized(&tok)
+    }
+
+    fn predict_in_context(
+        &self,
+        sentences: &[&str],
+        contexts: &[&str],
+        targets: &[&str],
+    ) -> Result<Vec<Probs>, Error> {
+        if contexts.len() != sentences.len() {
+            return Err(standpoint_types::CountMismatch {
+                expected: sentences.len(),
+                got: contexts.len(),
+            }
+            .into());
+        }
+        let items: Vec<Item<'_>> = sentences
+            .iter()
+            .zip(contexts)
+            .flat_map(|(s, c)| {
+                targets.iter().map(move |t| Item {
+                    context: c,
+                    sentence: s,
+                    target: t,
+                })
+            })
+            .collect();
+        self.predict_items(&items)
+    }
+
+    fn reads_context(&self) -> bool {
+        self.reads_context
+    }
+}
+
+impl CrossEncoder {
+    fn predict_tokenized(&self, tok: &Tokenized) -> Result<Vec<Probs>, Error> {
+        if tok.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut order: Vec<usize> = (0..tok.len()).collect();
         order.sort_by_key(|&i| tok[i].0.len());
-        let mut out = vec![Probs::new(1.0, 1.0, 1.0); pairs.len()];
+        let mut out = vec![Probs::new(1.0, 1.0, 1.0); tok.len()];
         let lens: Vec<usize> = order.iter().map(|&i| tok[i].0.len()).collect();
         // Rows of one length only: see `same_length_batches` (why no padding).
         for range in
@@ -220,6 +352,8 @@ pub struct FineTuneExample<'a> {
     pub text: &'a str,
     /// The target.
     pub target: &'a str,
+    /// Text read before the sentence (its paragraph's previous sentences); `""` for none.
+    pub context: &'a str,
     /// Its stance.
     pub label: Label,
     /// Weight of the example in the loss.
@@ -259,12 +393,19 @@ pub type FineTuneEvent<'a> = TrainEvent<'a, CrossEncoder>;
 pub struct CrossEncoderTrainer {
     /// The settings.
     pub config: FineTuneConfig,
+    /// Where to write checkpoints (and whether to resume from one); `None`: none.
+    pub checkpoint: Option<CheckpointSpec>,
 }
 
 impl CrossEncoderTrainer {
     /// Trains on `examples`; `on_event` sees every step and every epoch (an error from it stops
     /// training). The returned model is in training form (adapters separate); call
     /// [`CrossEncoder::save`] to store it and [`CrossEncoder::load`] to use it merged.
+    ///
+    /// With [`CrossEncoderTrainer::checkpoint`] set, the trainable weights, the optimiser's
+    /// state and the position are written there every few minutes and after every epoch; with
+    /// its `resume`, training continues from the checkpoint and ends with the same weights as a
+    /// run that was never stopped.
     pub fn train(
         &self,
         encoder_dir: &Path,
@@ -286,65 +427,133 @@ impl CrossEncoderTrainer {
                 return Err(Error::NoTrainingExamples);
             }
             let (mut model, vs) = self.init_model(encoder_dir)?;
-            let mut opt = nn::AdamW {
-                wd: c.weight_decay,
-                ..Default::default()
+            model.reads_context = examples.iter().any(|e| !e.context.trim().is_empty());
+            let mut opt = AdamW::new(model.trainable(), c.weight_decay);
+            let mut checkpoints = None;
+            let mut position = None;
+            if let Some(spec) = &self.checkpoint {
+                let fp = self.fingerprint(encoder_dir, examples)?;
+                let (cp, pos) = Checkpoints::open(spec.clone(), fp)?;
+                if let Some(pos) = &pos {
+                    cp.load_into(pos, &mut opt)?;
+                }
+                checkpoints = Some(cp);
+                position = pos;
             }
-            .build(&vs, c.learning_rate)?;
-            let pairs: Vec<(&str, &str)> = examples.iter().map(|e| (e.text, e.target)).collect();
-            let tok = model.tokenize(&pairs)?;
+            let items: Vec<Item<'_>> = examples
+                .iter()
+                .map(|e| Item {
+                    context: e.context,
+                    sentence: e.text,
+                    target: e.target,
+                })
+                .collect();
+            let tok = model.tokenize_items(&items)?;
             let mean_w =
                 examples.iter().map(|e| e.weight as f64).sum::<f64>() / examples.len() as f64;
-            let mut rng = SplitMix64::new(c.seed);
             let bs = c.batch_size.max(1);
             let steps_per_epoch = examples.len().div_ceil(bs);
             let total = (steps_per_epoch * c.epochs).max(1);
             let warmup = (total as f64 * 0.06).ceil().max(1.0);
-            let mut done = 0usize;
-            for epoch in 1..=c.epochs {
+            let (first_epoch, mut skip, mut sum, mut done, seconds_before) = match &position {
+                Some(p) => (p.epoch, p.step, p.loss_sum, p.global_step, p.seconds),
+                None => (1, 0, 0.0, 0, 0.0),
+            };
+            let started = std::time::Instant::now();
+            let position_at = |epoch: usize, step: usize, done: usize, sum: f64| TrainPosition {
+                version: 1,
+                fingerprint: String::new(),
+                epoch,
+                step,
+                global_step: done,
+                loss_sum: sum,
+                seconds: seconds_before + started.elapsed().as_secs_f64(),
+                weights: String::new(),
+                weights_len: 0,
+                weights_hash: String::new(),
+            };
+            for epoch in first_epoch..=c.epochs {
+                let mut rng = SplitMix64::new(epoch_seed(c.seed, epoch));
                 let batches = length_bucketed(&tok, bs, &mut rng);
                 let steps = batches.len();
-                let mut sum = 0.0;
-                for (k, batch) in batches.iter().enumerate() {
-                    opt.set_lr(warmup_linear(c.learning_rate, done, total, warmup));
-                    let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
-                    let y: Vec<i64> = batch
-                        .iter()
-                        .map(|&i| examples[i].label.index() as i64)
-                        .collect();
-                    let w: Vec<f32> = batch
-                        .iter()
-                        .map(|&i| (examples[i].weight as f64 / mean_w) as f32)
-                        .collect();
-                    let logits = model.logits(&rows, true);
-                    let ce = logits.cross_entropy_loss::<Tensor>(
-                        &Tensor::from_slice(&y),
-                        None,
-                        tch::Reduction::None,
-                        -100,
-                        0.0,
-                    );
-                    let wt = Tensor::from_slice(&w);
-                    let loss = (&ce * &wt).sum(Kind::Float) / wt.sum(Kind::Float);
-                    let lv = optimizer_step(&mut opt, &loss, epoch, k + 1)?;
-                    sum += lv;
-                    done += 1;
-                    on_event(FineTuneEvent::Step {
-                        epoch,
-                        step: k + 1,
-                        steps,
-                        loss: lv,
+                for (k, batch) in batches.iter().enumerate().skip(skip) {
+                    opt_lr_step(
+                        &mut opt, &model, &tok, examples, batch, mean_w, c, done, total, warmup,
+                    )
+                    .and_then(|lv| {
+                        sum += lv;
+                        done += 1;
+                        on_event(FineTuneEvent::Step {
+                            epoch,
+                            step: k + 1,
+                            steps,
+                            loss: lv,
+                        })
+                    })
+                    .map_err(|e| match e {
+                        Error::Diverged { loss, .. } => Error::Diverged {
+                            loss,
+                            epoch,
+                            step: k + 1,
+                        },
+                        e => e,
                     })?;
+                    if let Some(cp) = checkpoints.as_mut() {
+                        if k + 1 < steps && cp.due(done) {
+                            cp.save(position_at(epoch, k + 1, done, sum), &opt)?;
+                        }
+                    }
                 }
+                skip = 0;
                 on_event(FineTuneEvent::Epoch {
                     epoch,
                     mean_loss: sum / steps.max(1) as f64,
                     model: &model,
                 })?;
+                sum = 0.0;
+                if let Some(cp) = checkpoints.as_mut() {
+                    cp.save(position_at(epoch + 1, 0, done, 0.0), &opt)?;
+                }
             }
             model._vars = Some(vs);
             Ok(model)
         })
+    }
+
+    /// What decides a run: settings, examples and the encoder's files.
+    fn fingerprint(
+        &self,
+        encoder_dir: &Path,
+        examples: &[FineTuneExample<'_>],
+    ) -> Result<Fingerprint, Error> {
+        let c = &self.config;
+        let mut f = Fingerprint::default();
+        f.add_str("cross-encoder v1")
+            .add_u64(c.seed)
+            .add_u64(c.epochs as u64)
+            .add_u64(c.rank as u64)
+            .add_f64(c.alpha)
+            .add_f64(c.learning_rate)
+            .add_f64(c.weight_decay)
+            .add_u64(c.batch_size as u64)
+            .add_u64(c.max_length as u64);
+        for name in ["config.json", "model.safetensors", "tokenizer.json"] {
+            let path = encoder_dir.join(name);
+            let meta = std::fs::metadata(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            f.add_str(name).add_u64(meta.len());
+        }
+        f.add_u64(examples.len() as u64);
+        for e in examples {
+            f.add_str(e.text)
+                .add_str(e.target)
+                .add_str(e.context)
+                .add_u64(e.label.index() as u64)
+                .add_u64(e.weight.to_bits() as u64);
+        }
+        Ok(f)
     }
 
     /// The encoder with fresh adapters and classifier (seeded), and the variables training
@@ -375,10 +584,49 @@ impl CrossEncoderTrainer {
             max_length: c.max_length,
             batch_pairs: 64,
             max_batch_tokens: crate::DEFAULT_MAX_BATCH_TOKENS,
+            reads_context: false,
             _vars: None,
         };
         Ok((model, vs))
     }
+}
+
+/// One optimiser step on `batch` (dropout seeded by the step number): the loss.
+#[allow(clippy::too_many_arguments)]
+fn opt_lr_step(
+    opt: &mut AdamW,
+    model: &CrossEncoder,
+    tok: &Tokenized,
+    examples: &[FineTuneExample<'_>],
+    batch: &[usize],
+    mean_w: f64,
+    c: &FineTuneConfig,
+    done: usize,
+    total: usize,
+    warmup: f64,
+) -> Result<f64, Error> {
+    seed_step(c.seed, done);
+    let lr = warmup_linear(c.learning_rate, done, total, warmup);
+    let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
+    let y: Vec<i64> = batch
+        .iter()
+        .map(|&i| examples[i].label.index() as i64)
+        .collect();
+    let w: Vec<f32> = batch
+        .iter()
+        .map(|&i| (examples[i].weight as f64 / mean_w) as f32)
+        .collect();
+    let logits = model.logits(&rows, true);
+    let ce = logits.cross_entropy_loss::<Tensor>(
+        &Tensor::from_slice(&y),
+        None,
+        tch::Reduction::None,
+        -100,
+        0.0,
+    );
+    let wt = Tensor::from_slice(&w);
+    let loss = (&ce * &wt).sum(Kind::Float) / wt.sum(Kind::Float);
+    opt.step(&loss, lr, 0, 0)
 }
 
 /// Shuffled batches of similar length: the examples are shuffled, cut into pools of 50 batches,

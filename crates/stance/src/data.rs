@@ -11,7 +11,7 @@ use crate::{Error, Label};
 /// ```
 /// use standpoint_stance::{data::Example, Label};
 /// let e = Example { id: "1".into(), text: "Stop the war".into(), target: "a ceasefire".into(),
-///                   label: Label::Favor, seen: None };
+///                   label: Label::Favor, seen: None, context: String::new() };
 /// assert_eq!(e.label, Label::Favor);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,9 @@ pub struct Example {
     pub label: Label,
     /// VAST's `seen` flag (0 = zero-shot topic), when present.
     pub seen: Option<i64>,
+    /// Text before `text` that a context-reading model may read (field `context`; `""` when
+    /// absent). The label is the stance of `text` alone.
+    pub context: String,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +38,7 @@ struct Raw {
     target: Option<String>,
     label: Option<String>,
     seen: Option<i64>,
+    context: Option<String>,
 }
 
 /// Reads a labelled JSONL file. Bad rows (malformed JSON, missing fields, unknown labels) are
@@ -64,6 +68,7 @@ pub fn read_jsonl(path: &Path) -> Result<(Vec<Example>, Vec<Error>), Error> {
             target,
             label,
             seen: raw.seen,
+            context: raw.context.unwrap_or_default(),
         })
     })
 }

@@ -110,4 +110,19 @@ impl StanceClassifier for Ensemble {
     fn predict_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>, Error> {
         self.combine(pairs.len(), |m| m.predict_pairs(pairs))
     }
+
+    fn predict_in_context(
+        &self,
+        sentences: &[&str],
+        contexts: &[&str],
+        targets: &[&str],
+    ) -> Result<Vec<Probs>, Error> {
+        self.combine(sentences.len() * targets.len(), |m| {
+            m.predict_in_context(sentences, contexts, targets)
+        })
+    }
+
+    fn reads_context(&self) -> bool {
+        self.members.iter().any(|(m, _)| m.reads_context())
+    }
 }

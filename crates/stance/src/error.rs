@@ -166,6 +166,14 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A training checkpoint that cannot be used (missing, from another run, cut or edited).
+    #[error("checkpoint {}: {message}", path.display())]
+    Checkpoint {
+        /// The checkpoint folder or file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// An I/O error on a file.
     #[error("{path}: {source}")]
     Io {

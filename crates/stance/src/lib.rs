@@ -33,6 +33,8 @@
 
 pub mod baseline;
 pub mod bench;
+#[cfg(feature = "model")]
+pub mod checkpoint;
 pub mod checks;
 #[cfg(feature = "model")]
 mod cross;

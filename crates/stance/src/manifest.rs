@@ -86,6 +86,10 @@ pub struct CrossEncoderManifest {
     /// Pairs per forward pass (also capped by padded tokens).
     #[serde(default = "default_batch_pairs")]
     pub batch_pairs: usize,
+    /// Whether it was trained to read the text before a sentence (`[CLS] target [SEP] context
+    /// [SEP] sentence [SEP]`); models without it are given sentences alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub context: bool,
     /// Output labels in the classifier's order.
     pub labels: Vec<Label>,
     /// How it was trained.

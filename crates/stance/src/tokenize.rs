@@ -126,6 +126,19 @@ impl PairTokenizer {
             .collect()
     }
 
+    /// Token ids of each text without special tokens and without truncation (for callers that
+    /// assemble and budget their own sequences).
+    pub fn encode_plain(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>, Error> {
+        let t = self.configured(None)?;
+        texts
+            .iter()
+            .map(|s| {
+                let e = t.encode_fast(*s, false).map_err(Error::Tokenizer)?;
+                Ok(e.get_ids().iter().map(|&i| i64::from(i)).collect())
+            })
+            .collect()
+    }
+
     /// Token ids and segment ids of each pair (first, second) with the model's pair template
     /// (`[CLS] a [SEP] b [SEP]` for BERT), the longer side truncated first to fit `max_len`.
     pub fn encode_pairs(

@@ -63,7 +63,8 @@ pub fn negative_pairs(targets: &[String], count: usize, seed: u64) -> Vec<(usize
 /// ```
 /// use standpoint_stance::{data::Example, train::hard_none_factor, Label};
 /// let e = Example { id: "1".into(), text: "Talks on a ceasefire resume.".into(),
-///                   target: "a ceasefire".into(), label: Label::None, seen: None };
+///                   target: "a ceasefire".into(), label: Label::None, seen: None,
+///                   context: String::new() };
 /// assert_eq!(hard_none_factor(&e, 3.0), 3.0);
 /// ```
 pub fn hard_none_factor(e: &Example, hard: f64) -> f32 {
@@ -200,6 +201,7 @@ impl PairSet {
             .map(|(e, w)| crate::FineTuneExample {
                 text: &e.text,
                 target: &e.target,
+                context: &e.context,
                 label: e.label,
                 weight: *w,
             })
@@ -207,6 +209,7 @@ impl PairSet {
         out.extend(self.negatives.iter().map(|&(i, j)| crate::FineTuneExample {
             text: &ex[i].0.text,
             target: &ex[j].0.target,
+            context: "",
             label: Label::None,
             weight: self.negative_weight,
         }));
@@ -234,6 +237,7 @@ pub fn cross_manifest(
         alpha: config.alpha,
         max_length: config.max_length,
         batch_pairs: 64,
+        context: false,
         labels: Label::ALL.to_vec(),
         training: Some(TrainingRecord {
             data: record.to_vec(),

@@ -67,6 +67,7 @@ fn manifest(rank: usize, alpha: f64) -> CrossEncoderManifest {
         adapter_file: "adapters.safetensors".into(),
         rank,
         alpha,
+        context: false,
         max_length: 64,
         batch_pairs: 64,
         labels: Label::ALL.to_vec(),
@@ -81,19 +82,23 @@ fn train(data: &[(String, String, Label)], config: FineTuneConfig) -> (CrossEnco
         .map(|(s, t, l)| FineTuneExample {
             text: s,
             target: t,
+            context: "",
             label: *l,
             weight: 1.0,
         })
         .collect();
     let mut losses = Vec::new();
-    let model = CrossEncoderTrainer { config }
-        .train(&encoder_dir(), &examples, |e| {
-            if let FineTuneEvent::Epoch { mean_loss, .. } = e {
-                losses.push(mean_loss);
-            }
-            Ok(())
-        })
-        .unwrap_or_else(|e| panic!("{e} (run `bash scripts/setup-libtorch.sh`)"));
+    let model = CrossEncoderTrainer {
+        config,
+        checkpoint: None,
+    }
+    .train(&encoder_dir(), &examples, |e| {
+        if let FineTuneEvent::Epoch { mean_loss, .. } = e {
+            losses.push(mean_loss);
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|e| panic!("{e} (run `bash scripts/setup-libtorch.sh`)"));
     (model, losses)
 }
 

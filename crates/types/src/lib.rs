@@ -252,6 +252,47 @@ pub trait StanceClassifier {
     /// Classifies every sentence toward every target.
     fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Self::Error>;
 
+    /// Classifies every sentence toward every target, reading `contexts[i]` (the text before
+    /// sentence `i`, e.g. the previous sentences of its paragraph; `""` for none) to resolve
+    /// what the sentence refers to. The sentence stays what is classified. Classifiers that read
+    /// no context ignore it: the default calls [`predict`](StanceClassifier::predict).
+    ///
+    /// ```
+    /// use standpoint_types::{CountMismatch, Probs, StanceClassifier};
+    /// struct Flat;
+    /// impl StanceClassifier for Flat {
+    ///     type Error = CountMismatch;
+    ///     fn name(&self) -> &str { "flat" }
+    ///     fn predict(&self, s: &[&str], t: &[&str]) -> Result<Vec<Probs>, CountMismatch> {
+    ///         Ok(vec![Probs::new(1.0, 1.0, 1.0); s.len() * t.len()])
+    ///     }
+    /// }
+    /// assert_eq!(Flat.predict_in_context(&["It works."], &["The plan."], &["the plan"]).unwrap().len(), 1);
+    /// assert!(Flat.predict_in_context(&["It works."], &[], &["the plan"]).is_err());
+    /// assert!(!Flat.reads_context());
+    /// ```
+    fn predict_in_context(
+        &self,
+        sentences: &[&str],
+        contexts: &[&str],
+        targets: &[&str],
+    ) -> Result<Vec<Probs>, Self::Error> {
+        if contexts.len() != sentences.len() {
+            return Err(CountMismatch {
+                expected: sentences.len(),
+                got: contexts.len(),
+            }
+            .into());
+        }
+        self.predict(sentences, targets)
+    }
+
+    /// Whether [`predict_in_context`](StanceClassifier::predict_in_context) reads the context
+    /// (callers skip building it when not).
+    fn reads_context(&self) -> bool {
+        false
+    }
+
     /// Classifies (sentence, target) pairs, grouped by target so that each target's sentences go
     /// through one [`predict`](StanceClassifier::predict) call.
     ///
@@ -315,6 +356,19 @@ impl<C: StanceClassifier + ?Sized> StanceClassifier for Box<C> {
     fn predict_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>, C::Error> {
         (**self).predict_pairs(pairs)
     }
+
+    fn predict_in_context(
+        &self,
+        sentences: &[&str],
+        contexts: &[&str],
+        targets: &[&str],
+    ) -> Result<Vec<Probs>, C::Error> {
+        (**self).predict_in_context(sentences, contexts, targets)
+    }
+
+    fn reads_context(&self) -> bool {
+        (**self).reads_context()
+    }
 }
 
 impl<C: StanceClassifier + ?Sized> StanceClassifier for &C {
@@ -330,5 +384,18 @@ impl<C: StanceClassifier + ?Sized> StanceClassifier for &C {
 
     fn predict_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Probs>, C::Error> {
         (**self).predict_pairs(pairs)
+    }
+
+    fn predict_in_context(
+        &self,
+        sentences: &[&str],
+        contexts: &[&str],
+        targets: &[&str],
+    ) -> Result<Vec<Probs>, C::Error> {
+        (**self).predict_in_context(sentences, contexts, targets)
+    }
+
+    fn reads_context(&self) -> bool {
+        (**self).reads_context()
     }
 }

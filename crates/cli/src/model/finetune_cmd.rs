@@ -4,6 +4,11 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use standpoint_stance::checkpoint::CheckpointSpec;
+use standpoint_stance::manifest::Manifest;
 use standpoint_stance::{CrossEncoder, CrossEncoderTrainer, FineTuneConfig, StanceClassifier};
 
 use crate::model_setup::{encoder_dir, set_threads};
@@ -53,10 +58,35 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         cross_manifest(&config, &record, neg, hard, epochs, adapter_file, dev)
     };
 
+    let checkpoint = CheckpointSpec {
+        dir: match &a.checkpoint_dir {
+            Some(d) => d.clone(),
+            None => default_checkpoint_dir(&a.out)?,
+        },
+        every: Duration::from_secs_f64((a.checkpoint_minutes.max(0.0)) * 60.0),
+        every_steps: a.checkpoint_steps,
+        resume: a.resume,
+    };
+    warn!(
+        "standpoint: checkpoints in {} (every {} min{}); {}",
+        checkpoint.dir.display(),
+        a.checkpoint_minutes,
+        if a.checkpoint_steps > 0 {
+            format!(" and {} steps", a.checkpoint_steps)
+        } else {
+            String::new()
+        },
+        if a.resume {
+            "resuming"
+        } else {
+            "continue a stopped run with the same command and --resume"
+        }
+    );
     let mut progress = crate::model_setup::StepBar::new(config.epochs);
     let started = Instant::now();
     let model: CrossEncoder = CrossEncoderTrainer {
         config: config.clone(),
+        checkpoint: Some(checkpoint),
     }
     .train(&enc_dir, &train, |event| {
         let Some((epoch, _, model)) = progress.event(event, started) else {
@@ -64,7 +94,11 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         };
         let write = |dev: DevScores| -> Result<(), standpoint_stance::Error> {
             model.save(&a.out.join(adapter_file))?;
-            manifest_for(dev, epoch).save(&a.out.join("manifest.json"))
+            let mut manifest = manifest_for(dev, epoch);
+            if let Manifest::CrossEncoder(m) = &mut manifest {
+                m.context = model.reads_context();
+            }
+            manifest.save(&a.out.join("manifest.json"))
         };
         if a.dev_every_epoch || epoch == config.epochs {
             let dev = progress
@@ -85,4 +119,29 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         a.out.join("manifest.json").display()
     );
     Ok(Outcome::Clean)
+}
+
+/// `$XDG_CACHE_HOME/standpoint/train/finetune-NAME` (else under `~/.cache`), NAME made from the
+/// output folder's absolute path.
+fn default_checkpoint_dir(out: &Path) -> Result<PathBuf> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .context("no $XDG_CACHE_HOME or $HOME for the checkpoint folder; pass --checkpoint-dir")?;
+    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let name: String = abs
+        .to_string_lossy()
+        .trim_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(cache
+        .join("standpoint/train")
+        .join(format!("finetune-{name}")))
 }

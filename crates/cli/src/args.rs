@@ -516,6 +516,10 @@ pub struct FinetuneArgs {
     /// Score the dev sets after every epoch (default: only after the last).
     #[arg(long)]
     pub dev_every_epoch: bool,
+    /// Add the rule-made counterfactual and context examples (`standpoint_stance::augment`)
+    /// at this weight relative to the mean example (0: none).
+    #[arg(long, default_value_t = 0.0)]
+    pub augment: f64,
     /// Checkpoint folder (trainable weights, optimiser state, position; replaced atomically).
     /// Default: `$XDG_CACHE_HOME/standpoint/train/` (or `~/.cache/...`) and a name made from
     /// `--out`. Keep it outside a work tree that is laid anew.

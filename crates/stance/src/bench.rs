@@ -7,7 +7,7 @@
 //! use standpoint_stance::bench::{eval_sets, measure, report_set, Options};
 //! use standpoint_stance::{baseline::Lexical, data::Example, Label};
 //!
-//! let ex = |t: &str, l| Example { id: t.into(), text: t.into(), target: "it".into(), label: l, seen: None, context: String::new() };
+//! let ex = |t: &str, l| Example { id: t.into(), text: t.into(), target: "it".into(), label: l, seen: None, context: String::new(), source_label: None };
 //! let sets = vec![vec![ex("We support it.", Label::Favor), ex("We oppose it.", Label::Against)]];
 //! let report = measure(&Lexical, &sets, &[], 8, 1, 10).unwrap();
 //! let reports = vec![("lexical".to_string(), report)];

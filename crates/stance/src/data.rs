@@ -11,7 +11,8 @@ use crate::{Error, Label};
 /// ```
 /// use standpoint_stance::{data::Example, Label};
 /// let e = Example { id: "1".into(), text: "Stop the war".into(), target: "a ceasefire".into(),
-///                   label: Label::Favor, seen: None, context: String::new() };
+///                   label: Label::Favor, seen: None, context: String::new(),
+///                   source_label: None };
 /// assert_eq!(e.label, Label::Favor);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,9 @@ pub struct Example {
     /// Text before `text` that a context-reading model may read (field `context`; `""` when
     /// absent). The label is the stance of `text` alone.
     pub context: String,
+    /// The source data set's own label when it had more classes than three (ARC's
+    /// `arc_stance`, FNC-1's `fnc_label`: "discuss", "unrelated", ...).
+    pub source_label: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +43,8 @@ struct Raw {
     label: Option<String>,
     seen: Option<i64>,
     context: Option<String>,
+    arc_stance: Option<String>,
+    fnc_label: Option<String>,
 }
 
 /// Reads a labelled JSONL file. Bad rows (malformed JSON, missing fields, unknown labels) are
@@ -69,6 +75,7 @@ pub fn read_jsonl(path: &Path) -> Result<(Vec<Example>, Vec<Error>), Error> {
             label,
             seen: raw.seen,
             context: raw.context.unwrap_or_default(),
+            source_label: raw.arc_stance.or(raw.fnc_label),
         })
     })
 }

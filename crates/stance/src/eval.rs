@@ -77,6 +77,11 @@ pub const DEV_SETS: &[DevSet] = &[
         file: "stance/perspectrum/dev.jsonl",
         metric: DevMetric::TwoClass,
     },
+    DevSet {
+        name: "arc_dev",
+        file: "stance/arc/dev.jsonl",
+        metric: DevMetric::MacroF1,
+    },
 ];
 
 /// Dev-set scores, set name -> metric -> value (percent).
@@ -87,7 +92,7 @@ pub type DevScores = BTreeMap<String, BTreeMap<String, f64>>;
 /// ```
 /// use standpoint_stance::eval::{score, DevMetric};
 /// use standpoint_stance::{data::Example, Label, Probs};
-/// let ex = |label| Example { id: "1".into(), text: "t".into(), target: "x".into(), label, seen: None, context: String::new() };
+/// let ex = |label| Example { id: "1".into(), text: "t".into(), target: "x".into(), label, seen: None, context: String::new(), source_label: None };
 /// let s = score(DevMetric::MacroF1, &[ex(Label::Favor)], &[Probs::new(0.9, 0.05, 0.05)]);
 /// assert_eq!(s["accuracy"], 100.0);
 /// ```

@@ -31,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod augment;
 pub mod baseline;
 pub mod bench;
 #[cfg(feature = "model")]

@@ -18,7 +18,8 @@ use crate::manifest::EncoderSpec;
 use crate::{Error, Label};
 
 /// The default training mix, relative to the shared data folder. VAST dev is kept out: it is
-/// the zero-shot evaluation set.
+/// the zero-shot evaluation set. ARC's "unrelated" rows are dropped when read (see
+/// [`read_mix`]).
 pub const DEFAULT_TRAIN: &[&str] = &[
     "stance/semeval2016_tweeteval/train.jsonl",
     "stance/pstance/train.jsonl",
@@ -26,7 +27,34 @@ pub const DEFAULT_TRAIN: &[&str] = &[
     "stance/ibm_claim_stance/train.jsonl",
     "stance/vast/train.jsonl",
     "stance/perspectrum/train.jsonl",
+    "stance/arc/train.jsonl",
 ];
+
+/// The file name under which augmented examples appear in a mix and its manifests.
+pub const AUGMENT_NAME: &str = "augment (rules v1, standpoint_stance::augment)";
+
+/// A mix file of the examples [`crate::augment::augment`] makes from `mix`, each weighing
+/// `weight` x the mix's mean example weight (x 3 for the rare `pronoun` kind, whose context
+/// alone names the target).
+pub fn augment_file(mix: &[MixFile], weight: f64, seed: u64) -> MixFile {
+    use crate::augment::{augment, Kind};
+    let all: Vec<Example> = mix
+        .iter()
+        .flat_map(|f| f.examples.iter().cloned())
+        .collect();
+    let n: usize = mix.iter().map(|f| f.weights.len()).sum();
+    let mean = mix.iter().flat_map(|f| &f.weights).sum::<f32>() / n.max(1) as f32;
+    let out = augment(&all, seed);
+    let weights = out
+        .iter()
+        .map(|a| mean * weight as f32 * if a.kind == Kind::Pronoun { 3.0 } else { 1.0 })
+        .collect();
+    MixFile {
+        shown: AUGMENT_NAME.into(),
+        examples: out.into_iter().map(|a| a.example).collect(),
+        weights,
+    }
+}
 
 /// The weight of each example of a file of `n` examples: every data set weighs in proportion
 /// to the square root of its size.
@@ -64,7 +92,7 @@ pub fn negative_pairs(targets: &[String], count: usize, seed: u64) -> Vec<(usize
 /// use standpoint_stance::{data::Example, train::hard_none_factor, Label};
 /// let e = Example { id: "1".into(), text: "Talks on a ceasefire resume.".into(),
 ///                   target: "a ceasefire".into(), label: Label::None, seen: None,
-///                   context: String::new() };
+///                   context: String::new(), source_label: None };
 /// assert_eq!(hard_none_factor(&e, 3.0), 3.0);
 /// ```
 pub fn hard_none_factor(e: &Example, hard: f64) -> f32 {
@@ -88,6 +116,8 @@ pub struct MixFile {
 }
 
 /// Reads training files (bad rows go to `on_bad` and are skipped) and weights their examples.
+/// Rows whose source label is "unrelated" (ARC, FNC-1: a text about another claim) are
+/// dropped: the mismatched-target NONE pairs stand for them.
 pub fn read_mix(
     files: &[PathBuf],
     shared: &Path,
@@ -96,8 +126,9 @@ pub fn read_mix(
 ) -> Result<Vec<MixFile>, Error> {
     let mut mix = Vec::new();
     for f in files {
-        let (examples, bad) = read_jsonl(f)?;
+        let (mut examples, bad) = read_jsonl(f)?;
         bad.iter().for_each(&mut *on_bad);
+        examples.retain(|e| e.source_label.as_deref() != Some("unrelated"));
         let w = file_weight(examples.len());
         let weights = examples
             .iter()

@@ -17,16 +17,27 @@ use standpoint_cli::args::FinetuneArgs;
 use standpoint_cli::Outcome;
 use standpoint_stance::eval::DevScores;
 use standpoint_stance::train::shared_dir;
-use standpoint_stance::train::{cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix};
+use standpoint_stance::train::{
+    augment_file, cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix,
+};
 
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let threads = set_threads(a.model.threads);
     let shared = shared_dir(a.training.shared.as_deref());
     let files = training_files(&a.training.data, &shared);
     let enc_dir = encoder_dir(&a.model);
-    let mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
+    let mut mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
         warn!("standpoint: {e}; skipped")
     })?;
+    if a.augment > 0.0 {
+        let aug = augment_file(&mix, a.augment, a.training.seed);
+        warn!(
+            "standpoint: {} augmented examples (weight {})",
+            aug.examples.len(),
+            a.augment
+        );
+        mix.push(aug);
+    }
     let record = mix_record(&mix);
     let set = pairs_with_negatives(mix, a.limit, a.negatives, a.training.seed);
     let n = set.examples.len();

@@ -704,7 +704,7 @@ fn pronoun_for(text: &str, (s, e): (usize, usize), target: &str) -> Option<Strin
 /// output, in the same order). Frame kinds use each distinct short target once per frame
 /// drawn; context kinds pair examples of the same target.
 pub fn augment(examples: &[Example], seed: u64) -> Vec<Augmented> {
-    let mut rng = SplitMix64::new(seed ^ 0x6175_676d_656e_74);
+    let mut rng = SplitMix64::new(seed ^ 0x0061_7567_6d65_6e74);
     let mut out = Vec::new();
     let mut push = |kind: Kind, src: &Example, text: String, context: String, label: Label| {
         let n = out.len();

@@ -96,6 +96,10 @@ pub struct Segmented {
     pub voices: Vec<Voice>,
 }
 
+/// Sentences before a sentence that a context-reading classifier is given (see
+/// [`standpoint_segment::context_before`]).
+pub const CONTEXT_SENTENCES: usize = 2;
+
 /// Finds who says what in a document: the rules ([`Attributor`], the default) or a trained
 /// tagger behind the same decoding (the CLI's `run --tagger`). Shared by a run's reader
 /// threads, so `Send + Sync`.
@@ -395,11 +399,28 @@ impl<C: StanceClassifier> Pipeline<C> {
             .iter()
             .flat_map(|d| d.sentences.iter().map(|s| s.text(&d.doc.text)))
             .collect();
+        // What the reader has just read before each sentence, for classifiers that read it.
+        let contexts: Vec<&str> = if self.classifier.reads_context() {
+            docs.iter()
+                .flat_map(|d| {
+                    (0..d.sentences.len()).map(|i| {
+                        let r =
+                            standpoint_segment::context_before(&d.sentences, i, CONTEXT_SENTENCES);
+                        d.doc.text.get(r).unwrap_or("")
+                    })
+                })
+                .collect()
+        } else {
+            vec![""; texts.len()]
+        };
         let mut probs: Vec<Probs> = Vec::with_capacity(texts.len() * targets.len());
-        for batch in texts.chunks(self.batch_sentences) {
+        for (batch, ctx) in texts
+            .chunks(self.batch_sentences)
+            .zip(contexts.chunks(self.batch_sentences))
+        {
             let p = self
                 .classifier
-                .predict(batch, &targets)
+                .predict_in_context(batch, ctx, &targets)
                 .map_err(|e| Error::Classifier(Box::new(e)))?;
             probs.extend(p.into_iter().map(quantized));
         }
@@ -678,5 +699,69 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    /// FAVOR when the text before the sentence says "yes"; reads context.
+    struct Reader;
+
+    impl StanceClassifier for Reader {
+        type Error = CountMismatch;
+        fn name(&self) -> &str {
+            "reader"
+        }
+        fn predict(
+            &self,
+            s: &[&str],
+            t: &[&str],
+        ) -> std::result::Result<Vec<Probs>, CountMismatch> {
+            self.predict_in_context(s, &vec![""; s.len()], t)
+        }
+        fn predict_in_context(
+            &self,
+            s: &[&str],
+            c: &[&str],
+            t: &[&str],
+        ) -> std::result::Result<Vec<Probs>, CountMismatch> {
+            Ok(s.iter()
+                .zip(c)
+                .flat_map(|(_, c)| {
+                    let p = if c.contains("yes") {
+                        Probs::new(0.9, 0.05, 0.05)
+                    } else {
+                        Probs::new(0.1, 0.1, 0.8)
+                    };
+                    t.iter().map(move |_| p)
+                })
+                .collect())
+        }
+        fn reads_context(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_context_reading_classifier_reads_what_comes_before_each_sentence() {
+        for batch in [1, 2, 64] {
+            let p = Pipeline::new(Reader, vec!["t".into()]).batch_sentences(batch);
+            let items = vec![
+                doc("a", "They say yes. We agree.\n\nSo do they. Fine."),
+                doc("b", "Fine. Yes, we do."),
+            ];
+            let mut sink = Collect::default();
+            p.run(items, &mut sink).unwrap();
+            let favor: Vec<Vec<bool>> = sink
+                .documents
+                .iter()
+                .map(|d| d.probs.iter().map(|p| p.favor > 0.5).collect())
+                .collect();
+            // a: nothing before the first; "They say yes." before the second; the last
+            // sentence of the previous paragraph before the third; "So do they." before the
+            // fourth. b: "Yes" has no context; its sentence is not its own context.
+            assert_eq!(
+                favor,
+                [vec![false, true, false, false], vec![false, false]],
+                "batch {batch}"
+            );
+        }
     }
 }

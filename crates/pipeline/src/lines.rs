@@ -177,13 +177,23 @@ impl<'a, C: StanceClassifier, W: Write> ClassifyWriter<'a, C, W> {
 
     /// Classifies and writes one batch.
     pub fn write(&mut self, batch: &[(usize, usize, &str)]) -> Result<()> {
+        self.write_in_context(batch, &vec![""; batch.len()])
+    }
+
+    /// Classifies and writes one batch, sentence `i` read after `contexts[i]` (the text before
+    /// it; see [`StanceClassifier::predict_in_context`]).
+    pub fn write_in_context(
+        &mut self,
+        batch: &[(usize, usize, &str)],
+        contexts: &[&str],
+    ) -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let sentences: Vec<&str> = batch.iter().map(|b| b.2).collect();
         let probs = self
             .clf
-            .predict(&sentences, self.targets)
+            .predict_in_context(&sentences, contexts, self.targets)
             .map_err(|e| Error::Classifier(Box::new(e)))?;
         if probs.len() != sentences.len() * self.targets.len() {
             return Err(Error::ClassifierCount {

@@ -660,6 +660,41 @@ impl Iterator for Sentences<'_, '_> {
 
 impl std::iter::FusedIterator for Sentences<'_, '_> {}
 
+/// The byte range of what a reader has just read before sentence `i`: the previous sentences
+/// of its paragraph (at most `max_sentences`), or, when it opens its paragraph, the last
+/// sentence of the paragraph before (news paragraphs are often one sentence, and "rejected the
+/// idea" needs the idea). Empty (`start..start`) for the first sentence or an index out of
+/// range. A stance classifier reads it to resolve "it", "the idea" or "one"; the sentence
+/// stays what is classified.
+///
+/// ```
+/// use standpoint_segment::{context_before, Segmenter};
+/// let text = "A truce is near. We welcome it.\n\nThe general rejected the idea. He left.";
+/// let s = Segmenter::default().segment(text);
+/// assert_eq!(&text[context_before(&s, 1, 2)], "A truce is near.");
+/// assert_eq!(&text[context_before(&s, 2, 2)], "We welcome it.");
+/// assert_eq!(&text[context_before(&s, 3, 2)], "The general rejected the idea.");
+/// assert!(context_before(&s, 0, 2).is_empty());
+/// ```
+pub fn context_before(sentences: &[Sentence], i: usize, max_sentences: usize) -> Range<usize> {
+    let Some(here) = sentences.get(i) else {
+        return 0..0;
+    };
+    if i == 0 || max_sentences == 0 {
+        return here.start..here.start;
+    }
+    let prev = &sentences[i - 1];
+    if prev.paragraph != here.paragraph {
+        return prev.start..prev.end.min(here.start);
+    }
+    let mut first = i - 1;
+    while first > 0 && i - first < max_sentences && sentences[first - 1].paragraph == here.paragraph
+    {
+        first -= 1;
+    }
+    sentences[first].start..prev.end.min(here.start)
+}
+
 /// Segments `text` with the default configuration.
 ///
 /// ```

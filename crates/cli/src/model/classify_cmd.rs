@@ -5,6 +5,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use anyhow::{Context, Result};
 use standpoint_pipeline::lines::{ClassifyWriter, SentenceLines};
+use standpoint_pipeline::CONTEXT_SENTENCES;
 use standpoint_segment::Segmenter;
 
 use crate::model_setup::{load_classifier, set_threads};
@@ -37,12 +38,19 @@ pub fn run(a: ClassifyArgs) -> Result<Outcome> {
             let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
             anyhow::anyhow!("{name}:{line}: invalid UTF-8 at byte {at}")
         })?;
-        let spans: Vec<(usize, usize, &str)> = Segmenter::default()
-            .sentences(&input)
+        let sentences = Segmenter::default().segment(&input);
+        let spans: Vec<(usize, usize, &str)> = sentences
+            .iter()
             .map(|s| (s.start, s.end, s.text(&input)))
             .collect();
-        for chunk in spans.chunks(a.batch) {
-            out.write(chunk)?;
+        let contexts: Vec<&str> = (0..sentences.len())
+            .map(|i| {
+                let r = standpoint_segment::context_before(&sentences, i, CONTEXT_SENTENCES);
+                input.get(r).unwrap_or("")
+            })
+            .collect();
+        for (chunk, ctx) in spans.chunks(a.batch).zip(contexts.chunks(a.batch)) {
+            out.write_in_context(chunk, ctx)?;
         }
         out.flush()?;
         return Ok(Outcome::Clean);

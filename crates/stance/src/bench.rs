@@ -168,6 +168,56 @@ pub fn predict_batched(
     Ok(probs)
 }
 
+/// Probabilities for examples, each read after its `context` (grouped by target into
+/// [`StanceClassifier::predict_in_context`] calls of at most `batch` sentences); examples
+/// without context are read alone, exactly as by [`predict_batched`].
+///
+/// ```
+/// use standpoint_stance::{baseline::Lexical, bench::predict_examples, data::Example, Label};
+/// let ex = |t: &str, c: &str| Example { id: t.into(), text: t.into(), target: "it".into(),
+///     label: Label::None, seen: None, context: c.into(), source_label: None };
+/// let p = predict_examples(&Lexical, &[ex("I love it", "Before."), ex("I hate it", "")], 1).unwrap();
+/// assert_eq!(p.len(), 2);
+/// ```
+pub fn predict_examples(
+    clf: &dyn StanceClassifier<Error = Error>,
+    examples: &[Example],
+    batch: usize,
+) -> Result<Vec<[f32; 3]>, Error> {
+    if examples.iter().all(|e| e.context.is_empty()) {
+        let pairs: Vec<(&str, &str)> = examples
+            .iter()
+            .map(|e| (e.text.as_str(), e.target.as_str()))
+            .collect();
+        return predict_batched(clf, &pairs, batch, &mut Vec::new());
+    }
+    let mut by_target: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, e) in examples.iter().enumerate() {
+        by_target.entry(e.target.as_str()).or_default().push(i);
+    }
+    let mut out = vec![[0f32; 3]; examples.len()];
+    for (target, idx) in by_target {
+        for chunk in idx.chunks(batch.max(1)) {
+            let s: Vec<&str> = chunk.iter().map(|&i| examples[i].text.as_str()).collect();
+            let c: Vec<&str> = chunk
+                .iter()
+                .map(|&i| examples[i].context.as_str())
+                .collect();
+            let p = clf.predict_in_context(&s, &c, &[target])?;
+            if p.len() != chunk.len() {
+                return Err(Error::CountMismatch(standpoint_types::CountMismatch {
+                    expected: chunk.len(),
+                    got: p.len(),
+                }));
+            }
+            for (&i, p) in chunk.iter().zip(p) {
+                out[i] = p.as_array();
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Predicts every set and every check with `clf` in batches of `batch` pairs (recording each
 /// call's latency), then times `runs` passes over the first `speed_items` pairs after a warm-up
 /// batch. `load_seconds` and `peak_rss_mib` are left for the caller, who knows them.
@@ -183,6 +233,10 @@ pub fn measure(
     let mut batch_ms = Vec::new();
     let mut predictions = Vec::new();
     for set in sets {
+        if set.iter().any(|e| !e.context.is_empty()) {
+            predictions.push(predict_examples(clf, set, batch)?);
+            continue;
+        }
         let pairs: Vec<(&str, &str)> = set
             .iter()
             .map(|e| (e.text.as_str(), e.target.as_str()))

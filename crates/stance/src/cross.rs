@@ -14,12 +14,10 @@ use std::path::Path;
 use tch::nn;
 use tch::{Device, Kind, Tensor};
 
-use crate::checkpoint::{
-    epoch_seed, seed_step, AdamW, CheckpointSpec, Checkpoints, Fingerprint, TrainPosition,
-};
+use crate::checkpoint::{CheckpointSpec, Fingerprint};
 use crate::manifest::CrossEncoderManifest;
-use crate::metrics::SplitMix64;
-use crate::native::{mean_pool, save_tensors, warmup_linear, Adapters, NativeBert, WeightFile};
+use crate::native::{mean_pool, save_tensors, Adapters, NativeBert, WeightFile};
+use crate::trainer;
 use crate::{Error, Label, Probs, StanceClassifier};
 
 /// A cross-encoder stance classifier: one encoder pass per (target, sentence) pair.
@@ -356,6 +354,9 @@ pub struct FineTuneExample<'a> {
     pub context: &'a str,
     /// Its stance.
     pub label: Label,
+    /// A distribution to learn instead of the one-hot `label` (FAVOR, AGAINST, NONE), e.g. a
+    /// teacher's probabilities mixed with the label.
+    pub soft: Option<[f32; 3]>,
     /// Weight of the example in the loss.
     pub weight: f32,
 }
@@ -428,18 +429,6 @@ impl CrossEncoderTrainer {
             }
             let (mut model, vs) = self.init_model(encoder_dir)?;
             model.reads_context = examples.iter().any(|e| !e.context.trim().is_empty());
-            let mut opt = AdamW::new(model.trainable(), c.weight_decay);
-            let mut checkpoints = None;
-            let mut position = None;
-            if let Some(spec) = &self.checkpoint {
-                let fp = self.fingerprint(encoder_dir, examples)?;
-                let (cp, pos) = Checkpoints::open(spec.clone(), fp)?;
-                if let Some(pos) = &pos {
-                    cp.load_into(pos, &mut opt)?;
-                }
-                checkpoints = Some(cp);
-                position = pos;
-            }
             let items: Vec<Item<'_>> = examples
                 .iter()
                 .map(|e| Item {
@@ -449,72 +438,33 @@ impl CrossEncoderTrainer {
                 })
                 .collect();
             let tok = model.tokenize_items(&items)?;
-            let mean_w =
-                examples.iter().map(|e| e.weight as f64).sum::<f64>() / examples.len() as f64;
-            let bs = c.batch_size.max(1);
-            let steps_per_epoch = examples.len().div_ceil(bs);
-            let total = (steps_per_epoch * c.epochs).max(1);
-            let warmup = (total as f64 * 0.06).ceil().max(1.0);
-            let (first_epoch, mut skip, mut sum, mut done, seconds_before) = match &position {
-                Some(p) => (p.epoch, p.step, p.loss_sum, p.global_step, p.seconds),
-                None => (1, 0, 0.0, 0, 0.0),
+            let lengths: Vec<usize> = tok.iter().map(|t| t.0.len()).collect();
+            let checkpoint = match &self.checkpoint {
+                Some(spec) => Some((spec.clone(), self.fingerprint(encoder_dir, examples)?)),
+                None => None,
             };
-            let started = std::time::Instant::now();
-            let position_at = |epoch: usize, step: usize, done: usize, sum: f64| TrainPosition {
-                version: 1,
-                fingerprint: String::new(),
-                epoch,
-                step,
-                global_step: done,
-                loss_sum: sum,
-                seconds: seconds_before + started.elapsed().as_secs_f64(),
-                weights: String::new(),
-                weights_len: 0,
-                weights_hash: String::new(),
+            let mean_w = trainer::mean_weight(examples);
+            let spec = trainer::LoopSpec {
+                seed: c.seed,
+                epochs: c.epochs,
+                batch_size: c.batch_size,
+                learning_rate: c.learning_rate,
+                weight_decay: c.weight_decay,
+                lengths: &lengths,
+                checkpoint,
             };
-            for epoch in first_epoch..=c.epochs {
-                let mut rng = SplitMix64::new(epoch_seed(c.seed, epoch));
-                let batches = length_bucketed(&tok, bs, &mut rng);
-                let steps = batches.len();
-                for (k, batch) in batches.iter().enumerate().skip(skip) {
-                    opt_lr_step(
-                        &mut opt, &model, &tok, examples, batch, mean_w, c, done, total, warmup,
-                    )
-                    .and_then(|lv| {
-                        sum += lv;
-                        done += 1;
-                        on_event(FineTuneEvent::Step {
-                            epoch,
-                            step: k + 1,
-                            steps,
-                            loss: lv,
-                        })
-                    })
-                    .map_err(|e| match e {
-                        Error::Diverged { loss, .. } => Error::Diverged {
-                            loss,
-                            epoch,
-                            step: k + 1,
-                        },
-                        e => e,
-                    })?;
-                    if let Some(cp) = checkpoints.as_mut() {
-                        if k + 1 < steps && cp.due(done) {
-                            cp.save(position_at(epoch, k + 1, done, sum), &opt)?;
-                        }
-                    }
-                }
-                skip = 0;
-                on_event(FineTuneEvent::Epoch {
-                    epoch,
-                    mean_loss: sum / steps.max(1) as f64,
-                    model: &model,
-                })?;
-                sum = 0.0;
-                if let Some(cp) = checkpoints.as_mut() {
-                    cp.save(position_at(epoch + 1, 0, done, 0.0), &opt)?;
-                }
-            }
+            let params = model.trainable();
+            trainer::run(
+                &model,
+                params,
+                spec,
+                |m, batch| {
+                    let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
+                    let logits = m.logits(&rows, true);
+                    Ok(trainer::weighted_loss(&logits, examples, batch, mean_w))
+                },
+                &mut on_event,
+            )?;
             model._vars = Some(vs);
             Ok(model)
         })
@@ -537,22 +487,8 @@ impl CrossEncoderTrainer {
             .add_f64(c.weight_decay)
             .add_u64(c.batch_size as u64)
             .add_u64(c.max_length as u64);
-        for name in ["config.json", "model.safetensors", "tokenizer.json"] {
-            let path = encoder_dir.join(name);
-            let meta = std::fs::metadata(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            f.add_str(name).add_u64(meta.len());
-        }
-        f.add_u64(examples.len() as u64);
-        for e in examples {
-            f.add_str(e.text)
-                .add_str(e.target)
-                .add_str(e.context)
-                .add_u64(e.label.index() as u64)
-                .add_u64(e.weight.to_bits() as u64);
-        }
+        trainer::add_encoder(&mut f, encoder_dir)?;
+        trainer::add_examples(&mut f, examples);
         Ok(f)
     }
 
@@ -588,64 +524,5 @@ impl CrossEncoderTrainer {
             _vars: None,
         };
         Ok((model, vs))
-    }
-}
-
-/// One optimiser step on `batch` (dropout seeded by the step number): the loss.
-#[allow(clippy::too_many_arguments)]
-fn opt_lr_step(
-    opt: &mut AdamW,
-    model: &CrossEncoder,
-    tok: &Tokenized,
-    examples: &[FineTuneExample<'_>],
-    batch: &[usize],
-    mean_w: f64,
-    c: &FineTuneConfig,
-    done: usize,
-    total: usize,
-    warmup: f64,
-) -> Result<f64, Error> {
-    seed_step(c.seed, done);
-    let lr = warmup_linear(c.learning_rate, done, total, warmup);
-    let rows: Vec<&(Vec<i64>, Vec<i64>)> = batch.iter().map(|&i| &tok[i]).collect();
-    let y: Vec<i64> = batch
-        .iter()
-        .map(|&i| examples[i].label.index() as i64)
-        .collect();
-    let w: Vec<f32> = batch
-        .iter()
-        .map(|&i| (examples[i].weight as f64 / mean_w) as f32)
-        .collect();
-    let logits = model.logits(&rows, true);
-    let ce = logits.cross_entropy_loss::<Tensor>(
-        &Tensor::from_slice(&y),
-        None,
-        tch::Reduction::None,
-        -100,
-        0.0,
-    );
-    let wt = Tensor::from_slice(&w);
-    let loss = (&ce * &wt).sum(Kind::Float) / wt.sum(Kind::Float);
-    opt.step(&loss, lr, 0, 0)
-}
-
-/// Shuffled batches of similar length: the examples are shuffled, cut into pools of 50 batches,
-/// each pool sorted by token count and cut into batches, and the batch order shuffled.
-fn length_bucketed(tok: &Tokenized, bs: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-    let mut idx: Vec<usize> = (0..tok.len()).collect();
-    shuffle(&mut idx, rng);
-    let mut batches = Vec::new();
-    for pool in idx.chunks_mut(bs * 50) {
-        pool.sort_by_key(|&i| tok[i].0.len());
-        batches.extend(pool.chunks(bs).map(<[usize]>::to_vec));
-    }
-    shuffle(&mut batches, rng);
-    batches
-}
-
-fn shuffle<T>(v: &mut [T], rng: &mut SplitMix64) {
-    for i in (1..v.len()).rev() {
-        let j = rng.below(i + 1);
-        v.swap(i, j);
     }
 }

@@ -60,6 +60,8 @@ pub mod tagger;
 #[cfg(feature = "model")]
 pub mod tokenize;
 pub mod train;
+#[cfg(feature = "model")]
+mod trainer;
 
 #[cfg(feature = "model")]
 pub use cross::{

@@ -234,6 +234,7 @@ impl PairSet {
                 target: &e.target,
                 context: &e.context,
                 label: e.label,
+                soft: None,
                 weight: *w,
             })
             .collect();
@@ -242,6 +243,7 @@ impl PairSet {
             target: &ex[j].0.target,
             context: "",
             label: Label::None,
+            soft: None,
             weight: self.negative_weight,
         }));
         out

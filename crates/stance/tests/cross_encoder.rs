@@ -84,6 +84,7 @@ fn train(data: &[(String, String, Label)], config: FineTuneConfig) -> (CrossEnco
             target: t,
             context: "",
             label: *l,
+            soft: None,
             weight: 1.0,
         })
         .collect();

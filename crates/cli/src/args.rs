@@ -516,6 +516,22 @@ pub struct FinetuneArgs {
     /// Score the dev sets after every epoch (default: only after the last).
     #[arg(long)]
     pub dev_every_epoch: bool,
+    /// Train a bi-encoder (the sentence encoder with adapters + the default's head; one
+    /// encoder pass per sentence, however many targets) instead of a cross-encoder; written
+    /// as an `encoder_head` manifest naming the adapters.
+    #[arg(long)]
+    pub bi_encoder: bool,
+    /// Hidden width of the bi-encoder's head.
+    #[arg(long, default_value_t = 512)]
+    pub hidden: usize,
+    /// Distil from this model (manifest or shipped name): every training example learns
+    /// `--teacher-weight` x the teacher's probabilities + the rest from its label. The
+    /// teacher's probabilities are cached in the checkpoint folder.
+    #[arg(long, value_name = "MANIFEST")]
+    pub teacher: Option<PathBuf>,
+    /// Share of the teacher in each example's target distribution.
+    #[arg(long, default_value_t = 0.5)]
+    pub teacher_weight: f64,
     /// Add the rule-made counterfactual and context examples (`standpoint_stance::augment`)
     /// at this weight relative to the mean example (0: none).
     #[arg(long, default_value_t = 0.0)]

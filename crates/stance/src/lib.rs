@@ -35,6 +35,8 @@ pub mod augment;
 pub mod baseline;
 pub mod bench;
 #[cfg(feature = "model")]
+mod bi;
+#[cfg(feature = "model")]
 pub mod checkpoint;
 pub mod checks;
 #[cfg(feature = "model")]
@@ -63,6 +65,8 @@ pub mod train;
 #[cfg(feature = "model")]
 mod trainer;
 
+#[cfg(feature = "model")]
+pub use bi::{BiEncoder, BiEncoderEvent, BiEncoderTrainer};
 #[cfg(feature = "model")]
 pub use cross::{
     CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample, TrainEvent,

@@ -45,6 +45,10 @@ pub struct EncoderHeadManifest {
     pub head_file: String,
     /// Hidden width of the head.
     pub hidden: usize,
+    /// LoRA adapters fine-tuned into the encoder with the head (a bi-encoder); merged into its
+    /// weights at load, so it costs what the stock encoder costs. `None`: the frozen encoder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapters: Option<AdapterSpec>,
     /// Output labels in the head's order.
     pub labels: Vec<Label>,
     /// How the head was trained.
@@ -53,6 +57,17 @@ pub struct EncoderHeadManifest {
     /// Dev-set scores measured after training (name -> metric -> value).
     #[serde(default)]
     pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// LoRA adapters of an encoder: the file (relative to the manifest's folder), rank and alpha.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdapterSpec {
+    /// Safetensors file of `layer.{i}.{part}.{a|b}` tensors.
+    pub file: String,
+    /// Rank.
+    pub rank: usize,
+    /// Scale numerator (updates scaled by `alpha / rank`).
+    pub alpha: f64,
 }
 
 /// The fine-tuned cross-encoder: the encoder's own weights plus LoRA adapters and a linear

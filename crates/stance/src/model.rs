@@ -123,6 +123,39 @@ impl Encoder {
         Encoder::load_with(dir, EncoderBackend::Native)
     }
 
+    /// Loads the native encoder with LoRA adapters (`layer.{i}.{part}.{a|b}` in `file`, rank
+    /// and alpha as trained) merged into its weights: a fine-tuned sentence encoder at the
+    /// cost of the stock one.
+    pub fn load_adapted(
+        dir: &Path,
+        file: &Path,
+        rank: usize,
+        alpha: f64,
+    ) -> Result<Encoder, Error> {
+        check_encoder_files(dir)?;
+        if let Some(why) = crate::native::unsupported(dir)? {
+            return Err(Error::ModelFiles {
+                path: dir.to_path_buf(),
+                message: format!("adapters need a plain BERT encoder; this one has {why}"),
+            });
+        }
+        let mut model = crate::native::NativeBert::load(dir)?;
+        let mut weights = crate::native::WeightFile::open(
+            file,
+            "encoder adapters",
+            "run `standpoint finetune --bi-encoder`",
+        )?;
+        let adapters = weights.adapters(&model.dense_shapes(), rank, alpha)?;
+        model.merge(&adapters)?;
+        let dim = model.dim();
+        Ok(Encoder {
+            backend: Backend::Native(Box::new(model)),
+            dim,
+            batch_size: 32,
+            max_batch_tokens: DEFAULT_MAX_BATCH_TOKENS,
+        })
+    }
+
     /// Loads an encoder with a chosen backend.
     pub fn load_with(dir: &Path, backend: EncoderBackend) -> Result<Encoder, Error> {
         check_encoder_files(dir)?;
@@ -364,6 +397,23 @@ impl Head {
         Ok(self.vs.save(path)?)
     }
 
+    /// Logits for aligned pairs `(s[i], t[i])`, recording gradients (training).
+    pub(crate) fn logits_aligned(&self, s: &Tensor, t: &Tensor) -> Tensor {
+        self.net.forward(&aligned_features(s, t))
+    }
+
+    /// The head's tensors by name (`head.l1.weight`, ...), sharing storage with it.
+    pub(crate) fn variables(&self) -> Vec<(String, Tensor)> {
+        let mut v: Vec<(String, Tensor)> = self
+            .vs
+            .variables()
+            .into_iter()
+            .map(|(n, t)| (format!("head.{n}"), t))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
     /// Probabilities for every (sentence, target) pair, sentence-major. Errors rather than
     /// return non-finite probabilities.
     pub fn predict(&self, s: &Tensor, t: &Tensor) -> Result<Vec<Probs>, Error> {
@@ -522,7 +572,12 @@ impl EncoderHeadClassifier {
         manifest_dir: &Path,
         encoder_dir: &Path,
     ) -> Result<Self, Error> {
-        let encoder = Encoder::load(encoder_dir)?;
+        let encoder = match &manifest.adapters {
+            Some(a) => {
+                Encoder::load_adapted(encoder_dir, &manifest_dir.join(&a.file), a.rank, a.alpha)?
+            }
+            None => Encoder::load(encoder_dir)?,
+        };
         check_encoder(&manifest.encoder, &encoder, encoder_dir)?;
         let head_path: PathBuf = manifest_dir.join(&manifest.head_file);
         let head = Head::load(&head_path, encoder.dim(), manifest.hidden)?;

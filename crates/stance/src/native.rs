@@ -340,21 +340,26 @@ impl NativeBert {
 
     /// Embeds one batch of token-id sequences: `[n, hidden]`.
     pub(crate) fn forward(&self, ids: &[&[i64]]) -> Tensor {
-        tch::no_grad(|| {
-            let (x, mask) = self.hidden_states(ids, None, None, false);
-            let pooled = match self.pooling {
-                Pooling::Cls => x.select(1, 0),
-                Pooling::Mean => mean_pool(&x, &mask),
-            };
-            if self.normalize {
-                let norm = pooled
-                    .norm_scalaropt_dim(2, [1i64].as_slice(), true)
-                    .clamp_min(1e-12);
-                pooled / norm
-            } else {
-                pooled
-            }
-        })
+        tch::no_grad(|| self.embed(ids, None, false))
+    }
+
+    /// Sentence embeddings `[n, hidden]` (the model's pooling and normalisation) of a padded
+    /// batch, with `adapters` added to every dense layer and dropout when `train`; records
+    /// gradients unless called under `no_grad`.
+    pub(crate) fn embed(&self, ids: &[&[i64]], adapters: Option<&Adapters>, train: bool) -> Tensor {
+        let (x, mask) = self.hidden_states(ids, None, adapters, train);
+        let pooled = match self.pooling {
+            Pooling::Cls => x.select(1, 0),
+            Pooling::Mean => mean_pool(&x, &mask),
+        };
+        if self.normalize {
+            let norm = pooled
+                .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+                .clamp_min(1e-12);
+            pooled / norm
+        } else {
+            pooled
+        }
     }
 
     /// Token states `[b, l, hidden]` and the float mask `[b, l]` of a padded batch. `types`

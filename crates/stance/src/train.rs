@@ -303,6 +303,7 @@ pub fn head_manifest(
         encoder: minilm_spec(dim),
         head_file: head_file.into(),
         hidden: config.hidden,
+        adapters: None,
         labels: Label::ALL.to_vec(),
         training: Some(TrainingRecord {
             data: record.to_vec(),
@@ -491,4 +492,94 @@ mod embed {
             negatives: added,
         })
     }
+}
+
+/// A teacher's probabilities for training examples (each read after its context), for
+/// distillation. With `cache`, they are read from that file when it holds exactly these
+/// examples' probabilities for this teacher (`key`, e.g. a hash of the teacher's files), and
+/// written there (atomically) otherwise; `progress(done, total)` sees the work.
+#[cfg(feature = "model")]
+pub fn teacher_probs(
+    teacher: &dyn crate::StanceClassifier<Error = Error>,
+    examples: &[crate::FineTuneExample<'_>],
+    cache: Option<(&Path, &str)>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<[f32; 3]>, Error> {
+    let mut f = crate::checkpoint::Fingerprint::default();
+    f.add_str("teacher v1");
+    if let Some((_, key)) = cache {
+        f.add_str(key);
+    }
+    f.add_u64(examples.len() as u64);
+    for e in examples {
+        f.add_str(e.text).add_str(e.target).add_str(e.context);
+    }
+    let header = format!("standpoint teacher {} {}\n", f.hex(), examples.len());
+    if let Some((path, _)) = cache {
+        if let Ok(bytes) = std::fs::read(path) {
+            if let Some(body) = bytes.strip_prefix(header.as_bytes()) {
+                if body.len() == examples.len() * 12 {
+                    let v: Vec<f32> = body
+                        .chunks_exact(4)
+                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .collect();
+                    if v.iter().all(|x| x.is_finite()) {
+                        return Ok(v.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect());
+                    }
+                }
+            }
+        }
+    }
+    let mut out = vec![[0f32; 3]; examples.len()];
+    let mut by_target: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, e) in examples.iter().enumerate() {
+        by_target.entry(e.target).or_default().push(i);
+    }
+    let mut done = 0;
+    for (target, idx) in by_target {
+        for chunk in idx.chunks(256) {
+            let s: Vec<&str> = chunk.iter().map(|&i| examples[i].text).collect();
+            let c: Vec<&str> = chunk.iter().map(|&i| examples[i].context).collect();
+            let p = teacher.predict_in_context(&s, &c, &[target])?;
+            if p.len() != chunk.len() {
+                return Err(Error::CountMismatch(standpoint_types::CountMismatch {
+                    expected: chunk.len(),
+                    got: p.len(),
+                }));
+            }
+            for (&i, p) in chunk.iter().zip(p) {
+                out[i] = p.as_array();
+            }
+            done += chunk.len();
+            progress(done, examples.len());
+        }
+    }
+    if let Some((path, _)) = cache {
+        let mut bytes = header.into_bytes();
+        for p in &out {
+            for x in p {
+                bytes.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, &bytes)
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+    }
+    Ok(out)
+}
+
+/// `weight` x the teacher's probabilities + (1 - `weight`) x the one-hot gold label.
+///
+/// ```
+/// use standpoint_stance::{train::mix_soft, Label};
+/// assert_eq!(mix_soft([0.2, 0.6, 0.2], Label::Favor, 0.5), [0.6, 0.3, 0.1]);
+/// ```
+pub fn mix_soft(teacher: [f32; 3], gold: Label, weight: f32) -> [f32; 3] {
+    let mut out = teacher.map(|p| p * weight);
+    out[gold.index()] += 1.0 - weight;
+    out
 }

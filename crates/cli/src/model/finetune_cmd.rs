@@ -41,7 +41,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let record = mix_record(&mix);
     let set = pairs_with_negatives(mix, a.limit, a.negatives, a.training.seed);
     let n = set.examples.len();
-    let train = set.fine_tune_examples();
+    let mut train = set.fine_tune_examples();
     let config = FineTuneConfig {
         seed: a.training.seed,
         epochs: a.epochs,
@@ -93,6 +93,12 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
             "continue a stopped run with the same command and --resume"
         }
     );
+    if let Some(teacher) = &a.teacher {
+        soften(&a, teacher, &checkpoint.dir, &mut train)?;
+    }
+    if a.bi_encoder {
+        return bi_encoder(&a, &config, &record, &enc_dir, &shared, checkpoint, &train);
+    }
     let mut progress = crate::model_setup::StepBar::new(config.epochs);
     let started = Instant::now();
     let model: CrossEncoder = CrossEncoderTrainer {
@@ -125,6 +131,133 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     warn!(
         "standpoint: {} stored numbers (adapters + classifier), {:.0} s; wrote {} and {}",
         model.stored_parameters(),
+        started.elapsed().as_secs_f64(),
+        a.out.join(adapter_file).display(),
+        a.out.join("manifest.json").display()
+    );
+    Ok(Outcome::Clean)
+}
+
+/// Replaces each example's target distribution with `--teacher-weight` x the teacher's
+/// probabilities + the rest from its label (teacher probabilities cached beside the
+/// checkpoints, keyed by the teacher's files).
+fn soften(
+    a: &FinetuneArgs,
+    teacher: &Path,
+    cache_dir: &Path,
+    train: &mut [standpoint_stance::FineTuneExample<'_>],
+) -> Result<()> {
+    let args = standpoint_cli::args::ModelArgs {
+        model: Some(teacher.to_path_buf()),
+        encoder: a.model.encoder.clone(),
+        threads: a.model.threads,
+    };
+    let manifest = crate::model_setup::manifest_path(&args)?;
+    let clf = crate::model_setup::load_classifier(&args)
+        .with_context(|| format!("loading the teacher {}", manifest.display()))?;
+    // The key: the teacher's manifest and every file beside it, by name and length.
+    let mut key = manifest.display().to_string();
+    if let Some(dir) = manifest.parent() {
+        let mut files: Vec<_> = std::fs::read_dir(dir)?.flatten().collect();
+        files.sort_by_key(|e| e.file_name());
+        for e in files {
+            let len = e.metadata().map(|m| m.len()).unwrap_or(0);
+            key.push_str(&format!(" {}:{len}", e.file_name().to_string_lossy()));
+        }
+    }
+    std::fs::create_dir_all(cache_dir)?;
+    let cache = cache_dir.join("teacher.bin");
+    let bar = crate::model_setup::bar(
+        train.len() as u64,
+        "teacher {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}]",
+    );
+    let probs = standpoint_stance::train::teacher_probs(
+        clf.as_ref(),
+        train,
+        Some((&cache, &key)),
+        |done, _| bar.set_position(done as u64),
+    )?;
+    bar.finish_and_clear();
+    for (e, p) in train.iter_mut().zip(probs) {
+        e.soft = Some(standpoint_stance::train::mix_soft(
+            p,
+            e.label,
+            a.teacher_weight as f32,
+        ));
+    }
+    warn!(
+        "standpoint: distilling from {} (weight {}); its probabilities cached in {}",
+        manifest.display(),
+        a.teacher_weight,
+        cache.display()
+    );
+    Ok(())
+}
+
+/// `finetune --bi-encoder`: trains, scores and writes the adapters, the head and an
+/// `encoder_head` manifest naming both.
+fn bi_encoder(
+    a: &FinetuneArgs,
+    config: &FineTuneConfig,
+    record: &[(String, usize)],
+    enc_dir: &Path,
+    shared: &Path,
+    checkpoint: CheckpointSpec,
+    train: &[standpoint_stance::FineTuneExample<'_>],
+) -> Result<Outcome> {
+    use standpoint_stance::manifest::AdapterSpec;
+    use standpoint_stance::train::head_manifest;
+    use standpoint_stance::{BiEncoderTrainer, TrainConfig};
+    let (adapter_file, head_file) = ("encoder-adapters.safetensors", "head.safetensors");
+    let mut progress = crate::model_setup::StepBar::new(config.epochs);
+    let started = Instant::now();
+    BiEncoderTrainer {
+        config: config.clone(),
+        hidden: a.hidden,
+        checkpoint: Some(checkpoint),
+    }
+    .train(enc_dir, train, |event| {
+        let Some((epoch, _, model)) = progress.event(event, started) else {
+            return Ok(());
+        };
+        let dev = if a.dev_every_epoch || epoch == config.epochs {
+            progress
+                .bar
+                .suspend(|| score_dev(shared, |_, ex| Ok(model.predict_pairs(&pairs(ex))?)))
+                .map_err(|e| standpoint_stance::Error::Callback(e.into()))?
+        } else {
+            DevScores::new()
+        };
+        model.save(&a.out.join(adapter_file), &a.out.join(head_file))?;
+        let head_config = TrainConfig {
+            seed: config.seed,
+            epochs: epoch,
+            learning_rate: config.learning_rate,
+            weight_decay: config.weight_decay,
+            batch_size: config.batch_size,
+            hidden: a.hidden,
+        };
+        let mut manifest = head_manifest(
+            &head_config,
+            384,
+            record,
+            a.negatives,
+            a.hard_none_weight,
+            head_file,
+            dev,
+        );
+        if let Manifest::EncoderHead(m) = &mut manifest {
+            m.adapters = Some(AdapterSpec {
+                file: adapter_file.into(),
+                rank: config.rank,
+                alpha: config.alpha,
+            });
+        }
+        manifest.save(&a.out.join("manifest.json"))
+    })?;
+    progress.bar.finish_and_clear();
+    warn!(
+        "standpoint: {:.0} s; wrote {} and {}",
         started.elapsed().as_secs_f64(),
         a.out.join(adapter_file).display(),
         a.out.join("manifest.json").display()

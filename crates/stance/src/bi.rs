@@ -1,0 +1,220 @@
+//! A fine-tuned bi-encoder (feature `model`): the sentence encoder with LoRA adapters and the
+//! default model's head over `[s, t, s*t, |s-t|]`, trained together, e.g. on a teacher's
+//! probabilities (distillation from the cross-encoder). Sentences and targets are encoded
+//! apart, so a sentence costs one encoder pass however many targets there are; at load the
+//! adapters are merged into the encoder's weights ([`crate::Encoder::load_adapted`]) and the
+//! model runs as an [`crate::EncoderHeadClassifier`] whose manifest names the adapters.
+
+use std::path::Path;
+
+use tch::nn;
+use tch::{Device, Tensor};
+
+use crate::checkpoint::{CheckpointSpec, Fingerprint};
+use crate::cross::{FineTuneConfig, FineTuneExample, TrainEvent};
+use crate::model::Head;
+use crate::native::{save_tensors, Adapters, NativeBert};
+use crate::trainer;
+use crate::{Error, Probs, StanceClassifier};
+
+/// A bi-encoder in training form (adapters apart from the weights).
+pub struct BiEncoder {
+    bert: NativeBert,
+    adapters: Adapters,
+    head: Head,
+    max_length: usize,
+    _vars: nn::VarStore,
+}
+
+impl std::fmt::Debug for BiEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BiEncoder")
+            .field("max_length", &self.max_length)
+            .finish()
+    }
+}
+
+/// What [`BiEncoderTrainer::train`] reports.
+pub type BiEncoderEvent<'a> = TrainEvent<'a, BiEncoder>;
+
+impl BiEncoder {
+    /// Writes the adapters (`layer.{i}.{part}.{a|b}`) and the head (its own file, as
+    /// [`Head::save`] writes it).
+    pub fn save(&self, adapter_path: &Path, head_path: &Path) -> Result<(), Error> {
+        save_tensors(self.adapters.named(), adapter_path)?;
+        self.head.save(head_path)
+    }
+
+    /// Token ids of texts, truncated to the model's length.
+    fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>, Error> {
+        self.bert.tokenizer().encode(texts, self.max_length)
+    }
+
+    /// Embeddings of tokenised texts in input order: in training one padded pass (with
+    /// dropout); otherwise batches of one length (no padding), so that a text's embedding does
+    /// not depend on its batch-mates.
+    fn embed(&self, ids: &[Vec<i64>], train: bool) -> Tensor {
+        if train {
+            let rows: Vec<&[i64]> = ids.iter().map(Vec::as_slice).collect();
+            return self.bert.embed(&rows, Some(&self.adapters), true);
+        }
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| ids[i].len());
+        let lens: Vec<usize> = order.iter().map(|&i| ids[i].len()).collect();
+        let mut parts = Vec::new();
+        for range in crate::model::same_length_batches(&lens, 64, crate::DEFAULT_MAX_BATCH_TOKENS) {
+            let batch: Vec<&[i64]> = order[range].iter().map(|&i| ids[i].as_slice()).collect();
+            parts.push(self.bert.embed(&batch, Some(&self.adapters), train));
+        }
+        if parts.is_empty() {
+            return Tensor::zeros([0, self.bert.dim()], (tch::Kind::Float, Device::Cpu));
+        }
+        let sorted = Tensor::cat(&parts, 0);
+        let mut inverse = vec![0i64; ids.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            inverse[i] = pos as i64;
+        }
+        sorted.index_select(0, &Tensor::from_slice(&inverse))
+    }
+}
+
+impl StanceClassifier for BiEncoder {
+    type Error = Error;
+
+    fn name(&self) -> &str {
+        "bi-encoder"
+    }
+
+    fn predict(&self, sentences: &[&str], targets: &[&str]) -> Result<Vec<Probs>, Error> {
+        crate::guard("classifying", || {
+            let (s, t) = tch::no_grad(|| -> Result<(Tensor, Tensor), Error> {
+                let s = self.embed(&self.tokenize(sentences)?, false);
+                let t = self.embed(&self.tokenize(targets)?, false);
+                Ok((s, t))
+            })?;
+            self.head.predict(&s, &t)
+        })
+    }
+}
+
+/// Fine-tunes a [`BiEncoder`] from a sentence-transformers BERT folder.
+#[derive(Debug, Default)]
+pub struct BiEncoderTrainer {
+    /// Settings (rank, alpha, learning rate, epochs, ...; `max_length` caps sentences).
+    pub config: FineTuneConfig,
+    /// Hidden width of the head.
+    pub hidden: usize,
+    /// Checkpoints (and resume).
+    pub checkpoint: Option<CheckpointSpec>,
+}
+
+impl BiEncoderTrainer {
+    /// Trains on `examples` (their `context` is not read); `on_event` sees every step and
+    /// epoch. Checkpoints and resume as [`crate::CrossEncoderTrainer::train`].
+    pub fn train(
+        &self,
+        encoder_dir: &Path,
+        examples: &[FineTuneExample<'_>],
+        mut on_event: impl FnMut(BiEncoderEvent<'_>) -> Result<(), Error>,
+    ) -> Result<BiEncoder, Error> {
+        crate::guard("fine-tuning", || {
+            let c = &self.config;
+            crate::model::check_encoder_files(encoder_dir)?;
+            if let Some(why) = crate::native::unsupported(encoder_dir)? {
+                return Err(Error::ModelFiles {
+                    path: encoder_dir.to_path_buf(),
+                    message: format!("a bi-encoder needs a plain BERT encoder; this one has {why}"),
+                });
+            }
+            if examples.is_empty() {
+                return Err(Error::NoTrainingExamples);
+            }
+            tch::manual_seed(c.seed as i64);
+            let bert = NativeBert::load(encoder_dir)?;
+            let vars = nn::VarStore::new(Device::Cpu);
+            let adapters = Adapters::init(&vars.root(), &bert.dense_shapes(), c.rank, c.alpha)?;
+            let head = Head::new(bert.dim() as usize, self.hidden.max(1));
+            let model = BiEncoder {
+                bert,
+                adapters,
+                head,
+                max_length: c.max_length,
+                _vars: vars,
+            };
+            let texts: Vec<&str> = examples.iter().map(|e| e.text).collect();
+            let sentence_ids = model.tokenize(&texts)?;
+            // Targets: each distinct one tokenised once.
+            let mut targets: Vec<&str> = examples.iter().map(|e| e.target).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            let target_ids = model.tokenize(&targets)?;
+            let target_of: Vec<usize> = examples
+                .iter()
+                .map(|e| targets.binary_search(&e.target).unwrap_or(0))
+                .collect();
+            let lengths: Vec<usize> = sentence_ids.iter().map(Vec::len).collect();
+            let checkpoint = match &self.checkpoint {
+                Some(spec) => Some((spec.clone(), self.fingerprint(encoder_dir, examples)?)),
+                None => None,
+            };
+            let mut params: Vec<(String, Tensor)> = model
+                .adapters
+                .named()
+                .into_iter()
+                .map(|(n, t)| (n, t.shallow_clone()))
+                .collect();
+            params.extend(model.head.variables());
+            let mean_w = trainer::mean_weight(examples);
+            let spec = trainer::LoopSpec {
+                seed: c.seed,
+                epochs: c.epochs,
+                batch_size: c.batch_size,
+                learning_rate: c.learning_rate,
+                weight_decay: c.weight_decay,
+                lengths: &lengths,
+                checkpoint,
+            };
+            trainer::run(
+                &model,
+                params,
+                spec,
+                |m, batch| {
+                    let s_ids: Vec<Vec<i64>> =
+                        batch.iter().map(|&i| sentence_ids[i].clone()).collect();
+                    let t_ids: Vec<Vec<i64>> = batch
+                        .iter()
+                        .map(|&i| target_ids[target_of[i]].clone())
+                        .collect();
+                    let s = m.embed(&s_ids, true);
+                    let t = m.embed(&t_ids, true);
+                    let logits = m.head.logits_aligned(&s.dropout(0.1, true), &t);
+                    Ok(trainer::weighted_loss(&logits, examples, batch, mean_w))
+                },
+                &mut on_event,
+            )?;
+            Ok(model)
+        })
+    }
+
+    fn fingerprint(
+        &self,
+        encoder_dir: &Path,
+        examples: &[FineTuneExample<'_>],
+    ) -> Result<Fingerprint, Error> {
+        let c = &self.config;
+        let mut f = Fingerprint::default();
+        f.add_str("bi-encoder v1")
+            .add_u64(c.seed)
+            .add_u64(c.epochs as u64)
+            .add_u64(c.rank as u64)
+            .add_f64(c.alpha)
+            .add_f64(c.learning_rate)
+            .add_f64(c.weight_decay)
+            .add_u64(c.batch_size as u64)
+            .add_u64(c.max_length as u64)
+            .add_u64(self.hidden as u64);
+        trainer::add_encoder(&mut f, encoder_dir)?;
+        trainer::add_examples(&mut f, examples);
+        Ok(f)
+    }
+}

@@ -529,6 +529,13 @@ pub struct FinetuneArgs {
     /// teacher's probabilities are cached in the checkpoint folder.
     #[arg(long, value_name = "MANIFEST")]
     pub teacher: Option<PathBuf>,
+    /// Unlabelled articles (JSONL `{"id","text"}`) whose sentences, paired with each article's
+    /// most-mentioned names and with training targets, the teacher labels (needs --teacher).
+    #[arg(long, value_name = "JSONL", requires = "teacher")]
+    pub unlabelled: Option<PathBuf>,
+    /// At most this many unlabelled pairs (a seeded sample).
+    #[arg(long, default_value_t = 20_000)]
+    pub unlabelled_pairs: usize,
     /// Share of the teacher in each example's target distribution.
     #[arg(long, default_value_t = 0.5)]
     pub teacher_weight: f64,

@@ -64,6 +64,7 @@ pub mod tokenize;
 pub mod train;
 #[cfg(feature = "model")]
 mod trainer;
+pub mod unlabelled;
 
 #[cfg(feature = "model")]
 pub use bi::{BiEncoder, BiEncoderEvent, BiEncoderTrainer};

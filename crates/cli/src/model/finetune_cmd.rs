@@ -93,8 +93,49 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
             "continue a stopped run with the same command and --resume"
         }
     );
+    // Unlabelled news pairs, labelled below by the teacher alone.
+    let articles = match &a.unlabelled {
+        Some(path) => read_articles(path)?,
+        None => Vec::new(),
+    };
+    let refs: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(i, t)| (i.as_str(), t.as_str()))
+        .collect();
+    let mut other_targets: Vec<String> = train
+        .iter()
+        .map(|e| e.target.trim())
+        .filter(|t| (1..=5).contains(&t.split_whitespace().count()))
+        .map(str::to_string)
+        .collect();
+    other_targets.sort();
+    other_targets.dedup();
+    let news = standpoint_stance::unlabelled::news_pairs(
+        &refs,
+        &other_targets,
+        a.unlabelled_pairs,
+        a.training.seed,
+    );
+    let labelled = train.len();
+    if a.unlabelled.is_some() {
+        let weight =
+            (train.iter().map(|e| e.weight as f64).sum::<f64>() / labelled.max(1) as f64) as f32;
+        warn!(
+            "standpoint: {} unlabelled pairs from {} articles",
+            news.len(),
+            articles.len()
+        );
+        train.extend(news.iter().map(|p| standpoint_stance::FineTuneExample {
+            text: p.sentence,
+            target: &p.target,
+            context: p.context,
+            label: standpoint_stance::Label::None,
+            soft: None,
+            weight,
+        }));
+    }
     if let Some(teacher) = &a.teacher {
-        soften(&a, teacher, &checkpoint.dir, &mut train)?;
+        soften(&a, teacher, &checkpoint.dir, &mut train, labelled)?;
     }
     if a.bi_encoder {
         return bi_encoder(&a, &config, &record, &enc_dir, &shared, checkpoint, &train);
@@ -146,6 +187,7 @@ fn soften(
     teacher: &Path,
     cache_dir: &Path,
     train: &mut [standpoint_stance::FineTuneExample<'_>],
+    labelled: usize,
 ) -> Result<()> {
     let args = standpoint_cli::args::ModelArgs {
         model: Some(teacher.to_path_buf()),
@@ -178,12 +220,18 @@ fn soften(
         |done, _| bar.set_position(done as u64),
     )?;
     bar.finish_and_clear();
-    for (e, p) in train.iter_mut().zip(probs) {
-        e.soft = Some(standpoint_stance::train::mix_soft(
-            p,
-            e.label,
-            a.teacher_weight as f32,
-        ));
+    for (i, (e, p)) in train.iter_mut().zip(probs).enumerate() {
+        if i < labelled {
+            e.soft = Some(standpoint_stance::train::mix_soft(
+                p,
+                e.label,
+                a.teacher_weight as f32,
+            ));
+        } else {
+            // Unlabelled: the teacher's reading alone.
+            e.label = standpoint_stance::Probs::new(p[0], p[1], p[2]).label();
+            e.soft = Some(p);
+        }
     }
     warn!(
         "standpoint: distilling from {} (weight {}); its probabilities cached in {}",
@@ -192,6 +240,40 @@ fn soften(
         cache.display()
     );
     Ok(())
+}
+
+/// Articles `{"id","text"}` from a JSONL file; a bad line is reported by file and line and
+/// skipped.
+fn read_articles(path: &Path) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                warn!(
+                    "standpoint: {}:{}: malformed JSON ({e}); skipped",
+                    path.display(),
+                    n + 1
+                );
+                continue;
+            }
+        };
+        let (Some(id), Some(t)) = (v["id"].as_str(), v["text"].as_str()) else {
+            warn!(
+                "standpoint: {}:{}: needs string fields id and text; skipped",
+                path.display(),
+                n + 1
+            );
+            continue;
+        };
+        out.push((id.to_string(), t.to_string()));
+    }
+    Ok(out)
 }
 
 /// `finetune --bi-encoder`: trains, scores and writes the adapters, the head and an

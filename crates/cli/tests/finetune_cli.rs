@@ -255,6 +255,17 @@ fn resume_refuses_another_run_a_damaged_checkpoint_and_a_missing_one() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("cut or edited"), "{stderr}");
 
+    // state.json cut short: refused, not guessed.
+    let state = std::fs::read_to_string(ck.join("state.json")).unwrap();
+    std::fs::write(ck.join("state.json"), &state[..state.len() / 2]).unwrap();
+    let o = finetune_cmd(&t, "m", "ck", 1)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot parse"), "{stderr}");
+
     // No checkpoint at all: refused.
     let o = finetune_cmd(&t, "m", "elsewhere", 1)
         .arg("--resume")

@@ -40,6 +40,31 @@ impl Quote {
     }
 }
 
+impl Quote {
+    /// Whether the quote is a title or name in quotation marks ("“Face the Nation”"): not a
+    /// statement, two to six words, every word of four letters or more capitalised, no comma
+    /// closing it inside the marks.
+    fn is_title(&self, text: &str) -> bool {
+        if self.is_statement(text) || self.spans.len() != 1 {
+            return false;
+        }
+        let quoted = self.spans[0].text(text);
+        // "“Judge,” he said" and "“Your Honor,”" address someone: speech, not a title.
+        let inner_comma = quoted
+            .trim_end_matches(['\u{201d}', '"', '\''])
+            .trim_end()
+            .ends_with(',');
+        let inner = quoted.trim_matches(|c: char| !c.is_alphanumeric());
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        !inner_comma
+            && (2..=6).contains(&words.len())
+            && words[0].chars().next().is_some_and(char::is_uppercase)
+            && words
+                .iter()
+                .all(|w| w.chars().count() < 4 || w.chars().next().is_some_and(char::is_uppercase))
+    }
+}
+
 /// All quotations in document order.
 pub(crate) type Quoted = Vec<Quote>;
 
@@ -497,6 +522,16 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
     let mut i = 0;
     while i < quoted.len() {
         let q = &quoted[i];
+        // A title in quotation marks before a statement in its sentence ("In an interview
+        // with CBS’s “Face the Nation” ..., Rubio said, “…”") is a name, not speech: it takes
+        // no frame and joins no quote.
+        let statement_follows = quoted.get(i + 1).is_some_and(|n| {
+            n.is_statement(text) && doc.sentence_at(n.start()) == doc.sentence_at(q.start())
+        });
+        if statement_follows && q.is_title(text) {
+            i += 1;
+            continue;
+        }
         let mut content = q.spans.clone();
         let mut frame = None;
         let before = || frame_before(doc, q);

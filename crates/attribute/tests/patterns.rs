@@ -44,6 +44,24 @@ fn quote_then_frame_with_a_role_and_a_pronoun_chain_across_paragraphs() {
 }
 
 #[test]
+fn a_quoted_title_before_a_quote_is_a_name_not_speech() {
+    // The rubio-interview example: the show's name is not the speaker's words, and the source
+    // is not "program on Sunday".
+    let t = "In an interview with CBS\u{2019}s \u{201c}Face the Nation\u{201d} program on Sunday, \
+             Rubio expressed his views on the conflict, saying, \u{201c}Stopping the war requires \
+             both sides to make concessions. Both sides should expect to gain something.\u{201d}";
+    let found = summary(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.contains("Stopping the war"), "{found:?}");
+    assert_eq!(found[0].2, s("Rubio"));
+    // A vocative in quotation marks is speech and still joins its quote.
+    let t = "\u{201c}Your Honor,\u{201d} the lawyer said, \u{201c}my client was not there at all.\u{201d}";
+    let found = summary(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.contains("Your Honor"), "{found:?}");
+}
+
+#[test]
 fn two_speakers_quoted_alternately_keep_their_own_words() {
     let t = "\u{201c}A ceasefire now would only let the militias rearm,\u{201d} said Gen. Viktor Oren.\n\n\
              \u{201c}Every day without one costs lives,\u{201d} said Dr. Amira Haddad.\n\n\

@@ -583,3 +583,70 @@ pub fn mix_soft(teacher: [f32; 3], gold: Label, weight: f32) -> [f32; 3] {
     out[gold.index()] += 1.0 - weight;
     out
 }
+
+/// A key for a teacher's cached probabilities: its manifest's path and every file beside it
+/// (name and length), so that retraining the teacher invalidates the cache.
+pub fn teacher_key(manifest: &Path) -> String {
+    let mut key = manifest.display().to_string();
+    if let Some(dir) = manifest.parent() {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| d.flatten().collect())
+            .unwrap_or_default();
+        files.sort_by_key(|e| e.file_name());
+        for e in files {
+            let len = e.metadata().map(|m| m.len()).unwrap_or(0);
+            key.push_str(&format!(" {}:{len}", e.file_name().to_string_lossy()));
+        }
+    }
+    key
+}
+
+/// Sets each example's target distribution from the teacher's `probs`: the first `labelled`
+/// examples learn `weight` x the teacher + the rest from their label ([`mix_soft`]); the others
+/// (unlabelled) learn the teacher alone and take its most probable label.
+#[cfg(feature = "model")]
+pub fn apply_teacher(
+    examples: &mut [crate::FineTuneExample<'_>],
+    probs: &[[f32; 3]],
+    labelled: usize,
+    weight: f32,
+) {
+    for (i, (e, p)) in examples.iter_mut().zip(probs).enumerate() {
+        if i < labelled {
+            e.soft = Some(mix_soft(*p, e.label, weight));
+        } else {
+            e.label = crate::Probs::new(p[0], p[1], p[2]).label();
+            e.soft = Some(*p);
+        }
+    }
+}
+
+/// The distinct short targets (one to five words) of examples: what unlabelled sentences are
+/// also paired with.
+pub fn short_targets<'a>(targets: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = targets
+        .map(str::trim)
+        .filter(|t| (1..=5).contains(&t.split_whitespace().count()))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Unlabelled pairs as training examples of weight `weight` (label and distribution come
+/// from the teacher, [`apply_teacher`]).
+#[cfg(feature = "model")]
+pub fn unlabelled_examples<'a>(
+    pairs: &'a [crate::unlabelled::NewsPair<'a>],
+    weight: f32,
+) -> impl Iterator<Item = crate::FineTuneExample<'a>> + 'a {
+    pairs.iter().map(move |p| crate::FineTuneExample {
+        text: p.sentence,
+        target: &p.target,
+        context: p.context,
+        label: Label::None,
+        soft: None,
+        weight,
+    })
+}

@@ -18,8 +18,10 @@ use standpoint_cli::Outcome;
 use standpoint_stance::eval::DevScores;
 use standpoint_stance::train::shared_dir;
 use standpoint_stance::train::{
-    augment_file, cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix,
+    apply_teacher, augment_file, cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix,
+    short_targets, teacher_key, unlabelled_examples,
 };
+use standpoint_stance::unlabelled::news_pairs;
 
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let threads = set_threads(a.model.threads);
@@ -95,44 +97,24 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     );
     // Unlabelled news pairs, labelled below by the teacher alone.
     let articles = match &a.unlabelled {
-        Some(path) => read_articles(path)?,
+        Some(path) => read_articles(path),
         None => Vec::new(),
     };
     let refs: Vec<(&str, &str)> = articles
         .iter()
         .map(|(i, t)| (i.as_str(), t.as_str()))
         .collect();
-    let mut other_targets: Vec<String> = train
-        .iter()
-        .map(|e| e.target.trim())
-        .filter(|t| (1..=5).contains(&t.split_whitespace().count()))
-        .map(str::to_string)
-        .collect();
-    other_targets.sort();
-    other_targets.dedup();
-    let news = standpoint_stance::unlabelled::news_pairs(
-        &refs,
-        &other_targets,
-        a.unlabelled_pairs,
-        a.training.seed,
-    );
+    let others = short_targets(train.iter().map(|e| e.target));
+    let news = news_pairs(&refs, &others, a.unlabelled_pairs, a.training.seed);
     let labelled = train.len();
     if a.unlabelled.is_some() {
-        let weight =
-            (train.iter().map(|e| e.weight as f64).sum::<f64>() / labelled.max(1) as f64) as f32;
+        let mean = train.iter().map(|e| e.weight).sum::<f32>() / labelled.max(1) as f32;
         warn!(
             "standpoint: {} unlabelled pairs from {} articles",
             news.len(),
             articles.len()
         );
-        train.extend(news.iter().map(|p| standpoint_stance::FineTuneExample {
-            text: p.sentence,
-            target: &p.target,
-            context: p.context,
-            label: standpoint_stance::Label::None,
-            soft: None,
-            weight,
-        }));
+        train.extend(unlabelled_examples(&news, mean));
     }
     if let Some(teacher) = &a.teacher {
         soften(&a, teacher, &checkpoint.dir, &mut train, labelled)?;
@@ -197,16 +179,7 @@ fn soften(
     let manifest = crate::model_setup::manifest_path(&args)?;
     let clf = crate::model_setup::load_classifier(&args)
         .with_context(|| format!("loading the teacher {}", manifest.display()))?;
-    // The key: the teacher's manifest and every file beside it, by name and length.
-    let mut key = manifest.display().to_string();
-    if let Some(dir) = manifest.parent() {
-        let mut files: Vec<_> = std::fs::read_dir(dir)?.flatten().collect();
-        files.sort_by_key(|e| e.file_name());
-        for e in files {
-            let len = e.metadata().map(|m| m.len()).unwrap_or(0);
-            key.push_str(&format!(" {}:{len}", e.file_name().to_string_lossy()));
-        }
-    }
+    let key = teacher_key(&manifest);
     std::fs::create_dir_all(cache_dir)?;
     let cache = cache_dir.join("teacher.bin");
     let bar = crate::model_setup::bar(
@@ -220,19 +193,7 @@ fn soften(
         |done, _| bar.set_position(done as u64),
     )?;
     bar.finish_and_clear();
-    for (i, (e, p)) in train.iter_mut().zip(probs).enumerate() {
-        if i < labelled {
-            e.soft = Some(standpoint_stance::train::mix_soft(
-                p,
-                e.label,
-                a.teacher_weight as f32,
-            ));
-        } else {
-            // Unlabelled: the teacher's reading alone.
-            e.label = standpoint_stance::Probs::new(p[0], p[1], p[2]).label();
-            e.soft = Some(p);
-        }
-    }
+    apply_teacher(train, &probs, labelled, a.teacher_weight as f32);
     warn!(
         "standpoint: distilling from {} (weight {}); its probabilities cached in {}",
         manifest.display(),
@@ -242,38 +203,24 @@ fn soften(
     Ok(())
 }
 
-/// Articles `{"id","text"}` from a JSONL file; a bad line is reported by file and line and
-/// skipped.
-fn read_articles(path: &Path) -> Result<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
+/// Articles from a JSONL, CSV or text input (the corpus readers of `run`); a bad record is
+/// reported by file, line and id and skipped.
+fn read_articles(path: &Path) -> Vec<(String, String)> {
+    use standpoint_pipeline::read::{Fields, Format, Reader};
+    let reader = Reader::new(
+        vec![path.to_path_buf()],
+        Format::Auto,
+        Fields::default(),
+        1 << 24,
+    );
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    for item in reader {
+        match item {
+            Ok(doc) => out.push((doc.id, doc.text)),
+            Err(bad) => warn!("standpoint: {bad}; skipped"),
         }
-        let v: serde_json::Value = match serde_json::from_str(line) {
-            Ok(v) => v,
-            Err(e) => {
-                warn!(
-                    "standpoint: {}:{}: malformed JSON ({e}); skipped",
-                    path.display(),
-                    n + 1
-                );
-                continue;
-            }
-        };
-        let (Some(id), Some(t)) = (v["id"].as_str(), v["text"].as_str()) else {
-            warn!(
-                "standpoint: {}:{}: needs string fields id and text; skipped",
-                path.display(),
-                n + 1
-            );
-            continue;
-        };
-        out.push((id.to_string(), t.to_string()));
     }
-    Ok(out)
+    out
 }
 
 /// `finetune --bi-encoder`: trains, scores and writes the adapters, the head and an

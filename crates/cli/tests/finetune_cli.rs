@@ -219,6 +219,16 @@ fn a_run_killed_and_resumed_ends_where_the_uninterrupted_run_ends() {
     );
     let m = |d: &str| std::fs::read_to_string(t.path(d).join("manifest.json")).unwrap();
     assert_eq!(m("whole"), m("cut"));
+
+    // A finished run resumed again writes its model again (the output was lost meanwhile).
+    std::fs::remove_dir_all(t.path("cut")).unwrap();
+    let o = finetune_cmd(&t, "cut", "ck-cut", 24)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = std::fs::read(t.path("cut/adapters.safetensors")).unwrap();
+    assert!(whole == again, "the finished run's weights");
 }
 
 #[test]

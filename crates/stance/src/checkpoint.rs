@@ -102,6 +102,9 @@ pub struct TrainPosition {
     pub global_step: usize,
     /// Sum of the step losses of this epoch so far.
     pub loss_sum: f64,
+    /// Mean step loss of the last finished epoch (0 before the first).
+    #[serde(default)]
+    pub last_mean_loss: f64,
     /// Wall-clock seconds spent training before this checkpoint, over all sessions.
     pub seconds: f64,
     /// The weights file, relative to the folder.

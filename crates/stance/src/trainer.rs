@@ -53,14 +53,16 @@ pub(crate) fn run<M>(
         Some(p) => (p.epoch, p.step, p.loss_sum, p.global_step, p.seconds),
         None => (1, 0, 0.0, 0, 0.0),
     };
+    let mut last_mean = position.as_ref().map_or(0.0, |p| p.last_mean_loss);
     let started = std::time::Instant::now();
-    let position_at = |epoch: usize, step: usize, done: usize, sum: f64| TrainPosition {
+    let position_at = |epoch: usize, step: usize, done: usize, sum: f64, last: f64| TrainPosition {
         version: 1,
         fingerprint: String::new(),
         epoch,
         step,
         global_step: done,
         loss_sum: sum,
+        last_mean_loss: last,
         seconds: seconds_before + started.elapsed().as_secs_f64(),
         weights: String::new(),
         weights_len: 0,
@@ -85,20 +87,29 @@ pub(crate) fn run<M>(
             })?;
             if let Some(cp) = checkpoints.as_mut() {
                 if k + 1 < steps && cp.due(done) {
-                    cp.save(position_at(epoch, k + 1, done, sum), &opt)?;
+                    cp.save(position_at(epoch, k + 1, done, sum, last_mean), &opt)?;
                 }
             }
         }
         skip = 0;
+        last_mean = sum / steps.max(1) as f64;
         on_event(TrainEvent::Epoch {
             epoch,
-            mean_loss: sum / steps.max(1) as f64,
+            mean_loss: last_mean,
             model,
         })?;
         sum = 0.0;
         if let Some(cp) = checkpoints.as_mut() {
-            cp.save(position_at(epoch + 1, 0, done, 0.0), &opt)?;
+            cp.save(position_at(epoch + 1, 0, done, 0.0, last_mean), &opt)?;
         }
+    }
+    if first_epoch > spec.epochs && spec.epochs > 0 {
+        // Resuming a finished run: its model is handed out again (the caller writes it).
+        on_event(TrainEvent::Epoch {
+            epoch: spec.epochs,
+            mean_loss: last_mean,
+            model,
+        })?;
     }
     Ok(())
 }

@@ -49,9 +49,11 @@ const COMPARED: &[&str] = &[
 
 fn same_outputs(a: &Path, b: &Path) {
     for f in COMPARED {
+        let (x, y) = (read(&a.join(f)), read(&b.join(f)));
+        let first = x.lines().zip(y.lines()).find(|(l, m)| l != m);
         assert!(
-            read(&a.join(f)) == read(&b.join(f)),
-            "{f} differs between {} and {}",
+            x == y,
+            "{f} differs between {} and {}; first differing lines:\n{first:?}",
             a.display(),
             b.display()
         );

@@ -56,6 +56,8 @@ pub enum Kind {
     Question,
     /// A stanced sentence quoted with a speaker.
     Reported,
+    /// A stanced sentence reported in indirect speech (version 2).
+    Indirect,
     /// The target named only in the context.
     Pronoun,
     /// A NONE sentence after a stanced one.
@@ -66,13 +68,14 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Swap,
         Kind::Negate,
         Kind::Unnegate,
         Kind::Difficulty,
         Kind::Question,
         Kind::Reported,
+        Kind::Indirect,
         Kind::Pronoun,
         Kind::Guard,
         Kind::Context,
@@ -87,6 +90,7 @@ impl Kind {
             Kind::Difficulty => "difficulty",
             Kind::Question => "question",
             Kind::Reported => "reported",
+            Kind::Indirect => "indirect",
             Kind::Pronoun => "pronoun",
             Kind::Guard => "guard",
             Kind::Context => "context",
@@ -700,10 +704,142 @@ fn pronoun_for(text: &str, (s, e): (usize, usize), target: &str) -> Option<Strin
     Some(splice(text, s, e, &p))
 }
 
-/// Every generated example for `examples` (seeded: the same input and seed give the same
-/// output, in the same order). Frame kinds use each distinct short target once per frame
-/// drawn; context kinds pair examples of the same target.
+/// The newest generator version ([`augment_version`]).
+pub const LATEST: u32 = 2;
+
+/// Every generated example for `examples` with the first generator version (what the runs
+/// that recorded "rules v1" were trained on). See [`augment_version`].
 pub fn augment(examples: &[Example], seed: u64) -> Vec<Augmented> {
+    augment_version(examples, seed, 1)
+}
+
+/// Every generated example for `examples` (seeded: the same input, seed and version give the
+/// same output, in the same order). Frame kinds use each distinct short target once per frame
+/// drawn; context kinds pair examples of the same target. Version 2 adds [`Kind::Indirect`]
+/// after version 1's output, which it leaves unchanged.
+pub fn augment_version(examples: &[Example], seed: u64, version: u32) -> Vec<Augmented> {
+    let mut out = augment_v1(examples, seed);
+    if version >= 2 {
+        indirect(examples, seed, &mut out);
+    }
+    out
+}
+
+/// Speakers and verbs of indirect speech.
+const INDIRECT: &[&str] = &[
+    "The minister said that",
+    "Party officials argued that",
+    "A spokesman for the coalition told reporters that",
+    "Several lawmakers said that",
+    "The mayor insisted that",
+    "Union leaders said on Tuesday that",
+];
+
+/// First words that may be lowercased after "said that" without harming a name.
+const LOWER_OK: &[&str] = &[
+    "The", "This", "These", "That", "Those", "A", "An", "Our", "Their", "Its", "It", "Such",
+    "Every", "No", "Any", "All", "There", "We",
+];
+
+/// [`Kind::Indirect`]: a short stanced sentence naming its target, reported as someone's
+/// indirect speech ("Our schools need the levy." -> "The mayor insisted that their schools need
+/// the levy."); first person plural becomes third. The label stays: the sentence states the
+/// speaker's stance, as a run attributes it.
+fn indirect(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
+    let mut rng = SplitMix64::new(seed ^ 0x696e_6469_7265_6374);
+    for e in examples {
+        if e.label == Label::None
+            || !short_text(&e.text, 30)
+            || tweet(&e.text)
+            || is_pronoun(&e.target)
+            || find_word(&e.text, e.target.trim()).is_none()
+            || !e.text.trim_end().ends_with('.')
+            || rng.below(3) != 0
+        {
+            continue;
+        }
+        let text = e.text.trim();
+        // Only sentences that state a stance in so many words (a stance verb, "should",
+        // "must", "need"): a sentiment-laden report wrapped in "X said that" says nothing of X.
+        let ws = words(text);
+        let explicit = ws.iter().any(|w| {
+            matches!(w.lower.as_str(), "should" | "must" | "need" | "needs")
+                || VERBS
+                    .iter()
+                    .any(|(forms, _, _)| forms.contains(&w.lower.as_str()))
+        });
+        if !explicit {
+            continue;
+        }
+        let first = text.split_whitespace().next().unwrap_or("");
+        let target_first = e.target.trim().split_whitespace().next().unwrap_or("");
+        let lower_ok = LOWER_OK.contains(&first)
+            || (first.eq_ignore_ascii_case(target_first)
+                && e.target
+                    .trim()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase));
+        if !lower_ok {
+            continue;
+        }
+        let body = lower_first(text);
+        // "we" / "our" / "us" of the speaker become "they" / "their" / "them".
+        let body: String = words_and_gaps(&body)
+            .into_iter()
+            .map(|w| match w {
+                "we" => "they",
+                "We" => "They",
+                "our" => "their",
+                "Our" => "Their",
+                "us" => "them",
+                "ours" => "theirs",
+                other => other,
+            })
+            .collect();
+        let frame = INDIRECT[rng.below(INDIRECT.len())];
+        let n = out.len();
+        out.push(Augmented {
+            example: Example {
+                id: format!("aug-indirect-{n}-{}", e.id),
+                text: format!("{frame} {body}"),
+                target: e.target.clone(),
+                label: e.label,
+                seen: None,
+                context: String::new(),
+                source_label: None,
+            },
+            kind: Kind::Indirect,
+        });
+    }
+}
+
+/// The text cut into words and the gaps between them, in order (joined, it is the text).
+fn words_and_gaps(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_word = None;
+    for (i, c) in text.char_indices() {
+        let w = c.is_alphanumeric() || c == '\'';
+        match (w, in_word) {
+            (true, None) | (false, Some(true)) => {
+                if i > start {
+                    out.push(&text[start..i]);
+                }
+                start = i;
+                in_word = Some(w);
+            }
+            (false, None) => in_word = Some(false),
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
     let mut rng = SplitMix64::new(seed ^ 0x0061_7567_6d65_6e74);
     let mut out = Vec::new();
     let mut push = |kind: Kind, src: &Example, text: String, context: String, label: Label| {
@@ -1046,6 +1182,35 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].0.to_lowercase().contains("rent caps"));
         assert_eq!(d[0].1, Label::None);
+    }
+
+    #[test]
+    fn version_two_adds_indirect_speech_and_keeps_version_one() {
+        let data: Vec<Example> = (0..30)
+            .map(|i| {
+                ex(
+                    &format!("We need the levy on sugar for school {i}."),
+                    "the levy on sugar",
+                    Label::Favor,
+                )
+            })
+            .collect();
+        let v1 = augment_version(&data, 5, 1);
+        let v2 = augment_version(&data, 5, 2);
+        assert_eq!(v1, augment(&data, 5));
+        assert_eq!(&v2[..v1.len()], &v1[..]);
+        let ind: Vec<&Augmented> = v2[v1.len()..].iter().collect();
+        assert!(!ind.is_empty());
+        for a in ind {
+            assert_eq!(a.kind, Kind::Indirect);
+            assert_eq!(a.example.label, Label::Favor);
+            assert!(
+                a.example.text.contains(" that they need the levy on sugar"),
+                "{}",
+                a.example.text
+            );
+        }
+        assert_eq!(words_and_gaps("We, us.").concat(), "We, us.");
     }
 
     #[test]

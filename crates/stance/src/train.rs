@@ -30,27 +30,35 @@ pub const DEFAULT_TRAIN: &[&str] = &[
     "stance/arc/train.jsonl",
 ];
 
-/// The file name under which augmented examples appear in a mix and its manifests.
-pub const AUGMENT_NAME: &str = "augment (rules v1, standpoint_stance::augment)";
+/// The file name under which augmented examples of generator `version` appear in a mix and
+/// its manifests.
+///
+/// ```
+/// assert_eq!(standpoint_stance::train::augment_name(1),
+///            "augment (rules v1, standpoint_stance::augment)");
+/// ```
+pub fn augment_name(version: u32) -> String {
+    format!("augment (rules v{version}, standpoint_stance::augment)")
+}
 
-/// A mix file of the examples [`crate::augment::augment`] makes from `mix`, each weighing
-/// `weight` x the mix's mean example weight (x 3 for the rare `pronoun` kind, whose context
-/// alone names the target).
-pub fn augment_file(mix: &[MixFile], weight: f64, seed: u64) -> MixFile {
-    use crate::augment::{augment, Kind};
+/// A mix file of the examples [`crate::augment::augment_version`] makes from `mix`, each
+/// weighing `weight` x the mix's mean example weight (x 3 for the rare `pronoun` kind, whose
+/// context alone names the target).
+pub fn augment_file(mix: &[MixFile], weight: f64, seed: u64, version: u32) -> MixFile {
+    use crate::augment::{augment_version, Kind};
     let all: Vec<Example> = mix
         .iter()
         .flat_map(|f| f.examples.iter().cloned())
         .collect();
     let n: usize = mix.iter().map(|f| f.weights.len()).sum();
     let mean = mix.iter().flat_map(|f| &f.weights).sum::<f32>() / n.max(1) as f32;
-    let out = augment(&all, seed);
+    let out = augment_version(&all, seed, version);
     let weights = out
         .iter()
         .map(|a| mean * weight as f32 * if a.kind == Kind::Pronoun { 3.0 } else { 1.0 })
         .collect();
     MixFile {
-        shown: AUGMENT_NAME.into(),
+        shown: augment_name(version),
         examples: out.into_iter().map(|a| a.example).collect(),
         weights,
     }

@@ -32,7 +32,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         warn!("standpoint: {e}; skipped")
     })?;
     if a.augment > 0.0 {
-        let aug = augment_file(&mix, a.augment, a.training.seed);
+        let aug = augment_file(&mix, a.augment, a.training.seed, a.augment_version);
         warn!(
             "standpoint: {} augmented examples (weight {})",
             aug.examples.len(),

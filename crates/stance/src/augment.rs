@@ -772,7 +772,7 @@ fn indirect(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
             continue;
         }
         let first = text.split_whitespace().next().unwrap_or("");
-        let target_first = e.target.trim().split_whitespace().next().unwrap_or("");
+        let target_first = e.target.split_whitespace().next().unwrap_or("");
         let lower_ok = LOWER_OK.contains(&first)
             || (first.eq_ignore_ascii_case(target_first)
                 && e.target

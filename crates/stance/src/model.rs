@@ -159,7 +159,15 @@ impl Encoder {
     /// Loads an encoder with a chosen backend.
     pub fn load_with(dir: &Path, backend: EncoderBackend) -> Result<Encoder, Error> {
         check_encoder_files(dir)?;
-        if backend == EncoderBackend::Native && crate::native::unsupported(dir)?.is_none() {
+        let unsupported = crate::native::unsupported(dir)?;
+        if let Some(why) = unsupported.as_deref().filter(|w| w.starts_with("model type")) {
+            // Neither forward pass reads it (rust-bert's path here is BERT's).
+            return Err(Error::ModelFiles {
+                path: dir.to_path_buf(),
+                message: format!("{why}: only BERT-architecture encoders are supported"),
+            });
+        }
+        if backend == EncoderBackend::Native && unsupported.is_none() {
             let model = crate::native::NativeBert::load(dir)?;
             let dim = model.dim();
             return Ok(Encoder {

@@ -25,6 +25,8 @@ struct BertJson {
     hidden_act: Option<String>,
     #[serde(default)]
     position_embedding_type: Option<String>,
+    #[serde(default)]
+    model_type: Option<String>,
 }
 
 fn default_eps() -> f64 {
@@ -120,6 +122,9 @@ pub(crate) fn unsupported(dir: &Path) -> Result<Option<String>, Error> {
         }
     }
     let cfg: BertJson = read_json(&dir.join("config.json"))?;
+    if let Some(t) = cfg.model_type.as_deref().filter(|t| *t != "bert") {
+        return Ok(Some(format!("model type {t}")));
+    }
     if cfg.hidden_act.as_deref().is_some_and(|a| a != "gelu") {
         return Ok(Some(format!("activation {:?}", cfg.hidden_act)));
     }

@@ -160,7 +160,10 @@ impl Encoder {
     pub fn load_with(dir: &Path, backend: EncoderBackend) -> Result<Encoder, Error> {
         check_encoder_files(dir)?;
         let unsupported = crate::native::unsupported(dir)?;
-        if let Some(why) = unsupported.as_deref().filter(|w| w.starts_with("model type")) {
+        if let Some(why) = unsupported
+            .as_deref()
+            .filter(|w| w.starts_with("model type"))
+        {
             // Neither forward pass reads it (rust-bert's path here is BERT's).
             return Err(Error::ModelFiles {
                 path: dir.to_path_buf(),

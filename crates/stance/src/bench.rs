@@ -191,18 +191,32 @@ pub fn predict_examples(
             .collect();
         return predict_batched(clf, &pairs, batch, &mut Vec::new());
     }
+    let items: Vec<(&str, &str, &str)> = examples
+        .iter()
+        .map(|e| (e.text.as_str(), e.context.as_str(), e.target.as_str()))
+        .collect();
+    predict_in_context_grouped(clf, &items, batch, |_, _| {})
+}
+
+/// Probabilities for (sentence, context, target) items, grouped by target into
+/// [`StanceClassifier::predict_in_context`] calls of at most `batch` sentences, in input order;
+/// `progress(done, total)` after each call.
+pub fn predict_in_context_grouped(
+    clf: &dyn StanceClassifier<Error = Error>,
+    items: &[(&str, &str, &str)],
+    batch: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<[f32; 3]>, Error> {
     let mut by_target: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-    for (i, e) in examples.iter().enumerate() {
-        by_target.entry(e.target.as_str()).or_default().push(i);
+    for (i, it) in items.iter().enumerate() {
+        by_target.entry(it.2).or_default().push(i);
     }
-    let mut out = vec![[0f32; 3]; examples.len()];
+    let mut out = vec![[0f32; 3]; items.len()];
+    let mut done = 0;
     for (target, idx) in by_target {
         for chunk in idx.chunks(batch.max(1)) {
-            let s: Vec<&str> = chunk.iter().map(|&i| examples[i].text.as_str()).collect();
-            let c: Vec<&str> = chunk
-                .iter()
-                .map(|&i| examples[i].context.as_str())
-                .collect();
+            let s: Vec<&str> = chunk.iter().map(|&i| items[i].0).collect();
+            let c: Vec<&str> = chunk.iter().map(|&i| items[i].1).collect();
             let p = clf.predict_in_context(&s, &c, &[target])?;
             if p.len() != chunk.len() {
                 return Err(Error::CountMismatch(standpoint_types::CountMismatch {
@@ -213,6 +227,8 @@ pub fn predict_examples(
             for (&i, p) in chunk.iter().zip(p) {
                 out[i] = p.as_array();
             }
+            done += chunk.len();
+            progress(done, items.len());
         }
     }
     Ok(out)

@@ -201,18 +201,8 @@ impl BiEncoderTrainer {
         encoder_dir: &Path,
         examples: &[FineTuneExample<'_>],
     ) -> Result<Fingerprint, Error> {
-        let c = &self.config;
-        let mut f = Fingerprint::default();
-        f.add_str("bi-encoder v1")
-            .add_u64(c.seed)
-            .add_u64(c.epochs as u64)
-            .add_u64(c.rank as u64)
-            .add_f64(c.alpha)
-            .add_f64(c.learning_rate)
-            .add_f64(c.weight_decay)
-            .add_u64(c.batch_size as u64)
-            .add_u64(c.max_length as u64)
-            .add_u64(self.hidden as u64);
+        let mut f = trainer::config_fingerprint("bi-encoder v1", &self.config);
+        f.add_u64(self.hidden as u64);
         trainer::add_encoder(&mut f, encoder_dir)?;
         trainer::add_examples(&mut f, examples);
         Ok(f)

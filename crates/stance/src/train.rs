@@ -538,30 +538,11 @@ pub fn teacher_probs(
             }
         }
     }
-    let mut out = vec![[0f32; 3]; examples.len()];
-    let mut by_target: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-    for (i, e) in examples.iter().enumerate() {
-        by_target.entry(e.target).or_default().push(i);
-    }
-    let mut done = 0;
-    for (target, idx) in by_target {
-        for chunk in idx.chunks(256) {
-            let s: Vec<&str> = chunk.iter().map(|&i| examples[i].text).collect();
-            let c: Vec<&str> = chunk.iter().map(|&i| examples[i].context).collect();
-            let p = teacher.predict_in_context(&s, &c, &[target])?;
-            if p.len() != chunk.len() {
-                return Err(Error::CountMismatch(standpoint_types::CountMismatch {
-                    expected: chunk.len(),
-                    got: p.len(),
-                }));
-            }
-            for (&i, p) in chunk.iter().zip(p) {
-                out[i] = p.as_array();
-            }
-            done += chunk.len();
-            progress(done, examples.len());
-        }
-    }
+    let items: Vec<(&str, &str, &str)> = examples
+        .iter()
+        .map(|e| (e.text, e.context, e.target))
+        .collect();
+    let out = crate::bench::predict_in_context_grouped(teacher, &items, 256, &mut progress)?;
     if let Some((path, _)) = cache {
         let mut bytes = header.into_bytes();
         for p in &out {

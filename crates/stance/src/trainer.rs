@@ -184,6 +184,22 @@ pub(crate) fn add_examples(f: &mut Fingerprint, examples: &[FineTuneExample<'_>]
     }
 }
 
+/// A fingerprint that starts with the model kind (`"cross-encoder v1"`) and the settings that
+/// decide a fine-tuning run.
+pub(crate) fn config_fingerprint(kind: &str, c: &crate::cross::FineTuneConfig) -> Fingerprint {
+    let mut f = Fingerprint::default();
+    f.add_str(kind)
+        .add_u64(c.seed)
+        .add_u64(c.epochs as u64)
+        .add_u64(c.rank as u64)
+        .add_f64(c.alpha)
+        .add_f64(c.learning_rate)
+        .add_f64(c.weight_decay)
+        .add_u64(c.batch_size as u64)
+        .add_u64(c.max_length as u64);
+    f
+}
+
 /// Adds an encoder folder's files (names and sizes) to a fingerprint.
 pub(crate) fn add_encoder(f: &mut Fingerprint, dir: &std::path::Path) -> Result<(), Error> {
     for name in ["config.json", "model.safetensors", "tokenizer.json"] {

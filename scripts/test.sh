@@ -11,6 +11,8 @@ echo "== model-free crates build and test without libtorch"
 (unset LIBTORCH; cargo test -p standpoint-types -p standpoint-segment -p standpoint-attribute -p standpoint-aggregate -p standpoint-pipeline -p standpoint-report -p standpoint-stance --no-default-features --quiet)
 echo "== setup (libtorch + encoder, first run only)"
 source scripts/env.sh
+echo "== the larger encoder all-mpnet-base-v2 (first run only)"
+bash scripts/setup-mpnet.sh
 echo "== chromium for the report's browser test (first run only)"
 source scripts/setup-chromium.sh
 echo "== cargo fmt --check"

@@ -123,7 +123,9 @@ impl BiEncoderTrainer {
             if let Some(why) = crate::native::unsupported(encoder_dir)? {
                 return Err(Error::ModelFiles {
                     path: encoder_dir.to_path_buf(),
-                    message: format!("a bi-encoder needs a plain BERT encoder; this one has {why}"),
+                    message: format!(
+                        "a bi-encoder needs a plain BERT or MPNet encoder; this one has {why}"
+                    ),
                 });
             }
             if examples.is_empty() {

@@ -76,7 +76,9 @@ impl CrossEncoder {
         if let Some(why) = crate::native::unsupported(encoder_dir)? {
             return Err(Error::ModelFiles {
                 path: encoder_dir.to_path_buf(),
-                message: format!("a cross-encoder needs a plain BERT encoder; this one has {why}"),
+                message: format!(
+                    "a cross-encoder needs a plain BERT or MPNet encoder; this one has {why}"
+                ),
             });
         }
         let mut bert = NativeBert::load(encoder_dir)?;
@@ -160,11 +162,11 @@ impl CrossEncoder {
         let plain: Vec<(&str, &str)> = items.iter().map(|i| (i.sentence, i.target)).collect();
         let paired = self.tokenize(&plain)?;
         let tok = self.bert.tokenizer();
-        let (cls, sep) = match (tok.token_id("[CLS]"), tok.token_id("[SEP]")) {
-            (Some(c), Some(s)) => (c, s),
-            // An encoder without BERT's special tokens reads no context.
-            _ => return Ok(paired),
+        let Some(tpl) = tok.pair_template()? else {
+            // A template that does not keep both texts whole: no context.
+            return Ok(paired);
         };
+        let specials = tpl.start.len() + 2 * tpl.middle.len() + tpl.end.len();
         let max = self.max_length.min(self.bert.max_positions());
         for (item, pair) in items.iter().zip(paired) {
             let context = item.context.trim();
@@ -175,23 +177,23 @@ impl CrossEncoder {
             let ids = tok.encode_plain(&[item.target, context, item.sentence])?;
             let (t, c, s) = (&ids[0], &ids[1], &ids[2]);
             let t = &t[..t.len().min(32)];
-            let s = &s[..s.len().min(max.saturating_sub(t.len() + 4))];
-            let room = max.saturating_sub(t.len() + s.len() + 4);
+            let s = &s[..s.len().min(max.saturating_sub(t.len() + specials))];
+            let room = max.saturating_sub(t.len() + s.len() + specials);
             let keep = c.len().min(room).min(MAX_CONTEXT_TOKENS);
             if keep < 4 {
                 out.push(pair);
                 continue;
             }
             let c = &c[c.len() - keep..];
-            let mut ids = Vec::with_capacity(t.len() + c.len() + s.len() + 4);
-            ids.push(cls);
+            let mut ids = Vec::with_capacity(t.len() + c.len() + s.len() + specials);
+            ids.extend_from_slice(&tpl.start);
             ids.extend_from_slice(t);
-            ids.push(sep);
+            ids.extend_from_slice(&tpl.middle);
             ids.extend_from_slice(c);
-            ids.push(sep);
+            ids.extend_from_slice(&tpl.middle);
             let a = ids.len();
             ids.extend_from_slice(s);
-            ids.push(sep);
+            ids.extend_from_slice(&tpl.end);
             let mut types = vec![0i64; a];
             types.resize(ids.len(), 1);
             out.push((ids, types));
@@ -420,7 +422,7 @@ impl CrossEncoderTrainer {
                 return Err(Error::ModelFiles {
                     path: encoder_dir.to_path_buf(),
                     message: format!(
-                        "a cross-encoder needs a plain BERT encoder; this one has {why}"
+                        "a cross-encoder needs a plain BERT or MPNet encoder; this one has {why}"
                     ),
                 });
             }

@@ -136,7 +136,7 @@ impl Encoder {
         if let Some(why) = crate::native::unsupported(dir)? {
             return Err(Error::ModelFiles {
                 path: dir.to_path_buf(),
-                message: format!("adapters need a plain BERT encoder; this one has {why}"),
+                message: format!("adapters need a plain BERT or MPNet encoder; this one has {why}"),
             });
         }
         let mut model = crate::native::NativeBert::load(dir)?;
@@ -167,7 +167,15 @@ impl Encoder {
             // Neither forward pass reads it (rust-bert's path here is BERT's).
             return Err(Error::ModelFiles {
                 path: dir.to_path_buf(),
-                message: format!("{why}: only BERT-architecture encoders are supported"),
+                message: format!("{why}: only BERT and MPNet encoders are supported"),
+            });
+        }
+        if backend == EncoderBackend::RustBert && crate::native::model_type(dir)? != "bert" {
+            return Err(Error::ModelFiles {
+                path: dir.to_path_buf(),
+                message: "rust-bert's sentence-embedding path reads BERT only; use the native \
+                          backend for this encoder"
+                    .into(),
             });
         }
         if backend == EncoderBackend::Native && unsupported.is_none() {

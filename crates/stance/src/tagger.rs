@@ -119,7 +119,9 @@ impl SpanTagger {
         if let Some(why) = crate::native::unsupported(encoder_dir)? {
             return Err(Error::ModelFiles {
                 path: encoder_dir.to_path_buf(),
-                message: format!("a span tagger needs a plain BERT encoder; this one has {why}"),
+                message: format!(
+                    "a span tagger needs a plain BERT or MPNet encoder; this one has {why}"
+                ),
             });
         }
         let mut bert = NativeBert::load(encoder_dir)?;

@@ -29,6 +29,17 @@ pub type TokenOffsets = (Vec<i64>, Vec<(usize, usize)>);
 /// Token ids, and for pairs segment (type) ids.
 pub type PairIds = (Vec<i64>, Vec<i64>);
 
+/// The special tokens of a model's pair template: `start a middle b end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairTemplate {
+    /// Before the first text (`[CLS]`).
+    pub start: Vec<i64>,
+    /// Between the texts (`[SEP]`; `</s></s>` for MPNet).
+    pub middle: Vec<i64>,
+    /// After the second text (`[SEP]`).
+    pub end: Vec<i64>,
+}
+
 /// A tokenizer read from `tokenizer.json`, with per-length truncation settings cached.
 pub struct PairTokenizer {
     path: PathBuf,
@@ -179,6 +190,40 @@ impl PairTokenizer {
             e.get_ids().iter().map(|&i| i64::from(i)).collect(),
             e.get_offsets().to_vec(),
         ))
+    }
+
+    /// The special tokens the model's pair template puts around two texts: `start a middle b
+    /// end` (`[CLS]`, `[SEP]`, `[SEP]` for BERT; `<s>`, `</s></s>`, `</s>` for MPNet and
+    /// RoBERTa), read off the template by encoding a known pair; `None` when the template does
+    /// not keep both texts whole.
+    ///
+    /// ```no_run
+    /// use standpoint_stance::tokenize::PairTokenizer;
+    /// let tok = PairTokenizer::from_dir(std::path::Path::new(".deps/models/all-MiniLM-L6-v2")).unwrap();
+    /// let t = tok.pair_template().unwrap().unwrap();
+    /// assert_eq!((t.start, t.middle, t.end), (vec![101], vec![102], vec![102]));
+    /// ```
+    pub fn pair_template(&self) -> Result<Option<PairTemplate>, Error> {
+        let plain = self.encode_plain(&["stance", "target"])?;
+        let (a, b) = (&plain[0], &plain[1]);
+        let pair = self.encode_pairs(&[("stance", "target")], 64)?.remove(0).0;
+        let find = |hay: &[i64], needle: &[i64]| {
+            (!needle.is_empty())
+                .then(|| hay.windows(needle.len()).position(|w| w == needle))
+                .flatten()
+        };
+        let Some(i) = find(&pair, a) else {
+            return Ok(None);
+        };
+        let rest = &pair[i + a.len()..];
+        let Some(j) = find(rest, b) else {
+            return Ok(None);
+        };
+        Ok(Some(PairTemplate {
+            start: pair[..i].to_vec(),
+            middle: rest[..j].to_vec(),
+            end: rest[j + b.len()..].to_vec(),
+        }))
     }
 
     /// The id of a special token (`[CLS]`, `[SEP]`), if the vocabulary has it.

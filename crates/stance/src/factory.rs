@@ -26,6 +26,31 @@ pub struct ModelPaths {
     pub encoder_dir: PathBuf,
 }
 
+impl ModelPaths {
+    /// The folder of the encoder a manifest names: `encoder_dir` when the manifest names the
+    /// default encoder (all-MiniLM-L6-v2) or `encoder_dir`'s own folder name; otherwise
+    /// `.deps/models/NAME` in the homes ([`crate::locate::named_encoder_dir`]), so that an
+    /// ensemble may mix models on different encoders.
+    ///
+    /// ```
+    /// use standpoint_stance::factory::ModelPaths;
+    /// use standpoint_stance::train::minilm_spec;
+    /// let p = ModelPaths { encoder_dir: "my/encoder".into() };
+    /// assert_eq!(p.encoder_for(&minilm_spec(384)), std::path::PathBuf::from("my/encoder"));
+    /// let mut mpnet = minilm_spec(768);
+    /// mpnet.name = "all-mpnet-base-v2".into();
+    /// assert!(p.encoder_for(&mpnet).ends_with(".deps/models/all-mpnet-base-v2"));
+    /// ```
+    pub fn encoder_for(&self, spec: &crate::manifest::EncoderSpec) -> PathBuf {
+        let default = crate::train::minilm_spec(0).name;
+        let own = self.encoder_dir.file_name().and_then(|n| n.to_str());
+        if spec.name == default || own == Some(spec.name.as_str()) {
+            return self.encoder_dir.clone();
+        }
+        crate::locate::named_encoder_dir(&spec.name).unwrap_or_else(|| self.encoder_dir.clone())
+    }
+}
+
 /// Loads the classifier the manifest at `path` describes.
 pub fn load_classifier(path: &Path, paths: &ModelPaths) -> Result<BoxedClassifier, Error> {
     load(path, paths, 0)
@@ -62,12 +87,14 @@ fn load(path: &Path, paths: &ModelPaths, depth: usize) -> Result<BoxedClassifier
         Manifest::EncoderHead(m) => Box::new(crate::EncoderHeadClassifier::load(
             &m,
             &dir,
-            &paths.encoder_dir,
+            &paths.encoder_for(&m.encoder),
         )?),
         #[cfg(feature = "model")]
-        Manifest::CrossEncoder(m) => {
-            Box::new(crate::CrossEncoder::load(&m, &dir, &paths.encoder_dir)?)
-        }
+        Manifest::CrossEncoder(m) => Box::new(crate::CrossEncoder::load(
+            &m,
+            &dir,
+            &paths.encoder_for(&m.encoder),
+        )?),
         #[cfg(feature = "model")]
         Manifest::ZeroShotNli(m) => Box::new(crate::NliClassifier::load(&m, &dir)?),
         #[cfg(feature = "model")]

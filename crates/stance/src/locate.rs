@@ -132,6 +132,33 @@ pub fn encoder_dir(explicit: Option<&Path>) -> PathBuf {
         })
 }
 
+/// The folder of the encoder a model's manifest names (`.deps/models/NAME`): the first home
+/// that has it, else where its setup script would put it in the last home (loading then says it
+/// is missing). `None` for a name that is not a plain folder name.
+///
+/// ```
+/// use standpoint_stance::locate::named_encoder_dir;
+/// assert!(named_encoder_dir("all-mpnet-base-v2").unwrap().ends_with(".deps/models/all-mpnet-base-v2"));
+/// assert!(named_encoder_dir("../../etc").is_none());
+/// ```
+pub fn named_encoder_dir(name: &str) -> Option<PathBuf> {
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && Path::new(name).components().count() == 1;
+    if !plain {
+        return None;
+    }
+    let rel = Path::new(".deps/models").join(name);
+    let homes = homes();
+    homes
+        .iter()
+        .map(|h| h.join(&rel))
+        .find(|p| p.join("config.json").is_file())
+        .or_else(|| homes.last().map(|h| h.join(&rel)))
+}
+
 /// The shipped attribution tagger's name (`models/attribution-tagger` in a home).
 pub const TAGGER: &str = "attribution-tagger";
 

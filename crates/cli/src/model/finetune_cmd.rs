@@ -68,7 +68,17 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let adapter_file = "adapters.safetensors";
     let manifest_for = |dev: DevScores, epochs: usize| {
         let (neg, hard) = (a.negatives, a.hard_none_weight);
-        cross_manifest(&config, &record, neg, hard, epochs, adapter_file, dev)
+        let encoder = standpoint_stance::train::encoder_spec(&enc_dir);
+        cross_manifest(
+            &config,
+            encoder,
+            &record,
+            neg,
+            hard,
+            epochs,
+            adapter_file,
+            dev,
+        )
     };
 
     let checkpoint = CheckpointSpec {
@@ -268,7 +278,7 @@ fn bi_encoder(
         };
         let mut manifest = head_manifest(
             &head_config,
-            384,
+            standpoint_stance::train::encoder_spec(enc_dir),
             record,
             a.negatives,
             a.hard_none_weight,

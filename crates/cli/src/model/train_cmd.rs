@@ -136,7 +136,8 @@ pub fn run(a: TrainArgs) -> Result<Outcome> {
     head.save(&a.out.join(head_file))?;
     let (neg, hard) = (a.negatives, a.hard_none_weight);
     let record = mix_record(&mix);
-    let manifest = head_manifest(&config, encoder.dim(), &record, neg, hard, head_file, dev);
+    let spec = standpoint_stance::train::encoder_spec(&enc_dir);
+    let manifest = head_manifest(&config, spec, &record, neg, hard, head_file, dev);
     let mpath = a.out.join("manifest.json");
     manifest.save(&mpath)?;
     warn!(

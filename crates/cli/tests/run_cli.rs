@@ -1227,3 +1227,86 @@ fn the_attribution_tagger_finds_speakers_in_a_run_and_is_part_of_its_identity() 
     assert!(stderr(&o).contains("/nonexistent/tagger"), "{}", stderr(&o));
     assert!(!dir.path("nothing").exists());
 }
+
+/// Issue 23, failures 1 and 2: the model at the same path edited (or retrained) between a kill
+/// and the resume, or between the shards of one run, is refused and the message names what
+/// differs; harmless differences (checkpoint spacing, the same input spelled another way) are
+/// accepted. (Before: the resume read the rest with the new model and run.json named only it;
+/// the merge was accepted; every refusal said only "a different run".)
+#[test]
+fn resume_and_merge_refuse_another_model_under_the_same_path() {
+    let t = TempDir::new("model-identity");
+    let model = lexical_model(&t);
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 40, false);
+    let out = t.path("out");
+    let args = |input: &str, chunk: &str| {
+        vec![
+            input.to_string(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+            "--model".into(),
+            model.to_str().unwrap().into(),
+            "--chunk-docs".into(),
+            chunk.into(),
+        ]
+    };
+    let go = |v: Vec<String>| run(&v.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = go(args(input.to_str().unwrap(), "8"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = read(&out.join("sentences.jsonl"));
+    let run_json: serde_json::Value = serde_json::from_str(&read(&out.join("state.json"))).unwrap();
+    assert!(
+        run_json["spec"]["model_fingerprint"].is_string(),
+        "{run_json}"
+    );
+
+    // Harmless: other --chunk-docs, the input spelled with ./ through another folder.
+    mark_interrupted(&out);
+    let spelled = format!("{}/./corpus.jsonl", t.path("").display());
+    let o = go(args(&spelled, "16"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read(&out.join("sentences.jsonl")), before);
+
+    // The manifest edited in place: refused, naming the model's contents.
+    mark_interrupted(&out);
+    let text = read(&model);
+    std::fs::write(&model, format!("{text}\n")).unwrap();
+    let o = go(args(input.to_str().unwrap(), "8"));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("model contents differ"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&out.join("sentences.jsonl")), before);
+
+    // Shards read by two versions of the model under one path: the merge is refused.
+    std::fs::write(&model, &text).unwrap();
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        if k == 2 {
+            std::fs::write(&model, format!("{text}\n")).unwrap();
+        }
+        let d = t.path(&format!("shard{k}"));
+        let spec = format!("{k}/2");
+        let o = run(&[
+            input.to_str().unwrap(),
+            "--out",
+            d.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--shard",
+            &spec,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        shards.push(d);
+    }
+    let o = merge_into(&shards, &t.path("merged"));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("model contents differ"),
+        "{}",
+        stderr(&o)
+    );
+}

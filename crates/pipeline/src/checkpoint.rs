@@ -53,6 +53,89 @@ pub struct RunSpec {
     /// The attribution tagger folder(s) that found speakers; empty: the rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<PathBuf>,
+    /// A hash of the model's contents (manifest, weights, encoder; taggers): the same path may
+    /// hold another model after a retrain or an edit, and a run must not mix two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_fingerprint: Option<String>,
+}
+
+impl RunSpec {
+    /// The settings in which `other` differs from this run in ways that change the output,
+    /// by name (`targets`, `model contents`, ...); empty: the same run. `chunk_docs` is not
+    /// among them (checkpoint spacing only), and inputs are compared by the files they name,
+    /// so `./a.jsonl` and `a.jsonl` are the same input.
+    ///
+    /// ```
+    /// # use standpoint_pipeline::checkpoint::RunSpec;
+    /// # let spec = RunSpec { inputs: vec!["a.jsonl".into()], format: "auto".into(),
+    /// #     id_field: "id".into(), text_field: "text".into(), targets: vec!["x".into()],
+    /// #     model: "m.json".into(), groupings: vec![standpoint_aggregate::GroupBy::All],
+    /// #     evidence: 3, rule: Default::default(), chunk_docs: 64, max_doc_bytes: 1 << 20,
+    /// #     attribution: Vec::new(), model_fingerprint: Some("1".into()) };
+    /// let mut other = spec.clone();
+    /// other.chunk_docs = 8;
+    /// other.inputs = vec!["./a.jsonl".into()];
+    /// assert!(spec.differences(&other).is_empty());
+    /// other.model_fingerprint = Some("2".into());
+    /// other.targets.push("y".into());
+    /// assert_eq!(spec.differences(&other), ["targets", "model contents"]);
+    /// ```
+    pub fn differences(&self, other: &RunSpec) -> Vec<&'static str> {
+        let same_inputs = self.inputs.len() == other.inputs.len()
+            && self
+                .inputs
+                .iter()
+                .zip(&other.inputs)
+                .all(|(a, b)| same_path(a, b));
+        let same_taggers = self.attribution.len() == other.attribution.len()
+            && self
+                .attribution
+                .iter()
+                .zip(&other.attribution)
+                .all(|(a, b)| same_path(a, b));
+        let checks = [
+            (same_inputs, "inputs"),
+            (self.format == other.format, "format"),
+            (self.id_field == other.id_field, "id field"),
+            (self.text_field == other.text_field, "text field"),
+            (self.targets == other.targets, "targets"),
+            (same_path(&self.model, &other.model), "model"),
+            (
+                self.model_fingerprint == other.model_fingerprint,
+                "model contents",
+            ),
+            (self.groupings == other.groupings, "groupings"),
+            (self.evidence == other.evidence, "evidence"),
+            (self.rule == other.rule, "decision rule"),
+            (self.max_doc_bytes == other.max_doc_bytes, "max doc bytes"),
+            (same_taggers, "attribution"),
+        ];
+        checks
+            .into_iter()
+            .filter(|(same, _)| !same)
+            .map(|(_, name)| name)
+            .collect()
+    }
+}
+
+/// The same file: equal as written, or both resolving to one existing file (`-` only equals
+/// itself).
+fn same_path(a: &Path, b: &Path) -> bool {
+    if a.as_os_str() == "-" || b.as_os_str() == "-" {
+        return a == b;
+    }
+    fn plain(p: &Path) -> Vec<std::path::Component<'_>> {
+        p.components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    }
+    if plain(a) == plain(b) {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// Checkpoint and final state of an output folder.
@@ -284,6 +367,7 @@ mod tests {
             chunk_docs: 64,
             max_doc_bytes: 1000,
             attribution: Vec::new(),
+            model_fingerprint: Some("0123456789abcdef".into()),
         };
         let mut state = State::new(spec, Some("2/4".parse().unwrap()));
         state.items_done = 17;

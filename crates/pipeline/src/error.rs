@@ -84,13 +84,15 @@ pub enum Error {
     NoTargets,
     /// The output folder holds a run with other settings.
     #[error(
-        "{} holds a different run (other inputs, targets, model or settings); use --fresh to \
-         start over or choose another --out",
+        "{} holds a different run ({what} differ); use --fresh to start over or choose another \
+         --out",
         dir.display()
     )]
     DifferentRun {
         /// The output folder.
         dir: PathBuf,
+        /// The settings that differ, by name.
+        what: String,
     },
     /// An input changed since the run started, so positions cannot be trusted.
     #[error(
@@ -179,7 +181,7 @@ pub enum Error {
     },
     /// Merge: a shard of another run.
     #[error(
-        "{}: a different run (inputs, targets, model or settings) than {}",
+        "{}: a different run than {} ({what} differ)",
         dir.display(),
         first.display()
     )]
@@ -188,6 +190,8 @@ pub enum Error {
         dir: PathBuf,
         /// The first shard folder.
         first: PathBuf,
+        /// The settings that differ, by name.
+        what: String,
     },
     /// Merge: a folder of an unsharded run.
     #[error("{}: not a shard (run with --shard K/N)", dir.display())]

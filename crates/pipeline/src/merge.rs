@@ -88,10 +88,12 @@ fn shard_states(shards: &[PathBuf], partial: bool) -> Result<(Vec<State>, BTreeS
     let n = first.shard.map_or(1, |s| s.n);
     let mut seen = BTreeSet::new();
     for (s, dir) in states.iter().zip(shards) {
-        if s.spec != first.spec {
+        let differ = first.spec.differences(&s.spec);
+        if !differ.is_empty() {
             return Err(Error::OtherRun {
                 dir: dir.clone(),
                 first: shards[0].clone(),
+                what: differ.join(", "),
             });
         }
         let Some(sh) = s.shard else {

@@ -32,7 +32,7 @@
 //!     inputs: vec![corpus], format: "auto".into(), id_field: "id".into(),
 //!     text_field: "text".into(), targets: vec!["x".into()], model: "undecided".into(),
 //!     groupings: vec![GroupBy::All], evidence: 3, rule: Default::default(),
-//!     chunk_docs: 64, max_doc_bytes: 1 << 20, attribution: Vec::new(),
+//!     chunk_docs: 64, max_doc_bytes: 1 << 20, attribution: Vec::new(), model_fingerprint: None,
 //! };
 //! let Opened::Ready(dir) = RunDir::open(&tmp.join("out"), spec.clone(), None, false).unwrap() else {
 //!     unreachable!()
@@ -150,11 +150,24 @@ impl RunDir {
         }
         let previous = if fresh { None } else { State::load(dir)? };
         let state = match previous {
-            Some(s) if s.version == STATE_VERSION && s.spec == spec && s.shard == shard => s,
-            Some(_) => {
-                return Err(Error::DifferentRun {
-                    dir: dir.to_path_buf(),
-                })
+            Some(mut s) => {
+                let mut differ: Vec<&str> = s.spec.differences(&spec);
+                if s.version != STATE_VERSION {
+                    differ.push("state version");
+                }
+                if s.shard != shard {
+                    differ.push("shard");
+                }
+                if !differ.is_empty() {
+                    return Err(Error::DifferentRun {
+                        dir: dir.to_path_buf(),
+                        what: differ.join(", "),
+                    });
+                }
+                // Harmless differences (checkpoint spacing, spelling of paths) take the new
+                // settings.
+                s.spec.chunk_docs = spec.chunk_docs;
+                s
             }
             None => State::new(spec, shard),
         };

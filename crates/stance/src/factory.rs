@@ -107,3 +107,161 @@ fn load(path: &Path, paths: &ModelPaths, depth: usize) -> Result<BoxedClassifier
         }
     })
 }
+
+/// Files of an encoder folder that decide its outputs (hashed by [`model_fingerprint`]).
+const ENCODER_CONTENT: &[&str] = &[
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "modules.json",
+    "sentence_bert_config.json",
+    "1_Pooling/config.json",
+];
+
+/// A hash (16 hex digits) of everything that decides what the model at `path` outputs: the
+/// manifest's bytes, every weights file it names, nested members, and the encoder folder it
+/// reads (file contents, not names or times). A run records it, so a resume or merge after the
+/// manifest was edited, a model retrained in place, or another `--encoder` is refused instead
+/// of mixing two models' readings in one output.
+///
+/// ```
+/// use standpoint_stance::factory::{model_fingerprint, ModelPaths};
+/// let dir = std::env::temp_dir().join(format!("standpoint-fp-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let m = dir.join("m.json");
+/// std::fs::write(&m, r#"{"kind":"lexical"}"#).unwrap();
+/// let a = model_fingerprint(&m, &ModelPaths::default()).unwrap();
+/// std::fs::write(&m, r#"{"kind": "lexical"}"#).unwrap();
+/// assert_ne!(a, model_fingerprint(&m, &ModelPaths::default()).unwrap());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn model_fingerprint(path: &Path, paths: &ModelPaths) -> Result<String, Error> {
+    let mut h = Fnv::default();
+    fingerprint_into(&mut h, path, paths, 0)?;
+    Ok(format!("{:016x}", h.0))
+}
+
+/// A hash of every regular file directly in `dir` (names and contents, in name order): for
+/// model folders without a manifest, such as an attribution tagger's.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("standpoint-folder-fp-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("a"), "1").unwrap();
+/// let a = standpoint_stance::factory::folder_fingerprint(&dir).unwrap();
+/// std::fs::write(dir.join("a"), "2").unwrap();
+/// assert_ne!(a, standpoint_stance::factory::folder_fingerprint(&dir).unwrap());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn folder_fingerprint(dir: &Path) -> Result<String, Error> {
+    let mut h = Fnv::default();
+    hash_folder(&mut h, dir)?;
+    Ok(format!("{:016x}", h.0))
+}
+
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(&(s.len() as u64).to_le_bytes());
+        self.bytes(s.as_bytes());
+    }
+
+    /// A file's length and contents.
+    fn file(&mut self, path: &Path) -> Result<(), Error> {
+        use std::io::Read;
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let len = f.metadata().map_err(io)?.len();
+        self.bytes(&len.to_le_bytes());
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                return Ok(());
+            }
+            self.bytes(&buf[..n]);
+        }
+    }
+}
+
+fn hash_folder(h: &mut Fnv, dir: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    for f in files {
+        h.str(&f.file_name().unwrap_or_default().to_string_lossy());
+        h.file(&f)?;
+    }
+    Ok(())
+}
+
+fn hash_encoder(h: &mut Fnv, dir: &Path) -> Result<(), Error> {
+    for name in ENCODER_CONTENT {
+        h.str(name);
+        h.file(&dir.join(name))?;
+    }
+    Ok(())
+}
+
+fn fingerprint_into(
+    h: &mut Fnv,
+    path: &Path,
+    paths: &ModelPaths,
+    depth: usize,
+) -> Result<(), Error> {
+    if depth > 4 {
+        return Err(Error::EnsembleDepth {
+            path: path.to_path_buf(),
+        });
+    }
+    h.str("manifest");
+    h.file(path)?;
+    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+    match Manifest::load(path)? {
+        Manifest::EncoderHead(m) => {
+            h.file(&dir.join(&m.head_file))?;
+            if let Some(a) = &m.adapters {
+                h.file(&dir.join(&a.file))?;
+            }
+            hash_encoder(h, &paths.encoder_for(&m.encoder))?;
+        }
+        Manifest::CrossEncoder(m) => {
+            h.file(&dir.join(&m.adapter_file))?;
+            hash_encoder(h, &paths.encoder_for(&m.encoder))?;
+        }
+        Manifest::Ensemble(m) => {
+            for member in &m.members {
+                h.str(&member.weight.to_string());
+                fingerprint_into(h, &dir.join(&member.model), paths, depth + 1)?;
+            }
+        }
+        Manifest::ZeroShotNli(m) => hash_folder(h, &dir.join(&m.folder.model_dir))?,
+        Manifest::SequenceClassifier(m) => hash_folder(h, &dir.join(&m.folder.model_dir))?,
+        Manifest::Majority(_) | Manifest::Lexical => {}
+    }
+    Ok(())
+}

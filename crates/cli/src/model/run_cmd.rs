@@ -24,6 +24,21 @@ use crate::tagger_cmd;
 
 /// The run's settings from the arguments.
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
+    let mut spec = spec_without_fingerprint(a)?;
+    // The model's contents, not only its path: a resume or merge must not mix two models.
+    let paths = standpoint_stance::factory::ModelPaths {
+        encoder_dir: crate::model_setup::encoder_dir(&a.model),
+    };
+    let mut fp = standpoint_stance::factory::model_fingerprint(&spec.model, &paths)?;
+    for dir in &spec.attribution {
+        fp.push('+');
+        fp.push_str(&standpoint_stance::factory::folder_fingerprint(dir)?);
+    }
+    spec.model_fingerprint = Some(fp);
+    Ok(spec)
+}
+
+fn spec_without_fingerprint(a: &RunArgs) -> Result<RunSpec> {
     Ok(RunSpec {
         inputs: a.inputs.clone(),
         format: Format::from(a.format).name().to_string(),
@@ -56,6 +71,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
                 Ok(dir)
             })
             .collect::<Result<_>>()?,
+        model_fingerprint: None,
     })
 }
 

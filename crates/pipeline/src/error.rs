@@ -50,6 +50,29 @@ pub enum Error {
         /// Its lock file.
         lock: PathBuf,
     },
+    /// An input is a device (`/dev/zero`, a terminal): it may never end.
+    #[error(
+        "input {} is a device, not a file; give files, folders, a pipe or - (standard input)",
+        path.display()
+    )]
+    InputDevice {
+        /// The input.
+        path: PathBuf,
+    },
+    /// A resume of a run whose input was a stream: what was read cannot be found again.
+    #[error(
+        "{} cannot be resumed: its input {} is standard input or a pipe, which cannot be read \
+         again from the checkpoint (other data would be taken for the records already done); \
+         use --fresh to start over, or give a file",
+        dir.display(),
+        input.display()
+    )]
+    StreamResume {
+        /// The output folder.
+        dir: PathBuf,
+        /// The input.
+        input: PathBuf,
+    },
     /// An input does not exist.
     #[error("input {} does not exist", path.display())]
     InputMissing {

@@ -1008,7 +1008,7 @@ impl Iterator for CsvItems {
 pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
     let mut total = 0u64;
     for path in inputs {
-        if path.as_os_str() == "-" {
+        if path.as_os_str() == "-" || is_stream(path) {
             return None;
         }
         let f = format_of(path, format);
@@ -1058,12 +1058,48 @@ pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
     Some(total)
 }
 
+/// Whether an input is a stream that can be read only once: `-` (standard input), a pipe or
+/// FIFO (`run <(zcat corpus.jsonl.gz)` passes `/dev/fd/63`), or a socket. Streams are never
+/// read ahead (for counting or fingerprinting), and a run that read one cannot be resumed.
+///
+/// ```
+/// use standpoint_pipeline::read::is_stream;
+/// assert!(is_stream("-".as_ref()));
+/// assert!(!is_stream(std::env::temp_dir().as_ref()));
+/// ```
+pub fn is_stream(path: &Path) -> bool {
+    path.as_os_str() == "-" || kind_of(path) == InputKind::Stream
+}
+
+/// What an input path is, following symlinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InputKind {
+    File,
+    Folder,
+    Stream,
+    Device,
+    Missing,
+}
+
+pub(crate) fn kind_of(path: &Path) -> InputKind {
+    use std::os::unix::fs::FileTypeExt;
+    match std::fs::metadata(path) {
+        Err(_) => InputKind::Missing,
+        Ok(m) if m.is_file() => InputKind::File,
+        Ok(m) if m.is_dir() => InputKind::Folder,
+        Ok(m) if m.file_type().is_fifo() || m.file_type().is_socket() => InputKind::Stream,
+        Ok(_) => InputKind::Device,
+    }
+}
+
 /// A fingerprint of an input, to tell on resume whether it changed since the run started: for a
 /// file its size, modification time and a hash of its first and last 64 KiB; for a folder the
 /// path, size and modification time of every .txt file in it. `None` for standard input (it cannot be checked) and for
 /// inputs that cannot be read (they are reported as bad records).
 pub fn fingerprint(path: &Path) -> Option<String> {
-    if path.as_os_str() == "-" {
+    if path.as_os_str() == "-"
+        || kind_of(path) != InputKind::File && kind_of(path) != InputKind::Folder
+    {
         return None;
     }
     let mut h = FNV_OFFSET;

@@ -128,8 +128,16 @@ impl RunDir {
     pub fn open(dir: &Path, spec: RunSpec, shard: Option<Shard>, fresh: bool) -> Result<Opened> {
         // Inputs that do not exist are a mistake in the command, not a bad record.
         for input in &spec.inputs {
-            if input.as_os_str() != "-" && std::fs::symlink_metadata(input).is_err() {
+            if input.as_os_str() == "-" {
+                continue;
+            }
+            if std::fs::symlink_metadata(input).is_err() {
                 return Err(Error::InputMissing {
+                    path: input.clone(),
+                });
+            }
+            if crate::read::kind_of(input) == crate::read::InputKind::Device {
+                return Err(Error::InputDevice {
                     path: input.clone(),
                 });
             }
@@ -175,6 +183,12 @@ impl RunDir {
             return Ok(Opened::Complete(state));
         }
         if state.items_done > 0 {
+            if let Some(input) = state.spec.inputs.iter().find(|p| crate::read::is_stream(p)) {
+                return Err(Error::StreamResume {
+                    dir: dir.to_path_buf(),
+                    input: input.clone(),
+                });
+            }
             for (input, old) in state.spec.inputs.iter().zip(&state.fingerprints) {
                 if old.is_some() && crate::read::fingerprint(input) != *old {
                     return Err(Error::InputChanged {

@@ -129,6 +129,28 @@ pub fn write_report(
     out: &std::path::Path,
     limits: ReportLimits,
 ) -> Result<Outcome> {
+    if out.as_os_str() == "-" {
+        // The page on standard output, for a pipe or a redirect.
+        let run = standpoint_report::RunFolder::load(
+            dir,
+            standpoint_report::Limits {
+                documents: limits.max_documents,
+                errors: 20,
+            },
+        )?;
+        let page = standpoint_report::render(
+            &run,
+            &standpoint_report::Options {
+                max_groups: limits.max_groups,
+                max_series: limits.max_series,
+            },
+        );
+        for n in &run.notes {
+            crate::warn!("standpoint: report: {n}");
+        }
+        std::io::Write::write_all(&mut std::io::stdout().lock(), page.as_bytes())?;
+        return Ok(Outcome::skipped_if(!run.notes.is_empty()));
+    }
     let run = standpoint_report::write_report(
         dir,
         out,

@@ -126,3 +126,79 @@ fn bad_folders_and_unwritable_outputs_fail_clearly() {
     assert!(err.contains("report.html"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// Issue 23, failure 6 and a weak spot: `report --out` never renames over a device, pipe or
+/// symbolic link (before: as root, /dev/full became a regular file and /dev/stdout's link was
+/// replaced) nor over the run's own files (before: `--out OUT/state.json` destroyed the run);
+/// `--out -` writes the page to standard output.
+#[test]
+fn report_out_refuses_devices_links_pipes_and_run_files_and_dash_is_stdout() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = TempDir::new("report-out-kinds");
+    let o = run_lexical(&tmp, "out", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let report = |out: &std::path::Path| {
+        standpoint()
+            .arg("report")
+            .arg(tmp.path("out"))
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    // /dev/full: refused, still a character device.
+    let o = report(std::path::Path::new("/dev/full"));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("not a regular file"),
+        "{}",
+        text(&o.stderr)
+    );
+    let m = std::fs::symlink_metadata("/dev/full").unwrap();
+    assert!(m.file_type().is_char_device());
+    // A symbolic link: refused, the link and its target untouched.
+    let target = tmp.path("target.html");
+    std::fs::write(&target, "mine").unwrap();
+    let link = tmp.path("link.html");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = report(&link);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("symbolic link"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+    // A FIFO: refused at once (no reader waits for an empty page).
+    let fifo = tmp.path("page.fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = report(&fifo);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    // The run's own state: refused, the run intact.
+    let state = tmp.path("out/state.json");
+    let before = std::fs::read_to_string(&state).unwrap();
+    let o = report(&state);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("run's own files"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), before);
+    // `-`: the page on stdout.
+    let o = report(std::path::Path::new("-"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("<!DOCTYPE html>"));
+}

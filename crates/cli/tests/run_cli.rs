@@ -631,17 +631,17 @@ fn killed_run_resumes_without_losing_or_duplicating_documents() {
     assert!(stderr(&o).contains("resuming after"), "{}", stderr(&o));
     same_outputs(&reference, &out);
 
-    // A different run into the same folder is refused.
+    // A different run into the same folder is refused, naming what differs.
     let o = run(&[
         input.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-        "--chunk-docs",
-        "8",
+        "--target",
+        "sanctions",
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("holds a different run"),
+        stderr(&o).contains("holds a different run (targets differ)"),
         "{}",
         stderr(&o)
     );
@@ -1430,4 +1430,76 @@ fn pipes_and_fifos_are_read_once_and_never_resumed_and_devices_are_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is a device"), "{}", stderr(&o));
+}
+
+/// Issue 23, failure 4 and weak spots: an output name inside `--out` that is a link to the input
+/// (symbolic or hard) or to another file is refused and nothing is truncated (before: the input
+/// was cut to 0 bytes); a folder with the user's own documents.csv and no run is refused
+/// (before: overwritten); `--fresh` removes the old run's report and summaries.
+#[test]
+fn output_names_that_link_elsewhere_or_hold_the_users_files_are_refused() {
+    let t = TempDir::new("out-links");
+    let model = lexical_model(&t);
+    let input = t.path("corpus.jsonl");
+    write_corpus(&input, 20, false);
+    let corpus = read(&input);
+    let go = |out: &Path, extra: &[&str]| {
+        run(&[
+            &[
+                input.to_str().unwrap(),
+                "--model",
+                model.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat())
+    };
+    let other = t.path("other.txt");
+    std::fs::write(&other, "keep me").unwrap();
+    for (i, (name, how)) in [
+        ("documents.jsonl", "symlink-input"),
+        ("documents.jsonl", "hardlink-input"),
+        ("sentences.jsonl", "symlink-other"),
+        ("state.json", "symlink-other"),
+        ("groups.json", "symlink-other"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = t.path(&format!("out{i}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let p = out.join(name);
+        match how {
+            "symlink-input" => std::os::unix::fs::symlink(&input, &p).unwrap(),
+            "hardlink-input" => std::fs::hard_link(&input, &p).unwrap(),
+            _ => std::os::unix::fs::symlink(&other, &p).unwrap(),
+        }
+        let o = go(&out, &[]);
+        assert_eq!(o.status.code(), Some(2), "{name} {how}: {}", stderr(&o));
+        assert!(stderr(&o).contains("refusing to write"), "{}", stderr(&o));
+        assert_eq!(read(&input), corpus, "{name} {how}");
+        assert_eq!(read(&other), "keep me", "{name} {how}");
+        // Not even --fresh writes through it.
+        let o = go(&out, &["--fresh"]);
+        assert_eq!(o.status.code(), Some(2), "{name} {how}: {}", stderr(&o));
+        assert_eq!(read(&input), corpus, "{name} {how}");
+        assert_eq!(read(&other), "keep me", "{name} {how}");
+    }
+
+    // The user's own documents.csv in a folder without a run.
+    let out = t.path("users");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("documents.csv"), "my,own\n1,2\n").unwrap();
+    let o = go(&out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no run is recorded"), "{}", stderr(&o));
+    assert_eq!(read(&out.join("documents.csv")), "my,own\n1,2\n");
+    // --fresh replaces it, and drops an old report.
+    std::fs::write(out.join("report.html"), "old page").unwrap();
+    let o = go(&out, &["--fresh"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!out.join("report.html").exists());
+    assert!(read(&out.join("documents.csv")).starts_with("seq,"));
 }

@@ -236,8 +236,11 @@ pub fn replace_file(
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".tmp");
     let tmp = PathBuf::from(tmp_name);
+    // Never rename over a link, device or pipe, nor write through a planted temporary name.
+    crate::safe::check_replaceable(path)?;
+    let file = crate::safe::create_fresh(&tmp)?;
     let result = (|| -> io::Result<()> {
-        let mut w = BufWriter::new(File::create(&tmp)?);
+        let mut w = BufWriter::new(file);
         write(&mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;

@@ -73,6 +73,27 @@ pub enum Error {
         /// The input.
         input: PathBuf,
     },
+    /// An output name is a link, device, pipe or an input: writing it could harm something else.
+    #[error(
+        "refusing to write {}: it {why}; remove it or choose another output",
+        path.display()
+    )]
+    UnsafeOutput {
+        /// The output file.
+        path: PathBuf,
+        /// What it is.
+        why: String,
+    },
+    /// Output names in a folder that holds no run: the user's own files.
+    #[error(
+        "{} exists and no run is recorded in its folder (no state.json): a run would overwrite \
+         it; choose another --out, or --fresh to replace it",
+        path.display()
+    )]
+    ForeignFiles {
+        /// The file.
+        path: PathBuf,
+    },
     /// An input does not exist.
     #[error("input {} does not exist", path.display())]
     InputMissing {

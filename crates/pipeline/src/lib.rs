@@ -50,6 +50,7 @@ pub mod merge;
 pub mod read;
 pub mod report;
 pub mod run;
+pub mod safe;
 pub mod sentences;
 pub mod shard;
 pub mod sink;

@@ -23,7 +23,7 @@ fn seq_of(line: &str) -> Option<u64> {
 /// k-way merge of files whose lines are sorted by seq; `header` lines are written once.
 fn merge_lines(inputs: &[PathBuf], out: &Path, header: bool) -> Result<()> {
     let mut readers = Vec::new();
-    let file = File::create(out).map_err(Error::io("creating", out))?;
+    let file = crate::safe::create_fresh(out)?;
     let mut w = BufWriter::new(file);
     let write_err = Error::io;
     for (i, p) in inputs.iter().enumerate() {
@@ -143,11 +143,24 @@ pub fn merge(shards: &[PathBuf], out: &Path, partial: bool) -> Result<State> {
             });
         }
     }
+    crate::safe::check_output_file(&out.join(crate::lock::LOCK_FILE), &[])?;
     let _lock = lock_output(out)?;
     if out.join("state.json").exists() {
         return Err(Error::OutNotEmpty {
             out: out.to_path_buf(),
         });
+    }
+    // Shard files are the merge's inputs: no output name may be one of them or a link.
+    let shard_files: Vec<PathBuf> = shards
+        .iter()
+        .flat_map(|d| LINE_FILES.iter().map(move |f| d.join(f)))
+        .collect();
+    for name in LINE_FILES
+        .iter()
+        .chain(&crate::run::FINAL_FILES)
+        .chain(&["state.json"])
+    {
+        crate::safe::check_output_file(&out.join(name), &shard_files)?;
     }
     // Merged files are written under temporary names and renamed only when all are complete,
     // so a failed merge leaves no file that looks finished.

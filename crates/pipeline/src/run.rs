@@ -142,6 +142,7 @@ impl RunDir {
                 });
             }
         }
+        crate::safe::check_output_file(&dir.join(crate::lock::LOCK_FILE), &spec.inputs)?;
         // Held until the run is dropped: a second run or merge on this folder is refused.
         let lock = lock_output(dir)?;
         // An input inside the output folder could be one of the files this run truncates.
@@ -156,7 +157,25 @@ impl RunDir {
                 }
             }
         }
+        for name in LINE_FILES.iter().chain(&FINAL_FILES).chain(&["state.json"]) {
+            crate::safe::check_output_file(&dir.join(name), &spec.inputs)?;
+        }
         let previous = if fresh { None } else { State::load(dir)? };
+        if previous.is_none() {
+            if fresh {
+                // The summaries and page of the run being replaced must not outlive it.
+                for name in FINAL_FILES {
+                    let p = dir.join(name);
+                    if p.is_file() {
+                        std::fs::remove_file(&p).map_err(Error::io("removing", &p))?;
+                    }
+                }
+            } else if let Some(name) = foreign_output(dir)? {
+                return Err(Error::ForeignFiles {
+                    path: dir.join(name),
+                });
+            }
+        }
         let state = match previous {
             Some(mut s) => {
                 let mut differ: Vec<&str> = s.spec.differences(&spec);
@@ -402,6 +421,33 @@ fn spawn_reader(state: &State, splitter: Splitter, threads: usize) -> Producer {
         }
     });
     (rx, producer)
+}
+
+/// Files a run writes besides the line files and state.json (`report.html` is `report`'s
+/// default page in the folder).
+pub const FINAL_FILES: [&str; 4] = ["groups.json", "groups.csv", "run.json", "report.html"];
+
+/// A line file with content in a folder that holds no run: the user's own file, which a new
+/// run would overwrite. (Empty files, and a documents.csv holding only the header, are what a
+/// run killed before its first checkpoint leaves.)
+fn foreign_output(dir: &Path) -> Result<Option<&'static str>> {
+    for name in LINE_FILES {
+        let p = dir.join(name);
+        let Ok(m) = std::fs::metadata(&p) else {
+            continue;
+        };
+        if m.len() == 0 {
+            continue;
+        }
+        if name == "documents.csv" && m.len() == DOC_CSV_HEADER.len() as u64 {
+            let text = std::fs::read(&p).map_err(Error::io("reading", &p))?;
+            if text == DOC_CSV_HEADER.as_bytes() {
+                continue;
+            }
+        }
+        return Ok(Some(name));
+    }
+    Ok(None)
 }
 
 /// The line files, open for appending from their checkpointed lengths.

@@ -52,6 +52,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `--out` names one of the run's own files.
+    #[error(
+        "{} is one of the run's own files; write the report elsewhere (default: report.html in \
+         the run folder)",
+        path.display()
+    )]
+    RunFile {
+        /// The file.
+        path: PathBuf,
+    },
     /// The report could not be written.
     #[error(transparent)]
     Write(#[from] standpoint_pipeline::Error),
@@ -66,8 +76,46 @@ pub fn write_report(
     limits: Limits,
     opts: &Options,
 ) -> Result<RunFolder, Error> {
+    if is_run_file(dir, out) {
+        return Err(Error::RunFile {
+            path: out.to_path_buf(),
+        });
+    }
     let run = RunFolder::load(dir, limits)?;
     let page = render(&run, opts);
     standpoint_pipeline::checkpoint::replace_file(out, |f| f.write_all(page.as_bytes()))?;
     Ok(run)
+}
+
+/// Whether `out` is one of the files a run keeps in `dir` (its state, line files, summaries):
+/// a report written there would destroy the run.
+///
+/// ```
+/// use standpoint_report::is_run_file;
+/// let dir = std::env::temp_dir();
+/// assert!(is_run_file(&dir, &dir.join("state.json")));
+/// assert!(is_run_file(&dir, &dir.join("./groups.json")));
+/// assert!(!is_run_file(&dir, &dir.join("report.html")));
+/// ```
+pub fn is_run_file(dir: &Path, out: &Path) -> bool {
+    let own = standpoint_pipeline::checkpoint::LINE_FILES.iter().chain(&[
+        "state.json",
+        "groups.json",
+        "groups.csv",
+        "run.json",
+    ]);
+    let Some(name) = out.file_name() else {
+        return false;
+    };
+    if !own.into_iter().any(|f| name == *f) {
+        return false;
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match (std::fs::canonicalize(parent), std::fs::canonicalize(dir)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

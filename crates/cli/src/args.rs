@@ -113,7 +113,7 @@ pub struct BenchWorkerArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Inputs: JSONL, CSV or .txt files (gzip allowed), folders of .txt files, or "-" for JSONL
+    /// Inputs: JSONL, CSV or .txt files (gzip allowed), folders of them, or "-" for JSONL
     /// on standard input.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -199,7 +199,7 @@ pub struct RunArgs {
 /// Input formats (`standpoint_pipeline::read::Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// By extension: .jsonl/.ndjson/.json (JSONL), .csv, .txt, a directory of .txt files;
+    /// By extension: .jsonl/.ndjson/.json (JSONL), .csv, .txt; in folders, each file by its own;
     /// a trailing .gz is looked through. Standard input is JSONL.
     Auto,
     /// One JSON object per line.

@@ -250,7 +250,13 @@ fn csv_gzip_text_folders_and_stdin_are_read() {
         "--model",
         model.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The .md file is reported as not read (exit 1), never skipped without a word.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ignored.md:0: not read"),
+        "{}",
+        stderr(&o)
+    );
     let ids: Vec<String> = read(&t.path("o3/documents.jsonl"))
         .lines()
         .map(|l| {
@@ -1502,4 +1508,42 @@ fn output_names_that_link_elsewhere_or_hold_the_users_files_are_refused() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!out.join("report.html").exists());
     assert!(read(&out.join("documents.csv")).starts_with("seq,"));
+}
+
+/// Issue 23, failure 7: a folder of JSONL, CSV and gzip files is read whole, every record with
+/// its file and line (before: `run DIR` with a 3,000-record .jsonl inside gave "0 documents",
+/// exit 0).
+#[test]
+fn a_folder_of_jsonl_csv_and_gzip_files_is_read_whole() {
+    let t = TempDir::new("folder-formats");
+    let model = lexical_model(&t);
+    let dir = t.path("corpus");
+    std::fs::create_dir_all(dir.join("more")).unwrap();
+    write_corpus(&dir.join("a.jsonl"), 3000, false);
+    std::fs::write(
+        dir.join("more/b.csv"),
+        "id,text\nc1,We support a ceasefire.\nc2,\"We oppose concessions, he said.\"\n",
+    )
+    .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"{\"id\": \"g1\", \"text\": \"Zipped.\"}\n{\"id\": \"g2\", \"text\": ")
+        .unwrap();
+    std::fs::write(dir.join("more/c.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let out = t.path("out");
+    let o = run(&[
+        dir.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // The broken gzip record is reported with its file and line.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("c.jsonl.gz:2"), "{}", stderr(&o));
+    let state: serde_json::Value = serde_json::from_str(&read(&out.join("state.json"))).unwrap();
+    assert_eq!(state["documents"], 3000 + 2 + 1, "{}", stderr(&o));
+    let docs = read(&out.join("documents.jsonl"));
+    for id in ["doc-00000", "doc-02999", "c1", "c2", "g1"] {
+        assert!(docs.contains(&format!("\"doc\":\"{id}\"")), "{id}");
+    }
 }

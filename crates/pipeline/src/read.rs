@@ -233,6 +233,12 @@ pub enum ReadError {
         /// The line where the quote opened.
         line: u64,
     },
+    /// A file in an input folder is of no format standpoint reads.
+    #[error(
+        "not read: not a .jsonl, .ndjson, .json, .csv or .txt file (optionally .gz); give it as \
+         an input with --format to read it"
+    )]
+    Unsupported,
     /// The document's text is empty or only whitespace.
     #[error("empty document")]
     Empty,
@@ -361,7 +367,7 @@ impl Reader {
         };
         let max = self.max_bytes;
         Some(match format_of(&path, self.format) {
-            Format::Txt if path.is_dir() => match txt_files(&path) {
+            _ if path.is_dir() => match folder_files(&path) {
                 Ok((files, errors)) => {
                     let errors = errors.into_iter().map(|(p, e)| {
                         Err(Bad {
@@ -371,7 +377,11 @@ impl Reader {
                             error: ReadError::Open(e),
                         })
                     });
-                    Box::new(errors.chain(files.into_iter().map(move |f| read_txt(&path, &f, max))))
+                    let (requested, fields) = (self.format, self.fields.clone());
+                    let files = files
+                        .into_iter()
+                        .flat_map(move |f| folder_file(&path, &f, requested, fields.clone(), max));
+                    Box::new(errors.chain(files))
                 }
                 Err(e) => unreadable(e),
             },
@@ -436,11 +446,11 @@ pub fn read_stream(
 /// A folder entry that could not be read, and why.
 pub type Unreadable = (PathBuf, io::Error);
 
-/// .txt and .txt.gz files under a directory, recursively, in sorted path order, with the
+/// Every regular file under a directory, recursively, in sorted path order, with the
 /// entries that could not be read (each its own error, so one unreadable subfolder does not
 /// hide the readable files). Symbolic links to files are followed; a linked folder is walked
 /// only once (by its real path), so a link loop cannot repeat documents.
-pub fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<Unreadable>)> {
+pub fn folder_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<Unreadable>)> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -479,10 +489,7 @@ pub fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<Unreadable>)> {
                     Err(e) => errors.push((p, e)),
                 }
             } else {
-                let n = p.to_string_lossy().to_ascii_lowercase();
-                if n.ends_with(".txt") || n.ends_with(".txt.gz") {
-                    out.push(p);
-                }
+                out.push(p);
             }
         }
         for p in subdirs {
@@ -495,6 +502,57 @@ pub fn txt_files(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<Unreadable>)> {
     out.sort();
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     Ok((out, errors))
+}
+
+/// The format of a file found in an input folder: by its extension (`.gz` aside) unless
+/// `requested` names one; `None` for files of no format standpoint reads.
+fn folder_format(path: &Path, requested: Format) -> Option<Format> {
+    if requested != Format::Auto {
+        return Some(requested);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "txt" => Some(Format::Txt),
+        "csv" => Some(Format::Csv),
+        "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+        _ => None,
+    }
+}
+
+/// The records of one file of an input folder (`base`): a .txt file is one document named by
+/// its path under the folder; JSONL and CSV files give their records; other files one bad
+/// record saying they were not read.
+fn folder_file(
+    base: &Path,
+    path: &Path,
+    requested: Format,
+    fields: Fields,
+    max: usize,
+) -> Box<dyn Iterator<Item = Item> + Send> {
+    let name = path.display().to_string();
+    match folder_format(path, requested) {
+        Some(Format::Txt) => Box::new(std::iter::once(read_txt(base, path, max))),
+        Some(format) => match open(path) {
+            Ok(r) => read_stream(name, r, format, fields, max),
+            Err(e) => Box::new(std::iter::once(Err(Bad {
+                file: name,
+                line: 0,
+                id: None,
+                error: ReadError::Open(e),
+            }))),
+        },
+        None => Box::new(std::iter::once(Err(Bad {
+            file: name,
+            line: 0,
+            id: None,
+            error: ReadError::Unsupported,
+        }))),
+    }
 }
 
 fn read_txt(base: &Path, path: &Path, max_bytes: usize) -> Item {
@@ -1003,7 +1061,7 @@ impl Iterator for CsvItems {
 }
 
 /// Number of records in the inputs, when it can be known cheaply: uncompressed JSONL (non-blank
-/// lines) and CSV (lines minus the header) files and folders of .txt files. `None` for standard
+/// lines) and CSV (lines minus the header) files, and folders of them and of .txt files. `None` for standard
 /// input and gzip, where the progress bar shows a rate without an ETA.
 pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
     let mut total = 0u64;
@@ -1011,51 +1069,60 @@ pub fn count_records(inputs: &[PathBuf], format: Format) -> Option<u64> {
         if path.as_os_str() == "-" || is_stream(path) {
             return None;
         }
-        let f = format_of(path, format);
-        if f == Format::Txt {
-            total += if path.is_dir() {
-                let (files, errors) = txt_files(path).ok()?;
-                (files.len() + errors.len()) as u64
-            } else {
-                1
-            };
+        if path.is_dir() {
+            let (files, errors) = folder_files(path).ok()?;
+            total += errors.len() as u64;
+            for f in &files {
+                total += match folder_format(f, format) {
+                    Some(Format::Txt) | None => 1,
+                    Some(ff) => count_file(f, ff)?,
+                };
+            }
             continue;
         }
-        let mut file = File::open(path).ok()?;
-        let mut buf = vec![0u8; 1 << 16];
-        let n = file.read(&mut buf).ok()?;
-        if buf[..n].starts_with(&[0x1f, 0x8b]) {
-            return None;
-        }
-        let (mut lines, mut blank, mut last) = (0u64, 0u64, b'\n');
-        let mut chunk = &buf[..n];
-        loop {
-            for &b in chunk {
-                if b == b'\n' {
-                    lines += 1;
-                    if last == b'\n' {
-                        blank += 1;
-                    }
-                }
-                last = b;
-            }
-            let n = file.read(&mut buf).ok()?;
-            if n == 0 {
-                break;
-            }
-            chunk = &buf[..n];
-        }
-        if last != b'\n' {
-            lines += 1;
-        }
-        let records = lines.saturating_sub(blank);
-        total += if f == Format::Csv {
-            records.saturating_sub(1)
-        } else {
-            records
+        total += match format_of(path, format) {
+            Format::Txt => 1,
+            f => count_file(path, f)?,
         };
     }
     Some(total)
+}
+
+/// Records in one uncompressed JSONL or CSV file (`None` for gzip or an unreadable file).
+fn count_file(path: &Path, f: Format) -> Option<u64> {
+    let mut file = File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 16];
+    let n = file.read(&mut buf).ok()?;
+    if buf[..n].starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    let (mut lines, mut blank, mut last) = (0u64, 0u64, b'\n');
+    let mut chunk = &buf[..n];
+    loop {
+        for &b in chunk {
+            if b == b'\n' {
+                lines += 1;
+                if last == b'\n' {
+                    blank += 1;
+                }
+            }
+            last = b;
+        }
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        chunk = &buf[..n];
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    let records = lines.saturating_sub(blank);
+    Some(if f == Format::Csv {
+        records.saturating_sub(1)
+    } else {
+        records
+    })
 }
 
 /// Whether an input is a stream that can be read only once: `-` (standard input), a pipe or
@@ -1094,7 +1161,7 @@ pub(crate) fn kind_of(path: &Path) -> InputKind {
 
 /// A fingerprint of an input, to tell on resume whether it changed since the run started: for a
 /// file its size, modification time and a hash of its first and last 64 KiB; for a folder the
-/// path, size and modification time of every .txt file in it. `None` for standard input (it cannot be checked) and for
+/// path, size and modification time of every file in it. `None` for standard input (it cannot be checked) and for
 /// inputs that cannot be read (they are reported as bad records).
 pub fn fingerprint(path: &Path) -> Option<String> {
     if path.as_os_str() == "-"
@@ -1105,7 +1172,7 @@ pub fn fingerprint(path: &Path) -> Option<String> {
     let mut h = FNV_OFFSET;
     let mut eat = |bytes: &[u8]| h = fnv1a_extend(h, bytes);
     let files = if path.is_dir() {
-        let (files, _) = txt_files(path).ok()?;
+        let (files, _) = folder_files(path).ok()?;
         files
     } else {
         vec![path.to_path_buf()]
@@ -1290,6 +1357,11 @@ mod tests {
         t.write("dir/a.txt", b"First.");
         t.write("dir/skip.md", b"Not text.");
         t.write("dir/sub/empty.txt", b"  \n");
+        t.write(
+            "dir/sub/more.jsonl",
+            b"{\"id\": \"j1\", \"text\": \"J.\"}\n\n{\"id\": \"j2\", \"text\": \"K.\"}\n",
+        );
+        t.write("dir/sub/table.csv", b"id,text\nc1,C.\n");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(b"{\"id\": \"z\", \"text\": \"Zipped.\"}\n")
             .unwrap();
@@ -1302,11 +1374,16 @@ mod tests {
                 Err(b) => format!("bad:{}", b.error),
             })
             .collect();
+        // Every file of the folder, in path order: .txt one document each, JSONL and CSV their
+        // records, anything else reported as not read (never skipped without a word).
         assert_eq!(ids[..2], ["a.txt".to_string(), "b.txt".to_string()]);
-        assert_eq!(ids[2], "bad:empty document");
-        assert_eq!(ids[3], "z");
-        assert!(ids[4].starts_with("bad:cannot read"), "{ids:?}");
-        assert_eq!(count_records(&[t.0.join("dir")], Format::Auto), Some(3));
+        assert!(ids[2].starts_with("bad:not read"), "{ids:?}");
+        assert_eq!(ids[3], "bad:empty document");
+        assert_eq!(ids[4..7], ["j1", "j2", "c1"]);
+        assert_eq!(ids[7], "z");
+        assert!(ids[8].starts_with("bad:cannot read"), "{ids:?}");
+        assert_eq!(ids.len(), 9);
+        assert_eq!(count_records(&[t.0.join("dir")], Format::Auto), Some(7));
     }
 
     #[test]

@@ -179,6 +179,15 @@ pub enum ReadError {
         /// The id field's name.
         field: String,
     },
+    /// A JSONL record names a field twice, or a CSV header a column twice: which one is meant
+    /// cannot be told.
+    #[error("{what} {name:?} appears twice")]
+    Duplicate {
+        /// "field" or "column".
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
     /// The text field is not a string.
     #[error("field {field:?} is not a string")]
     TextType {
@@ -699,6 +708,68 @@ impl Iterator for JsonlItems {
     }
 }
 
+/// A JSONL line's top-level value: an object whose keys are all different, another value, or
+/// an object that names a key twice (serde_json's own map keeps the last silently).
+enum TopLevel {
+    Object(serde_json::Map<String, serde_json::Value>),
+    Other,
+    Duplicate(String),
+}
+
+impl<'de> serde::Deserialize<'de> for TopLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TopLevel;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<TopLevel, A::Error> {
+                let mut map = serde_json::Map::new();
+                let mut twice = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    let v: serde_json::Value = m.next_value()?;
+                    if map.contains_key(&k) {
+                        twice.get_or_insert(k);
+                    } else {
+                        map.insert(k, v);
+                    }
+                }
+                Ok(twice.map_or(TopLevel::Object(map), TopLevel::Duplicate))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut s: A,
+            ) -> Result<TopLevel, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(TopLevel::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+            fn visit_unit<E>(self) -> Result<TopLevel, E> {
+                Ok(TopLevel::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl JsonlItems {
     fn bad(&self, id: Option<String>, error: ReadError) -> Bad {
         Bad {
@@ -718,15 +789,27 @@ impl JsonlItems {
                 },
             )
         })?;
-        let v: serde_json::Value =
+        let v: TopLevel =
             serde_json::from_str(s).map_err(|e| self.bad(None, ReadError::Json(e)))?;
-        let serde_json::Value::Object(obj) = v else {
-            return Err(self.bad(None, ReadError::NotObject));
+        let obj = match v {
+            TopLevel::Object(obj) => obj,
+            TopLevel::Other => return Err(self.bad(None, ReadError::NotObject)),
+            TopLevel::Duplicate(name) => {
+                return Err(self.bad(
+                    None,
+                    ReadError::Duplicate {
+                        what: "field",
+                        name,
+                    },
+                ))
+            }
         };
         let id = match obj.get(&self.fields.id) {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
             Some(serde_json::Value::Number(n)) => n.to_string(),
+            // No id, or an empty one (as an empty CSV cell): the record's place names it.
             None | Some(serde_json::Value::Null) => format!("{}:{}", self.file, self.line),
+            Some(serde_json::Value::String(_)) => format!("{}:{}", self.file, self.line),
             Some(_) => {
                 return Err(self.bad(
                     None,
@@ -996,6 +1079,19 @@ impl Iterator for CsvItems {
                 .collect::<Result<Vec<_>, _>>()
             {
                 Ok(h) => {
+                    let mut seen = std::collections::HashSet::new();
+                    if let Some(twice) = h.iter().find(|c| !seen.insert(c.as_str())) {
+                        self.done = true;
+                        let error = ReadError::Duplicate {
+                            what: "column",
+                            name: twice.clone(),
+                        };
+                        return Some(Err(self.bad(
+                            line,
+                            None,
+                            ReadError::Header(Box::new(error)),
+                        )));
+                    }
                     self.headers = Some(h);
                     return self.next();
                 }
@@ -1291,6 +1387,42 @@ mod tests {
         assert_eq!(
             err(6).to_string().split(": ").last(),
             Some("field \"id\" is not a string or number")
+        );
+    }
+
+    /// Issue 23: a field named twice is a bad record (before: the last won silently, so
+    /// `{"text":"We support x.","text":"We oppose x."}` read as the second); so is a CSV header
+    /// naming a column twice; an empty id is no id (before: "not a string or number").
+    #[test]
+    fn duplicate_fields_and_columns_are_bad_and_an_empty_id_is_no_id() {
+        let t = Tmp::new("dups");
+        let p = t.write(
+            "d.jsonl",
+            b"{\"id\": \"a\", \"text\": \"We support x.\", \"text\": \"We oppose x.\"}\n\
+              {\"id\": \"\", \"text\": \"Empty id.\", \"meta\": {\"k\": 1, \"k\": 2}}\n\
+              [{\"a\": 1, \"a\": 2}]\n",
+        );
+        let items = read(vec![p], 1000);
+        let e = items[0].as_ref().unwrap_err();
+        assert!(matches!(&e.error, ReadError::Duplicate { what: "field", name } if name == "text"));
+        assert_eq!(
+            e.to_string().split(": ").last(),
+            Some("field \"text\" appears twice")
+        );
+        let doc = items[1].as_ref().unwrap();
+        assert!(doc.id.ends_with("d.jsonl:2"), "{}", doc.id);
+        assert!(matches!(
+            items[2].as_ref().unwrap_err().error,
+            ReadError::NotObject
+        ));
+        let c = t.write("d.csv", b"id,text,text\na,One.,Two.\n");
+        let items = read(vec![c], 1000);
+        assert_eq!(items.len(), 1);
+        let e = items[0].as_ref().unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("header: column \"text\" appears twice"),
+            "{e}"
         );
     }
 

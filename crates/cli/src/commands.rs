@@ -166,10 +166,6 @@ pub fn write_report(
     for n in &run.notes {
         crate::warn!("standpoint: report: {n}");
     }
-    let mut stdout = std::io::stdout().lock();
-    std::io::Write::write_all(
-        &mut stdout,
-        format!("report: {}\n", out.display()).as_bytes(),
-    )?;
+    crate::print_note(&format!("report: {}\n", out.display()))?;
     Ok(Outcome::skipped_if(!run.notes.is_empty()))
 }

@@ -13,8 +13,36 @@ use std::process::ExitCode;
 macro_rules! warn {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            $crate::printable(&format!($($arg)*))
+        );
     }};
+}
+
+/// `text` safe for a terminal: control characters other than newline and tab (ESC, which
+/// starts terminal commands such as setting the window title; NUL; DEL; C1 controls) are shown
+/// as `\u{..}` escapes, so a record id or file name from the input cannot drive the terminal.
+///
+/// ```
+/// assert_eq!(standpoint_cli::printable("id\u{1b}]0;owned\u{7}"), "id\\u{1b}]0;owned\\u{7}");
+/// assert_eq!(standpoint_cli::printable("a\tb\n"), "a\tb\n");
+/// ```
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 pub mod args;
@@ -89,8 +117,19 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints a run's per-target summary (`standpoint_pipeline::report`) on standard output.
+/// Prints a run's per-target summary (`standpoint_pipeline::report`) on standard output, with
+/// control characters escaped. A closed standard output (`| head`) is not an error: the
+/// summary is extra, the run's results are in its files, and its exit code must still say
+/// whether records were skipped.
 pub fn print_summary(state: &standpoint_pipeline::checkpoint::State) -> io::Result<()> {
-    let text = standpoint_pipeline::report::summary_text(state);
-    io::Write::write_all(&mut io::stdout().lock(), text.as_bytes())
+    print_note(&standpoint_pipeline::report::summary_text(state))
+}
+
+/// Prints an informational `text` (a summary, a path written) on standard output, control
+/// characters escaped; a closed standard output is not an error (see [`print_summary`]).
+pub fn print_note(text: &str) -> io::Result<()> {
+    match io::Write::write_all(&mut io::stdout().lock(), printable(text).as_bytes()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }

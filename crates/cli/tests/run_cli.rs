@@ -1547,3 +1547,60 @@ fn a_folder_of_jsonl_csv_and_gzip_files_is_read_whole() {
         assert!(docs.contains(&format!("\"doc\":\"{id}\"")), "{id}");
     }
 }
+
+/// Issue 23 weak spots: control characters from the input never reach the terminal (an id with
+/// ESC could set the terminal's title) or the page (NUL and ESC were written raw into
+/// report.html); CSV cells that a spreadsheet would run as formulas are neutralised; with
+/// standard output closed, a run that skipped records still exits 1 (it exited 0).
+#[test]
+fn input_control_characters_and_formulas_are_defused_and_exit_codes_survive_a_closed_stdout() {
+    let t = TempDir::new("defuse");
+    let model = lexical_model(&t);
+    let input = t.path("corpus.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"=HYPERLINK(\\\"http://x\\\")\", \"text\": \"We support a ceasefire.\", \"source\": \"@evil\"}\n\
+         {\"id\": \"t\\u001b]0;owned\\u0007\", \"text\": \"Null \\u0000 and escape \\u001b[31m here. We oppose concessions.\"}\n\
+         {\"id\": \"bad\\u001b[2J\", \"text\": 7}\n",
+    )
+    .unwrap();
+    let out = t.path("out");
+    let mut child = standpoint()
+        .args([
+            "run",
+            "--no-progress",
+            "--target",
+            "a ceasefire",
+            "--group-by",
+            "source",
+        ])
+        .arg(&input)
+        .arg("--model")
+        .arg(&model)
+        .arg("--out")
+        .arg(&out)
+        .arg("--report")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // a reader that went away (`| head -0`)
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        !o.stderr.contains(&0x1b),
+        "raw ESC on stderr: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("bad\\u{1b}[2J"), "{}", stderr(&o));
+    let page = std::fs::read(out.join("report.html")).unwrap();
+    assert!(
+        !page.contains(&0) && !page.contains(&0x1b),
+        "raw NUL or ESC in report.html"
+    );
+    let csv = read(&out.join("documents.csv"));
+    assert!(csv.contains("\"'=HYPERLINK"), "{csv}");
+    let groups = read(&out.join("groups.csv"));
+    assert!(groups.contains(",'@evil,"), "{groups}");
+    assert!(!groups.contains(",@evil,"), "{groups}");
+}

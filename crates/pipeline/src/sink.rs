@@ -69,6 +69,25 @@ impl From<Probs> for StanceOut {
     }
 }
 
+/// A text cell for the CSV files, safe to open in a spreadsheet: a value that a spreadsheet would
+/// run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a
+/// number) gets a leading `'`, the usual neutraliser; numbers such as `-0.5` stay as they are.
+///
+/// ```
+/// use standpoint_pipeline::sink::csv_cell;
+/// assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(csv_cell("-0.25"), "-0.25");
+/// assert_eq!(csv_cell("doc-1"), "doc-1");
+/// ```
+pub fn csv_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// The header of documents.csv.
 pub const DOC_CSV_HEADER: &str =
     "seq,doc,target,sentences,favor,against,none,mean_favor,mean_against,mean_none,net,decision\n";
@@ -159,7 +178,11 @@ impl Sink for Lines {
         }
         let mut csv_rows = csv::Writer::from_writer(&mut self.bufs[2]);
         for (t, s) in targets.iter().zip(&r.summaries) {
-            let mut row = vec![r.seq.to_string(), d.id.clone(), t.clone()];
+            let mut row = vec![
+                r.seq.to_string(),
+                csv_cell(&d.id).into_owned(),
+                csv_cell(t).into_owned(),
+            ];
             row.extend(sentence_columns(s));
             row.push(s.decision.as_str().to_string());
             csv_rows.write_record(&row).map_err(Error::Csv)?;
@@ -313,9 +336,9 @@ fn write_groups_csv(f: &mut BufWriter<File>, rows: &[GroupSummary]) -> Result<()
                 .map_or(String::new(), |i| format!("{:.4}", f(i)))
         };
         let mut row = vec![
-            r.grouping.to_string(),
-            r.group.to_string(),
-            r.target.to_string(),
+            csv_cell(&r.grouping.to_string()).into_owned(),
+            csv_cell(&r.group.to_string()).into_owned(),
+            csv_cell(&r.target.to_string()).into_owned(),
             r.documents.total().to_string(),
             r.documents.favor.to_string(),
             r.documents.against.to_string(),

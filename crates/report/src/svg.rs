@@ -4,10 +4,13 @@
 
 use std::fmt::Write as _;
 
-/// Escapes text for an HTML/SVG text node or a double-quoted attribute.
+/// Escapes text for an HTML/SVG text node or a double-quoted attribute. Control characters
+/// from the data (NUL, ESC, ...; not allowed in HTML or SVG) are shown as their Unicode
+/// pictures (`␀`, `␛`), other controls as `�`; newline and tab stay.
 ///
 /// ```
 /// assert_eq!(standpoint_report::svg::escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+/// assert_eq!(standpoint_report::svg::escape("x\u{0}\u{1b}[31m\n"), "x\u{2400}\u{241b}[31m\n");
 /// ```
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -18,6 +21,12 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\n' | '\t' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {
+                out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'))
+            }
+            '\u{7f}' => out.push('\u{2421}'),
+            c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

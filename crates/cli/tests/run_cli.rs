@@ -373,6 +373,24 @@ fn shards_merged_equal_one_run() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing shards 3/3"), "{}", stderr(&o));
+    // With --partial the merge goes on, and says which shard is missing (stdout, run.json,
+    // state.json), never "complete" alone (issue 23; before it named none).
+    let o = standpoint()
+        .arg("merge")
+        .args(&shard_dirs[..2])
+        .arg("--out")
+        .arg(t.path("m2"))
+        .arg("--partial")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("PARTIAL MERGE: shard(s) 3/3 missing"),
+        "{said}"
+    );
+    let run_json: serde_json::Value = serde_json::from_str(&read(&t.path("m2/run.json"))).unwrap();
+    assert_eq!(run_json["missing_shards"], serde_json::json!(["3/3"]));
 
     let merge = |out: &Path| {
         standpoint()
@@ -957,6 +975,19 @@ fn resume_refuses_damaged_outputs_and_changed_inputs() {
         stderr(&o)
     );
 
+    // A checkpoint whose numbers were edited so that they no longer add up: refused (issue 23;
+    // before it was accepted and the run went on from the edited position).
+    mark_interrupted(&out);
+    let p = out.join("state.json");
+    let saved = read(&p);
+    let mut state: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    state["items_done"] = 30.into();
+    std::fs::write(&p, state.to_string()).unwrap();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("does not add up"), "{}", stderr(&o));
+    std::fs::write(&p, saved).unwrap();
+
     // A fresh run, then the input edited between the "kill" and the resume: refused.
     let o = run(&[&args[..], &["--fresh"][..]].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -1383,10 +1414,6 @@ fn pipes_and_fifos_are_read_once_and_never_resumed_and_devices_are_refused() {
 
     // A stopped run that read a stream is not resumed from other data.
     mark_interrupted(&out);
-    let p = out.join("state.json");
-    let mut state: serde_json::Value = serde_json::from_str(&read(&p)).unwrap();
-    state["items_done"] = 102.into();
-    std::fs::write(&p, state.to_string()).unwrap();
     let before = read(&out.join("documents.jsonl"));
     let mut child = standpoint()
         .args([

@@ -177,6 +177,10 @@ pub struct State {
     /// Documents whose id an earlier document already had (both are kept and reported).
     #[serde(default)]
     pub duplicate_ids: u64,
+    /// A merge with `--partial`: the shards (`K/N`) that were not merged, whose documents are
+    /// missing from the outputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_shards: Vec<String>,
 }
 
 impl State {
@@ -202,6 +206,7 @@ impl State {
             seconds: 0.0,
             complete: false,
             duplicate_ids: 0,
+            missing_shards: Vec::new(),
         }
     }
 
@@ -212,9 +217,46 @@ impl State {
             return Ok(None);
         }
         let text = std::fs::read_to_string(&p).map_err(Error::io("reading", &p))?;
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|source| Error::Json { path: p, source })
+        let state: State = serde_json::from_str(&text).map_err(|source| Error::Json {
+            path: p.clone(),
+            source,
+        })?;
+        if let Some(why) = state.inconsistency() {
+            return Err(Error::StateInconsistent { path: p, why });
+        }
+        Ok(Some(state))
+    }
+
+    /// What does not add up in a checkpoint (an edited or damaged state.json), or `None`: every
+    /// input item is a document, a bad record or another shard's; every document is in the
+    /// `all` group of every target; the line files' lengths are recorded once work was done.
+    pub fn inconsistency(&self) -> Option<String> {
+        let accounted = self.documents + self.errors + self.other_shards;
+        if self.missing_shards.is_empty() && self.items_done != accounted {
+            return Some(format!(
+                "{} input items done, but {} documents + {} bad records + {} of other shards = \
+                 {accounted}",
+                self.items_done, self.documents, self.errors, self.other_shards
+            ));
+        }
+        for target in &self.spec.targets {
+            let in_all = self
+                .aggregates
+                .get("all", "all", target)
+                .map_or(0, |g| g.documents.total());
+            if in_all != self.documents {
+                return Some(format!(
+                    "{} documents, but the summary of {target:?} counts {in_all}",
+                    self.documents
+                ));
+            }
+        }
+        if self.items_done > 0 {
+            if let Some(f) = LINE_FILES.iter().find(|f| !self.lengths.contains_key(**f)) {
+                return Some(format!("no checkpointed length of {f}"));
+            }
+        }
+        None
     }
 
     /// Writes `dir/state.json` atomically (temporary file, fsync, rename).
@@ -374,6 +416,8 @@ mod tests {
         };
         let mut state = State::new(spec, Some("2/4".parse().unwrap()));
         state.items_done = 17;
+        state.other_shards = 17;
+        state.lengths = LINE_FILES.iter().map(|f| (f.to_string(), 0)).collect();
         state.save(&dir).unwrap();
         let back = State::load(&dir).unwrap().unwrap();
         assert_eq!(

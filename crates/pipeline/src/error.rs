@@ -94,6 +94,17 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// A checkpoint whose numbers do not add up (edited or damaged).
+    #[error(
+        "{} does not add up ({why}); it was edited or damaged: use --fresh to start over",
+        path.display()
+    )]
+    StateInconsistent {
+        /// The state file.
+        path: PathBuf,
+        /// What does not add up.
+        why: String,
+    },
     /// An input does not exist.
     #[error("input {} does not exist", path.display())]
     InputMissing {

@@ -183,6 +183,10 @@ pub fn merge(shards: &[PathBuf], out: &Path, partial: bool) -> Result<State> {
         merged.duplicate_ids += s.duplicate_ids;
         merged.seconds += s.seconds;
     }
+    merged.missing_shards = (1..=n)
+        .filter(|k| !seen.contains(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
     merged.other_shards = if seen.len() as u64 == n {
         0
     } else {

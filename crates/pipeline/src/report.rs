@@ -42,6 +42,13 @@ pub fn summary_text(state: &State) -> String {
         },
         state.seconds
     );
+    if !state.missing_shards.is_empty() {
+        let _ = writeln!(
+            out,
+            "PARTIAL MERGE: shard(s) {} missing; their documents are not in these results",
+            state.missing_shards.join(", ")
+        );
+    }
     for target in &state.spec.targets {
         let Some(all) = agg.get("all", "all", target) else {
             continue;

@@ -297,6 +297,7 @@ pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<()>
         "outputs": ["sentences.jsonl", "documents.jsonl", "documents.csv", "groups.json",
                     "groups.csv", "errors.jsonl", "run.json", "state.json"],
         "complete": state.complete,
+        "missing_shards": state.missing_shards,
     });
     replace_file(&dir.join("run.json"), |f| {
         serde_json::to_writer_pretty(&mut *f, &manifest)?;

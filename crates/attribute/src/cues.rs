@@ -599,14 +599,14 @@ pub(crate) fn span_of(toks: &[Tok], a: usize, b: usize) -> Span {
 pub(crate) fn indirect(doc: &Doc<'_>, direct: &[Attribution]) -> Vec<Attribution> {
     let text = doc.text;
     let mut out = Vec::new();
-    let hit = |a: &Attribution, s: Span| {
-        a.content
-            .iter()
-            .chain(a.source.iter())
-            .any(|c| c.start < s.end && s.start < c.end)
-    };
+    let mut taken = crate::words::SpanSet::default();
+    for a in direct {
+        for &c in a.content.iter().chain(a.source.iter()) {
+            taken.insert(c);
+        }
+    }
     for &sent in &doc.sentences {
-        if direct.iter().any(|a| hit(a, sent)) {
+        if taken.overlaps(sent) {
             continue;
         }
         let toks = tokens(text, sent);

@@ -113,15 +113,32 @@ impl Attributor {
         let reported = cues::indirect(doc, &found);
         found.extend(reported);
         found.sort_by_key(|a| a.content.first().map_or(0, |s| s.start));
-        // Contents never overlap: an attribution overlapping an earlier one is dropped.
+        // Contents never overlap: an attribution overlapping an earlier one is dropped. The
+        // kept contents are held as disjoint intervals (start -> end, touching and overlapping
+        // spans united), so each check is one lookup, not a scan of everything kept.
         let mut kept: Vec<Attribution> = Vec::with_capacity(found.len());
+        let mut taken: std::collections::BTreeMap<usize, usize> = Default::default();
         for a in found {
-            let clash = kept.iter().any(|k| {
-                k.content
-                    .iter()
-                    .any(|x| a.content.iter().any(|y| x.start < y.end && y.start < x.end))
+            let clash = a.content.iter().any(|y| {
+                taken
+                    .range(..y.end)
+                    .next_back()
+                    .is_some_and(|(_, &end)| end > y.start)
             });
             if !clash && a.content.iter().all(|c| c.end > c.start) {
+                for c in &a.content {
+                    let (mut start, mut end) = (c.start, c.end);
+                    // Unite with every interval it touches.
+                    while let Some((&s, &e)) = taken.range(..=end).next_back() {
+                        if e < start {
+                            break;
+                        }
+                        taken.remove(&s);
+                        start = start.min(s);
+                        end = end.max(e);
+                    }
+                    taken.insert(start, end);
+                }
                 kept.push(a);
             }
         }

@@ -149,11 +149,34 @@ struct Frame {
     source: Span,
 }
 
+/// The largest char boundary of `s` at or below `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut i = at.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// A signature: "“…” ― Jane Roe" (or an em dash), the name alone on the rest of its line, as
 /// reader quotes and epigraphs are signed. The dash is the cue.
 fn signature(text: &str, q: &Quote) -> Option<(Frame, usize)> {
     let end = q.end();
-    let line = text[end..].split('\n').next().unwrap_or("");
+    // The dash must come first (cheap), and a signature line is short: never scan a long
+    // paragraph to its end for every quote (that made long documents quadratic).
+    let first = text[end..].trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
+    first
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\u{2015}' | '\u{2014}'))?;
+    const MAX_LINE: usize = 256;
+    let rest_of_text = &text[end..];
+    let window = &rest_of_text[..floor_boundary(rest_of_text, MAX_LINE)];
+    let line = match window.find('\n') {
+        Some(i) => &window[..i],
+        None if window.len() == rest_of_text.len() => window,
+        None => return None,
+    };
     let after = line.trim_start();
     let dash = after
         .chars()
@@ -441,7 +464,8 @@ fn subject(toks: &[Tok], text: &str) -> Option<(usize, usize)> {
 
 /// The sentence before `sent` (one of the document's).
 fn sentence_before(doc: &Doc<'_>, sent: Span) -> Option<Span> {
-    let i = doc.sentences.iter().position(|s| *s == sent)?;
+    let i = doc.sentences.partition_point(|s| s.start < sent.start);
+    (doc.sentences.get(i) == Some(&sent)).then_some(())?;
     doc.sentences.get(i.checked_sub(1)?).copied()
 }
 
@@ -519,6 +543,7 @@ fn transcript(doc: &Doc<'_>, para: Span) -> Option<Attribution> {
 pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
     let text = doc.text;
     let mut out: Vec<Attribution> = Vec::new();
+    let mut seen = Seen::default();
     let mut i = 0;
     while i < quoted.len() {
         let q = &quoted[i];
@@ -584,7 +609,10 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
             frame = Some(f);
         }
         let mut reported = match frame {
-            None if q.is_statement(text) => reported_before(doc, &out, q),
+            None if q.is_statement(text) => {
+                seen.sync(&out);
+                reported_before(doc, &seen.spans, q)
+            }
             _ => None,
         };
         let attribution = match frame {
@@ -634,17 +662,24 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
         out.extend(attribution);
         i += 1;
     }
+    let mut contents = crate::words::SpanSet::default();
+    for a in &out {
+        for &c in &a.content {
+            contents.insert(c);
+        }
+    }
     for &para in &doc.paragraphs {
-        if out.iter().any(|a| overlaps(a, para)) {
+        if contents.overlaps(para) {
             continue;
         }
-        out.extend(transcript(doc, para));
+        if let Some(t) = transcript(doc, para) {
+            for &c in &t.content {
+                contents.insert(c);
+            }
+            out.push(t);
+        }
     }
     out
-}
-
-fn overlaps(a: &Attribution, s: Span) -> bool {
-    a.content.iter().any(|c| c.start < s.end && s.start < c.end)
 }
 
 /// Where the content of a mixed quote starts after its cue: past the object of "told" or
@@ -764,7 +799,27 @@ fn unframed(content: Vec<Span>, source: Option<Span>) -> Attribution {
 
 /// Reported speech with a source in the sentence right before a quote that opens its own
 /// sentence, in the same paragraph, when nothing found so far touches that sentence.
-fn reported_before(doc: &Doc<'_>, found: &[Attribution], q: &Quote) -> Option<Attribution> {
+/// The spans (content, cue, source) of the attributions found so far, brought up to date
+/// before each use: attributions are only appended, and only the last one is extended in
+/// place, so adding the ones since the last sync (and the last again) keeps it exact.
+#[derive(Default)]
+struct Seen {
+    spans: crate::words::SpanSet,
+    synced: usize,
+}
+
+impl Seen {
+    fn sync(&mut self, out: &[Attribution]) {
+        for a in &out[self.synced.saturating_sub(1).min(out.len())..] {
+            for &s in a.content.iter().chain(&a.cue).chain(a.source.iter()) {
+                self.spans.insert(s);
+            }
+        }
+        self.synced = out.len();
+    }
+}
+
+fn reported_before(doc: &Doc<'_>, found: &crate::words::SpanSet, q: &Quote) -> Option<Attribution> {
     let text = doc.text;
     let sent = doc.sentence_at(q.start())?;
     if !text[sent.start..q.start()].trim().is_empty() {
@@ -774,14 +829,7 @@ fn reported_before(doc: &Doc<'_>, found: &[Attribution], q: &Quote) -> Option<At
     if text[prev.end..q.start()].contains('\n') {
         return None;
     }
-    let touches = |s: &Span| s.start < prev.end && prev.start < s.end;
-    if found.iter().any(|a| {
-        a.content
-            .iter()
-            .chain(&a.cue)
-            .chain(a.source.iter())
-            .any(touches)
-    }) {
+    if found.overlaps(prev) {
         return None;
     }
     let a = crate::cues::reported(&tokens(text, prev), prev, text)?;

@@ -789,7 +789,11 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
         })
         .map(|(start, line)| (start, start + line.len()))
         .collect();
-    let in_headline = |at: usize| headlines.iter().any(|&(a, b)| a <= at && at < b);
+    // Headlines are disjoint and in order: one binary search per token.
+    let in_headline = |at: usize| {
+        let i = headlines.partition_point(|&(a, _)| a <= at);
+        i > 0 && at < headlines[i - 1].1
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -821,18 +825,38 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
     out
 }
 
+/// The document's names (`named`, in text order) and, by last word, where each is: a mention
+/// looks up only the names that can be its fuller form.
+struct Names {
+    all: Vec<(usize, Entity)>,
+    by_last: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl Names {
+    fn new(all: Vec<(usize, Entity)>) -> Names {
+        let mut by_last: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, (_, e)) in all.iter().enumerate() {
+            let last = e.name.split_whitespace().last().unwrap_or("");
+            by_last.entry(last.to_string()).or_default().push(i);
+        }
+        Names { all, by_last }
+    }
+}
+
 /// The entity a mention with a name refers to: the fullest name in the document (`names`)
 /// ending with the mention's name, with the mention's role if it has one.
-fn by_name(names: &[(usize, Entity)], mention: &str) -> Option<Entity> {
+fn by_name(names: &Names, mention: &str) -> Option<Entity> {
     let (role, Some(name)) = split_name(mention) else {
         return None;
     };
     let last = name.split_whitespace().last().unwrap_or("");
     let full = names
-        .iter()
-        .filter(|(_, e)| {
-            e.name.split_whitespace().last() == Some(last) && e.name.len() >= name.len()
-        })
+        .by_last
+        .get(last)
+        .into_iter()
+        .flatten()
+        .map(|&i| &names.all[i])
+        .filter(|(_, e)| e.name.len() >= name.len())
         .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
         .map(|(_, e)| e.clone());
     Some(match full {
@@ -882,7 +906,7 @@ fn antecedent(text: &str, at: usize) -> Option<String> {
 
 /// Fills `speaker` and `role` of each attribution with a source.
 pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
-    let names = named(text);
+    let names = Names::new(named(text));
     // The most recent person spoken of as a source, for pronouns.
     let mut last_person: Option<(usize, Entity)> = None;
     for a in found.iter_mut() {
@@ -926,10 +950,9 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
                     .any(|w| NOT_PERSON_WORDS.contains(w))
             };
             let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
-            let named_before = names
-                .iter()
-                .filter(|(at, e)| *at < src.start && fits(e))
-                .max_by_key(|(at, _)| *at);
+            // The names are in text order: the last before the pronoun that fits.
+            let before = names.all.partition_point(|(at, _)| *at < src.start);
+            let named_before = names.all[..before].iter().rev().find(|(_, e)| fits(e));
             let last_person = last_person.as_ref().filter(|(_, e)| fits(e)).cloned();
             match (named_before, &last_person) {
                 (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),

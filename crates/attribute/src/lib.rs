@@ -100,7 +100,7 @@ impl Default for Attributor {
 
 impl Attributor {
     /// Every attribution in `text`, in document order. Never panics; unbalanced quotation
-    /// marks close at the end of their paragraph.
+    /// marks close at the end of their paragraph, or after five sentences when it runs on.
     pub fn attribute(&self, text: &str) -> Vec<Attribution> {
         self.attribute_doc(&words::Doc::new(text, &self.segmenter))
     }
@@ -108,7 +108,8 @@ impl Attributor {
     /// [`attribute`](Self::attribute) on a document already segmented.
     pub(crate) fn attribute_doc(&self, doc: &words::Doc<'_>) -> Vec<Attribution> {
         let text = doc.text;
-        let quoted = quotes::find(text);
+        let mut quoted = quotes::find(text);
+        quotes::cap_unclosed(doc, &mut quoted);
         let mut found = quotes::frame(doc, &quoted);
         let reported = cues::indirect(doc, &found);
         found.extend(reported);

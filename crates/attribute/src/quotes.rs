@@ -143,6 +143,32 @@ pub(crate) fn find(text: &str) -> Quoted {
     out
 }
 
+/// The most sentences an unclosed quotation mark is taken to run over when its paragraph goes
+/// on (a closing mark was lost, or the text's line breaks were).
+pub(crate) const MAX_UNCLOSED_SENTENCES: usize = 5;
+
+/// Cuts a quote whose opening mark is never closed (in its paragraph, nor continued by the next)
+/// at the end of the fifth sentence from its opening: a lost closing mark must not make a whole
+/// long paragraph direct speech (a paragraph of 600 sentences after one stray “ was all quoted).
+pub(crate) fn cap_unclosed(doc: &Doc<'_>, quoted: &mut Quoted) {
+    let text = doc.text;
+    for q in quoted.iter_mut() {
+        let Some(last) = q.spans.last_mut() else {
+            continue;
+        };
+        let closed = text[last.start..last.end].ends_with(['\u{201d}', '"']);
+        if closed || last.end - last.start <= 1 {
+            continue;
+        }
+        let first = doc.sentences.partition_point(|s| s.end <= last.start);
+        if let Some(cut) = doc.sentences.get(first + MAX_UNCLOSED_SENTENCES - 1) {
+            if cut.end < last.end {
+                last.end = cut.end;
+            }
+        }
+    }
+}
+
 /// Source and cue found around a quote.
 struct Frame {
     cue: Span,
@@ -875,5 +901,19 @@ mod tests {
     fn an_unclosed_quote_ends_with_its_paragraph() {
         let t = "She said \u{201c}never again.\n\nThe end.";
         assert_eq!(quotes(t), [vec!["\u{201c}never again."]]);
+    }
+
+    /// Issue 23: one stray opening mark in a long paragraph quoted everything after it (501
+    /// sentences read as direct speech); now the quote stops after five sentences.
+    #[test]
+    fn an_unclosed_quote_in_a_long_paragraph_stops_after_five_sentences() {
+        let rest: Vec<String> = (0..600).map(|i| format!("Sentence {i} is here.")).collect();
+        let t = format!("He said: \u{201c}We will never give up. {}", rest.join(" "));
+        let found = crate::Attributor::default().attribute(&t);
+        let content: Vec<&str> = found.iter().flat_map(|a| a.content_text(&t)).collect();
+        assert_eq!(
+            content,
+            ["\u{201c}We will never give up. Sentence 0 is here. Sentence 1 is here. Sentence 2 is here. Sentence 3 is here."]
+        );
     }
 }

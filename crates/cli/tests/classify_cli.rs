@@ -91,6 +91,11 @@ fn model_errors_print_each_cause_once_without_a_cpp_backtrace() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("must match the size"), "{stderr}");
+    // ... and names the file whose shapes do not fit (issue 23: it named none).
+    assert!(
+        stderr.contains(&format!("{}", dir.join("head.safetensors").display())),
+        "{stderr}"
+    );
     assert!(
         !stderr.contains("Exception raised from") && !stderr.contains("frame #"),
         "{stderr}"

@@ -405,7 +405,18 @@ impl Head {
                 message: "head weights missing; run `standpoint train`".into(),
             });
         }
-        head.vs.load(path)?;
+        // A file of another shape (another `hidden` or encoder) is this file's problem: name it.
+        head.vs.load(path).map_err(|e| Error::ModelFiles {
+            path: path.to_path_buf(),
+            message: format!(
+                "head weights do not fit the manifest (encoder dim {dim}, hidden {hidden}): {}",
+                e.to_string()
+                    .split("Exception raised from")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+            ),
+        })?;
         for (name, t) in head.vs.variables() {
             if !all_finite(&t) {
                 return Err(Error::ModelFiles {

@@ -206,7 +206,7 @@ pub fn merge(shards: &[PathBuf], out: &Path, partial: bool) -> Result<State> {
         threads: 0,
         segment_threads: 0,
     };
-    write_final(out, &merged, how)?;
+    merged.seconds += write_final(out, &merged, how)?;
     merged.save(out)?;
     Ok(merged)
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use standpoint_aggregate::GroupBy;
+use standpoint_aggregate::{GroupBy, GroupTally};
 
 use crate::checkpoint::State;
 
@@ -49,7 +49,15 @@ pub fn summary_text(state: &State) -> String {
             state.missing_shards.join(", ")
         );
     }
+    // Every (grouping, value, tally) of each target, in the aggregates' order: one pass, so
+    // that thousands of targets cost linear time, not targets x groups.
+    let mut by_target: std::collections::HashMap<&str, Vec<(&str, &str, &GroupTally)>> =
+        std::collections::HashMap::new();
+    for (g, v, t, tally) in agg.iter() {
+        by_target.entry(t).or_default().push((g, v, tally));
+    }
     for target in &state.spec.targets {
+        let entries = by_target.get(target.as_str()).map_or(&[][..], Vec::as_slice);
         let Some(all) = agg.get("all", "all", target) else {
             continue;
         };
@@ -83,8 +91,8 @@ pub fn summary_text(state: &State) -> String {
         for g in agg.groupings().iter().filter(listed) {
             let name = g.name();
             let mut parts = Vec::new();
-            for (gname, value, t, tally) in agg.iter() {
-                if gname == name && t == target {
+            for &(gname, value, tally) in entries {
+                if gname == name {
                     let gs = tally.sentences.summary(&rule);
                     if gs.counts.favor + gs.counts.against > 0 {
                         parts.push(format!("{value} {:+.2}", gs.net));
@@ -101,20 +109,23 @@ pub fn summary_text(state: &State) -> String {
         if let Some(e) = s.against_evidence.first() {
             let _ = writeln!(out, "   - [{}] {}", e.doc, clip(&e.text, 110));
         }
-        speaker_evidence(&mut out, agg, target);
+        speaker_evidence(&mut out, &rule, entries);
     }
     out
 }
 
 /// Who argues which way: for up to six named speakers with the most stance-bearing sentences,
 /// their net score and their strongest sentence.
-fn speaker_evidence(out: &mut String, agg: &standpoint_aggregate::Aggregates, target: &str) {
-    let rule = *agg.rule();
-    let mut speakers: Vec<(u64, &str, standpoint_aggregate::Summary)> = agg
+fn speaker_evidence(
+    out: &mut String,
+    rule: &standpoint_aggregate::DecisionRule,
+    entries: &[(&str, &str, &GroupTally)],
+) {
+    let mut speakers: Vec<(u64, &str, standpoint_aggregate::Summary)> = entries
         .iter()
-        .filter(|(g, v, t, _)| *g == "speaker" && *t == target && *v != "(none)")
-        .map(|(_, v, _, tally)| {
-            let s = tally.sentences.summary(&rule);
+        .filter(|(g, v, _)| *g == "speaker" && *v != "(none)")
+        .map(|&(_, v, tally)| {
+            let s = tally.sentences.summary(rule);
             (s.counts.favor + s.counts.against, v, s)
         })
         .filter(|(n, _, _)| *n > 0)

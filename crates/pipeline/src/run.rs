@@ -342,7 +342,7 @@ impl RunDir {
             threads: options.classifier_threads,
             segment_threads: options.segment_threads.max(1),
         };
-        write_final(&dir, &state, how)?;
+        state.seconds += write_final(&dir, &state, how)?;
         state.save(&dir)?;
         Ok(state)
     }

@@ -8,11 +8,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 echo "== model-free crates build and test without libtorch"
-(unset LIBTORCH; cargo test -p standpoint-types -p standpoint-segment -p standpoint-attribute -p standpoint-aggregate -p standpoint-pipeline -p standpoint-report -p standpoint-stance --no-default-features --quiet)
+(unset LIBTORCH; cargo test -p standpoint-types -p standpoint-segment -p standpoint-attribute -p standpoint-aggregate -p standpoint-validate -p standpoint-pipeline -p standpoint-report -p standpoint-stance --no-default-features --quiet)
 echo "== setup (libtorch + encoder, first run only)"
 source scripts/env.sh
 echo "== the larger encoder all-mpnet-base-v2 (first run only)"
 bash scripts/setup-mpnet.sh
+echo "== ppi-python agrees with the stored reference values (installs it on first run)"
+bash scripts/check-ppi.sh
 echo "== chromium for the report's browser test (first run only)"
 source scripts/setup-chromium.sh
 echo "== cargo fmt --check"

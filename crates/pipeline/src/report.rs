@@ -57,7 +57,9 @@ pub fn summary_text(state: &State) -> String {
         by_target.entry(t).or_default().push((g, v, tally));
     }
     for target in &state.spec.targets {
-        let entries = by_target.get(target.as_str()).map_or(&[][..], Vec::as_slice);
+        let entries = by_target
+            .get(target.as_str())
+            .map_or(&[][..], Vec::as_slice);
         let Some(all) = agg.get("all", "all", target) else {
             continue;
         };

@@ -544,7 +544,7 @@ impl NativeBert {
                 .view([l, l, self.heads])
                 .permute([2, 0, 1])
                 .unsqueeze(0);
-            attn_mask = attn_mask + pb;
+            attn_mask += pb;
         }
         let dense = |x: &Tensor, w: &Tensor, bias: &Tensor, lora: Option<&Lora>, scale: f64| {
             let y = x.linear(w, Some(bias));

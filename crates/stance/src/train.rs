@@ -303,6 +303,7 @@ impl PairSet {
 /// The manifest of a cross-encoder fine-tuned with `config` on a mix (`record`) for `epochs`
 /// epochs, its adapters in `adapter_file`, with its dev scores.
 #[cfg(feature = "model")]
+#[allow(clippy::too_many_arguments)] // each is one field of the record; a struct would only rename them
 pub fn cross_manifest(
     config: &crate::FineTuneConfig,
     encoder: EncoderSpec,

@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod normal;
+pub mod run;
 
 pub use normal::normal_quantile;
 
@@ -110,6 +111,30 @@ pub enum Error {
     /// A value that is not a finite number.
     #[error("a value is not a finite number")]
     NotFinite,
+    /// A file could not be read or written.
+    #[error("{}: {message}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A line of a file is wrong.
+    #[error("{}:{line}: {message}", path.display())]
+    Line {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A request that cannot be met (a bad grouping, too large a sample, ...).
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 fn mean(x: &[f64]) -> f64 {

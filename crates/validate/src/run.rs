@@ -1,0 +1,181 @@
+//! What estimates need from a run folder (`standpoint run --out DIR`), read in streaming
+//! passes so that a corpus of millions of sentences costs a few bytes per sentence: each
+//! sentence's key (document position `seq`, sentence `index`), its predicted label toward one
+//! target, and the value of a grouping field (`source`, `date`, `speaker`, ...).
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// A stance label.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
+)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Label {
+    /// For the target.
+    Favor,
+    /// Against the target.
+    Against,
+    /// Neither.
+    None,
+}
+
+impl Label {
+    /// The three labels in order.
+    pub const ALL: [Label; 3] = [Label::Favor, Label::Against, Label::None];
+
+    /// `FAVOR`, `AGAINST` or `NONE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Favor => "FAVOR",
+            Label::Against => "AGAINST",
+            Label::None => "NONE",
+        }
+    }
+
+    /// Reads a label as people write it: `FAVOR` / `F` / `for`, `AGAINST` / `A`, `NONE` / `N`
+    /// (any case); `None` for anything else.
+    ///
+    /// ```
+    /// use standpoint_validate::run::Label;
+    /// assert_eq!(Label::parse(" f "), Some(Label::Favor));
+    /// assert_eq!(Label::parse("against"), Some(Label::Against));
+    /// assert_eq!(Label::parse("maybe"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Label> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "FAVOR" | "FAVOUR" | "F" | "FOR" | "PRO" => Some(Label::Favor),
+            "AGAINST" | "A" | "CON" => Some(Label::Against),
+            "NONE" | "N" | "NEUTRAL" => Some(Label::None),
+            _ => None,
+        }
+    }
+}
+
+/// One sentence of a run, as an estimate needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// The document's input position (unique even when ids repeat).
+    pub seq: u64,
+    /// The sentence's index in its document.
+    pub index: u32,
+    /// The classifier's label toward the target.
+    pub predicted: Label,
+    /// The grouping field's value (`None` without a grouping or when the document lacks it).
+    pub group: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SentenceLine {
+    seq: u64,
+    index: u32,
+    #[serde(default)]
+    speaker: Option<String>,
+    stance: HashMap<String, StanceLine>,
+}
+
+#[derive(Deserialize)]
+struct StanceLine {
+    label: Label,
+}
+
+#[derive(Deserialize)]
+struct DocLine {
+    seq: u64,
+    #[serde(default)]
+    meta: std::collections::BTreeMap<String, String>,
+}
+
+fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, Error> {
+    std::fs::File::open(path)
+        .map(std::io::BufReader::new)
+        .map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+}
+
+/// The sentences of run folder `dir` toward `target`, with the group of `group_by` (a grouping
+/// as `run --group-by` takes it: `source`, `date:month`, `source+date:week`, or `speaker` for the
+/// sentence's own speaker, `(none)` for the reporter's voice). Errors name the file and line.
+pub fn sentences(dir: &Path, target: &str, group_by: Option<&str>) -> Result<Vec<Sentence>, Error> {
+    // Document metadata first (only when a document field is asked for).
+    let mut groups: HashMap<u64, Option<String>> = HashMap::new();
+    let doc_field = group_by.filter(|g| *g != "speaker");
+    if let Some(spec) = doc_field {
+        let field = standpoint_aggregate::GroupBy::parse(spec).map_err(|e| Error::Usage {
+            message: format!("--group-by {spec}: {e}"),
+        })?;
+        let path = dir.join("documents.jsonl");
+        for (i, line) in open(&path)?.lines().enumerate() {
+            let line = line.map_err(|e| Error::Io {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let d: DocLine = serde_json::from_str(&line).map_err(|e| Error::Line {
+                path: path.clone(),
+                line: i + 1,
+                message: e.to_string(),
+            })?;
+            groups.insert(d.seq, Some(field.key(&d.meta)));
+        }
+    }
+    let path = dir.join("sentences.jsonl");
+    let mut out = Vec::new();
+    for (i, line) in open(&path)?.lines().enumerate() {
+        let line = line.map_err(|e| Error::Io {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let bad = |message: String| Error::Line {
+            path: path.clone(),
+            line: i + 1,
+            message,
+        };
+        let s: SentenceLine = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+        let Some(st) = s.stance.get(target) else {
+            return Err(bad(format!(
+                "no stance toward {target:?} (a target of another run?)"
+            )));
+        };
+        let group = match group_by {
+            Some("speaker") => Some(s.speaker.clone().unwrap_or_else(|| "(none)".into())),
+            Some(_) => groups.get(&s.seq).cloned().flatten(),
+            None => None,
+        };
+        out.push(Sentence {
+            seq: s.seq,
+            index: s.index,
+            predicted: st.label,
+            group,
+        });
+    }
+    Ok(out)
+}
+
+/// The folder's `state.json` `spec` hashed (FNV-1a, 16 hex digits): the same run gives the same
+/// id, so a label file can say which run its sentences come from.
+pub fn run_id(dir: &Path) -> Result<String, Error> {
+    let path: PathBuf = dir.join("state.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Line {
+        path: path.clone(),
+        line: 1,
+        message: e.to_string(),
+    })?;
+    let spec = v.get("spec").cloned().unwrap_or_default().to_string();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in spec.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    Ok(format!("{h:016x}"))
+}

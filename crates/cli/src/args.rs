@@ -56,6 +56,10 @@ pub enum Command {
     TrainTagger(TrainTaggerArgs),
     /// Compare classifiers on labelled data: scores, intervals, paired tests, cost.
     Bench(BenchArgs),
+    /// Draw a run's sentences for hand labelling, with known inclusion probabilities.
+    Sample(SampleArgs),
+    /// Corrected shares and net with valid intervals from a hand-labelled sample (PPI++).
+    Estimate(EstimateArgs),
     /// One classifier of `bench`, in its own process (internal).
     #[command(hide = true)]
     BenchWorker(BenchWorkerArgs),
@@ -317,6 +321,58 @@ pub struct ReportLimits {
     /// Lines per time chart (the series with the most stance-bearing sentences).
     #[arg(long, default_value_t = 7)]
     pub max_series: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The output folder of `standpoint run`.
+    pub dir: PathBuf,
+    /// The target whose stance is labelled.
+    #[arg(long)]
+    pub target: String,
+    /// Sentences to draw (with --add: how many more).
+    #[arg(long, value_parser = positive)]
+    pub n: usize,
+    /// Seed of the draw (drawing more later needs the same).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stratify: a grouping (`source`, `date:month`), `speaker`, or `label` (the predicted
+    /// label); strata sampled in proportion, at least two each.
+    #[arg(long)]
+    pub stratify_by: Option<String>,
+    /// The sample file: .csv (for a spreadsheet) or .jsonl.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Draw N more into the existing file (same seed and design; its labels are kept).
+    #[arg(long)]
+    pub add: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// The output folder of `standpoint run` the sample was drawn from.
+    pub dir: PathBuf,
+    /// The labelled sample file (from `standpoint sample`, its `label` column filled).
+    #[arg(long)]
+    pub labels: PathBuf,
+    /// Estimate per group: a grouping (`source`, `date:month`) or `speaker`.
+    #[arg(long)]
+    pub group_by: Option<String>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95, value_parser = level)]
+    pub level: f64,
+    /// Also write the estimates as JSON.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+/// A confidence level in (0, 1).
+pub fn level(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(m) if m > 0.0 && m < 1.0 => Ok(m),
+        Ok(m) => Err(format!("{m} is not between 0 and 1")),
+        Err(e) => Err(format!("{s:?}: {e}")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,7 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 pub mod args;
 pub mod commands;
+pub mod validate_cmd;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,8 @@ fn main() -> ExitCode {
         Command::Attribute(a) if a.tagger.is_empty() => finish(commands::attribute(a)),
         Command::Merge(a) => finish(commands::merge(a)),
         Command::Report(a) => finish(commands::report(a)),
+        Command::Sample(a) => finish(standpoint_cli::validate_cmd::sample(a)),
+        Command::Estimate(a) => finish(standpoint_cli::validate_cmd::estimate(a)),
         _ => finish(hand_over()),
     }
 }

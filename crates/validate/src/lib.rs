@@ -36,8 +36,11 @@
 
 #![deny(missing_docs)]
 
+pub mod estimate;
+pub mod labels;
 mod normal;
 pub mod run;
+pub mod sample;
 
 pub use normal::normal_quantile;
 
@@ -349,6 +352,138 @@ pub fn stratified(strata: &[Stratum<'_>], level: f64) -> Result<(PpiEstimate, In
         },
         Interval::normal(gold, gold_var.sqrt(), z),
     ))
+}
+
+/// What `standpoint sample` asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleRequest<'a> {
+    /// The run folder.
+    pub run_dir: &'a std::path::Path,
+    /// The target.
+    pub target: &'a str,
+    /// Sentences to draw (more, with `add`).
+    pub n: usize,
+    /// The seed of the draw.
+    pub seed: u64,
+    /// Stratify by a grouping (`source`, `date:month`), `speaker` or the predicted `label`.
+    pub stratify_by: Option<&'a str>,
+    /// The sample file (`.csv` or `.jsonl`).
+    pub out: &'a std::path::Path,
+    /// Add `n` sentences to the sample already in `out` (same seed and design), keeping its
+    /// labels.
+    pub add: bool,
+}
+
+/// What a draw wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleWritten {
+    /// Rows in the file.
+    pub rows: usize,
+    /// Rows added by this draw.
+    pub new: usize,
+    /// Sentences of the run toward the target.
+    pub population: usize,
+    /// The design's name.
+    pub design: String,
+}
+
+/// Draws a sample from a run folder and writes its file (the whole file, atomically); with
+/// `add`, reads the existing file, checks that it is this run's, target's and design's, and
+/// writes it again with `n` more rows and every row's inclusion probability under the enlarged
+/// design, labels kept.
+pub fn sample_file(req: &SampleRequest<'_>) -> Result<SampleWritten, Error> {
+    let design = estimate::Design {
+        stratify_by: req.stratify_by.map(str::to_string),
+        seed: req.seed,
+    };
+    let run = run::run_id(req.run_dir)?;
+    let population = run::sentences(req.run_dir, req.target, None, req.stratify_by)?;
+    let old: Vec<labels::Row> = if req.add {
+        let rows = labels::read(req.out)?;
+        labels::labelled(req.out, &rows)?;
+        if let Some(r) = rows.first() {
+            for (what, have, want) in [
+                ("run", &r.run, &run),
+                ("target", &r.target, &req.target.to_string()),
+                ("design", &r.design, &design.name()),
+            ] {
+                if have != want {
+                    return Err(Error::Usage {
+                        message: format!(
+                            "{}: its {what} is {have:?}, this draw's {want:?}; add with the \
+                             settings the sample was drawn with",
+                            req.out.display()
+                        ),
+                    });
+                }
+            }
+        }
+        rows
+    } else {
+        if req.out.exists() {
+            return Err(Error::Usage {
+                message: format!(
+                    "{} exists: give --add to draw more into it (its labels are kept), or \
+                     another --out",
+                    req.out.display()
+                ),
+            });
+        }
+        Vec::new()
+    };
+    let already: Vec<sample::Key> = old.iter().map(|r| (r.seq, r.index)).collect();
+    let drawn = sample::draw(&population, req.seed, req.n, &already)?;
+    let fresh = &drawn[old.len()..];
+    let mut rows = old;
+    let new_rows = labels::rows(req.run_dir, &run, req.target, &design.name(), fresh)?;
+    rows.extend(new_rows);
+    // Every row's inclusion probability under the final design.
+    for (r, d) in rows.iter_mut().zip(&drawn) {
+        r.inclusion_probability = d.inclusion;
+    }
+    labels::write(req.out, &rows)?;
+    Ok(SampleWritten {
+        rows: rows.len(),
+        new: fresh.len(),
+        population: population.len(),
+        design: design.name(),
+    })
+}
+
+/// Reads a labelled sample file, checks it against run folder `run_dir`, and estimates (per
+/// group of `group_by` when given) at confidence `level`.
+pub fn estimate_file(
+    run_dir: &std::path::Path,
+    labels_path: &std::path::Path,
+    group_by: Option<&str>,
+    level: f64,
+) -> Result<estimate::Report, Error> {
+    let rows = labels::read(labels_path)?;
+    let labelled = labels::labelled(labels_path, &rows)?;
+    let run = run::run_id(run_dir)?;
+    if labelled.run != run {
+        return Err(Error::Usage {
+            message: format!(
+                "{}: drawn from another run ({}; this folder's is {run})",
+                labels_path.display(),
+                labelled.run
+            ),
+        });
+    }
+    let design = estimate::Design::parse(&labelled.design).ok_or_else(|| Error::Usage {
+        message: format!(
+            "{}: unknown design {:?}",
+            labels_path.display(),
+            labelled.design
+        ),
+    })?;
+    let population = run::sentences(
+        run_dir,
+        &labelled.target,
+        group_by,
+        design.stratify_by.as_deref(),
+    )?;
+    estimate::estimate(&population, &labelled, group_by, level)
 }
 
 #[cfg(test)]

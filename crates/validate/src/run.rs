@@ -66,8 +66,10 @@ pub struct Sentence {
     pub index: u32,
     /// The classifier's label toward the target.
     pub predicted: Label,
-    /// The grouping field's value (`None` without a grouping or when the document lacks it).
+    /// The grouping's value (`None` without a grouping).
     pub group: Option<String>,
+    /// The stratifying field's value (`None` without one).
+    pub stratum: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -103,14 +105,29 @@ fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, Error> {
 /// The sentences of run folder `dir` toward `target`, with the group of `group_by` (a grouping
 /// as `run --group-by` takes it: `source`, `date:month`, `source+date:week`, or `speaker` for the
 /// sentence's own speaker, `(none)` for the reporter's voice). Errors name the file and line.
-pub fn sentences(dir: &Path, target: &str, group_by: Option<&str>) -> Result<Vec<Sentence>, Error> {
+pub fn sentences(
+    dir: &Path,
+    target: &str,
+    group_by: Option<&str>,
+    stratify_by: Option<&str>,
+) -> Result<Vec<Sentence>, Error> {
+    let parse = |spec: &str| {
+        standpoint_aggregate::GroupBy::parse(spec).map_err(|e| Error::Usage {
+            message: format!("grouping {spec}: {e}"),
+        })
+    };
+    let doc_fields: Vec<(usize, standpoint_aggregate::GroupBy)> = [group_by, stratify_by]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| {
+            g.filter(|g| *g != "speaker" && *g != "label")
+                .map(|g| (i, g))
+        })
+        .map(|(i, g)| parse(g).map(|p| (i, p)))
+        .collect::<Result<_, _>>()?;
     // Document metadata first (only when a document field is asked for).
-    let mut groups: HashMap<u64, Option<String>> = HashMap::new();
-    let doc_field = group_by.filter(|g| *g != "speaker");
-    if let Some(spec) = doc_field {
-        let field = standpoint_aggregate::GroupBy::parse(spec).map_err(|e| Error::Usage {
-            message: format!("--group-by {spec}: {e}"),
-        })?;
+    let mut groups: HashMap<u64, [Option<String>; 2]> = HashMap::new();
+    if !doc_fields.is_empty() {
         let path = dir.join("documents.jsonl");
         for (i, line) in open(&path)?.lines().enumerate() {
             let line = line.map_err(|e| Error::Io {
@@ -122,7 +139,11 @@ pub fn sentences(dir: &Path, target: &str, group_by: Option<&str>) -> Result<Vec
                 line: i + 1,
                 message: e.to_string(),
             })?;
-            groups.insert(d.seq, Some(field.key(&d.meta)));
+            let mut keys = [None, None];
+            for (i, g) in &doc_fields {
+                keys[*i] = Some(g.key(&d.meta));
+            }
+            groups.insert(d.seq, keys);
         }
     }
     let path = dir.join("sentences.jsonl");
@@ -143,16 +164,18 @@ pub fn sentences(dir: &Path, target: &str, group_by: Option<&str>) -> Result<Vec
                 "no stance toward {target:?} (a target of another run?)"
             )));
         };
-        let group = match group_by {
+        let key = |i: usize, spec: Option<&str>| match spec {
             Some("speaker") => Some(s.speaker.clone().unwrap_or_else(|| "(none)".into())),
-            Some(_) => groups.get(&s.seq).cloned().flatten(),
+            Some("label") => Some(st.label.as_str().to_string()),
+            Some(_) => groups.get(&s.seq).and_then(|k| k[i].clone()),
             None => None,
         };
         out.push(Sentence {
             seq: s.seq,
             index: s.index,
             predicted: st.label,
-            group,
+            group: key(0, group_by),
+            stratum: key(1, stratify_by),
         });
     }
     Ok(out)

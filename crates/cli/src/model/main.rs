@@ -37,6 +37,8 @@ fn main() -> ExitCode {
         Command::TrainTagger(a) => tagger_cmd::train(a),
         Command::Merge(a) => commands::merge(a),
         Command::Report(a) => commands::report(a),
+        Command::Sample(a) => standpoint_cli::validate_cmd::sample(a),
+        Command::Estimate(a) => standpoint_cli::validate_cmd::estimate(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Train(a) => train_cmd::run(a),
         Command::Finetune(a) => finetune_cmd::run(a),

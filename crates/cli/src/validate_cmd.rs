@@ -1,0 +1,79 @@
+//! `standpoint sample` and `standpoint estimate`: glue around `standpoint_validate`.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use crate::args::{EstimateArgs, SampleArgs};
+use crate::Outcome;
+
+/// Draws (or adds to) a sample for hand labelling and writes its file.
+pub fn sample(a: SampleArgs) -> Result<Outcome> {
+    let s = standpoint_validate::sample_file(&standpoint_validate::SampleRequest {
+        run_dir: &a.dir,
+        target: &a.target,
+        n: a.n,
+        seed: a.seed,
+        stratify_by: a.stratify_by.as_deref(),
+        out: &a.out,
+        add: a.add,
+    })?;
+    crate::print_note(&format!(
+        "sample: {} sentences ({} new) of {} toward {:?}, design {}, written to {}\n\
+         fill its `label` column (FAVOR, AGAINST, NONE; SKIP), then: standpoint estimate RUN --labels {}\n",
+        s.rows,
+        s.new,
+        s.population,
+        a.target,
+        s.design,
+        a.out.display(),
+        a.out.display(),
+    ))?;
+    Ok(Outcome::Clean)
+}
+
+/// Estimates shares and net with intervals from a labelled sample, prints a table, writes JSON.
+pub fn estimate(a: EstimateArgs) -> Result<Outcome> {
+    let report =
+        standpoint_validate::estimate_file(&a.dir, &a.labels, a.group_by.as_deref(), a.level)?;
+    if let Some(path) = &a.json {
+        let text = serde_json::to_string_pretty(&report)? + "\n";
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let mut out = String::new();
+    let pct = (report.level * 100.0).round();
+    out.push_str(&format!(
+        "{} labels ({} rows skipped), design {}, target {:?}; {pct}% intervals\n",
+        report.labels, report.skipped, report.design, report.target
+    ));
+    let ag = &report.agreement;
+    out.push_str(&format!(
+        "classifier vs labels: accuracy {:.3}, F1 favor {:.3} against {:.3} none {:.3}\n",
+        ag.accuracy, ag.f1[0], ag.f1[1], ag.f1[2]
+    ));
+    let iv = |i: &standpoint_validate::Interval| {
+        format!("{:+.3} [{:+.3}, {:+.3}]", i.estimate, i.lo, i.hi)
+    };
+    let mut warned = false;
+    for e in &report.estimates {
+        out.push_str(&format!(
+            "{:<24} {:<8} n={:<5} raw {}  ppi {}  gold {}\n",
+            e.group,
+            format!("{:?}", e.estimand).to_lowercase(),
+            e.labels,
+            iv(&e.raw),
+            e.ppi.as_ref().map_or("-".into(), iv),
+            e.gold.as_ref().map_or("-".into(), iv),
+        ));
+        if let Some(w) = &e.warning {
+            out.push_str(&format!("    ! {w}\n"));
+            warned = true;
+        }
+    }
+    crate::print_note(&out)?;
+    let _ = std::io::stdout().flush();
+    let _ = warned;
+    Ok(Outcome::Clean)
+}

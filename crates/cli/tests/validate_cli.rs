@@ -1,0 +1,299 @@
+//! `standpoint sample` and `standpoint estimate` end to end on a run of the example corpus
+//! (model-free: the lexical classifier): draw, draw more, label, estimate; and every kind of
+//! bad label file refused with its file and line, nothing written.
+
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
+
+use std::path::Path;
+use std::process::Output;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn sp(args: &[&str]) -> Output {
+    standpoint().args(args).output().unwrap()
+}
+
+fn run_corpus(t: &TempDir) -> std::path::PathBuf {
+    let model = lexical_model(t);
+    let out = t.path("run");
+    let o = standpoint()
+        .args([
+            "run",
+            "tests/data/corpus/wire.jsonl",
+            "--no-progress",
+            "--model",
+        ])
+        .arg(&model)
+        .args([
+            "--target",
+            "a ceasefire",
+            "--target",
+            "concessions",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    out
+}
+
+fn rows(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn write_rows(path: &Path, rows: &[serde_json::Value]) {
+    let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn sample_add_label_and_estimate() {
+    let t = TempDir::new("validate");
+    let run = run_corpus(&t);
+    let file = t.path("sample.jsonl");
+    let f = file.to_str().unwrap();
+    let r = run.to_str().unwrap();
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "a ceasefire",
+        "--n",
+        "12",
+        "--seed",
+        "5",
+        "--out",
+        f,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let first = rows(&file);
+    assert_eq!(first.len(), 12);
+    let n_pop = text(&o.stdout)
+        .split(" of ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap();
+    for row in &first {
+        assert_eq!(row["label"], "");
+        assert!((row["inclusion_probability"].as_f64().unwrap() - 12.0 / n_pop).abs() < 1e-12);
+        assert!(!row["text"].as_str().unwrap().is_empty());
+    }
+    // Label a few, then draw more: labels kept, the earlier rows first, probabilities updated.
+    let mut labelled = first.clone();
+    for (i, row) in labelled.iter_mut().enumerate() {
+        row["label"] = ["FAVOR", "against", "N", "NONE"][i % 4].into();
+    }
+    write_rows(&file, &labelled);
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "a ceasefire",
+        "--n",
+        "8",
+        "--seed",
+        "5",
+        "--out",
+        f,
+        "--add",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let more = rows(&file);
+    assert_eq!(more.len(), 20);
+    for (a, b) in labelled.iter().zip(&more) {
+        assert_eq!(
+            (&a["seq"], &a["index"], &a["label"]),
+            (&b["seq"], &b["index"], &b["label"])
+        );
+    }
+    assert!(more
+        .iter()
+        .all(|r| (r["inclusion_probability"].as_f64().unwrap() - 20.0 / n_pop).abs() < 1e-12));
+    // The same draw from scratch with n = 20 holds the same sentences: adding kept it random.
+    let again = t.path("again.jsonl");
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "a ceasefire",
+        "--n",
+        "20",
+        "--seed",
+        "5",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let key = |v: &serde_json::Value| (v["seq"].as_u64().unwrap(), v["index"].as_u64().unwrap());
+    let mut a: Vec<_> = more.iter().map(key).collect();
+    let mut b: Vec<_> = rows(&again).iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // Label the rest and estimate.
+    let mut all = more.clone();
+    for row in all.iter_mut().skip(12) {
+        row["label"] = row["prediction"].clone();
+    }
+    write_rows(&file, &all);
+    let json = t.path("est.json");
+    let o = sp(&[
+        "estimate",
+        r,
+        "--labels",
+        f,
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let est: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(est["labels"], 20);
+    let estimates = est["estimates"].as_array().unwrap();
+    assert_eq!(estimates.len(), 4);
+    for e in estimates {
+        for k in ["raw", "ppi", "gold"] {
+            let i = &e[k];
+            assert!(
+                i["lo"].as_f64().unwrap() <= i["estimate"].as_f64().unwrap(),
+                "{e}"
+            );
+            assert!(
+                i["estimate"].as_f64().unwrap() <= i["hi"].as_f64().unwrap(),
+                "{e}"
+            );
+        }
+    }
+    assert!(text(&o.stdout).contains("classifier vs labels: accuracy"));
+    // Per source.
+    let o = sp(&["estimate", r, "--labels", f, "--group-by", "source"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("Standpoint Wire"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn bad_label_files_are_refused_with_file_and_line() {
+    let t = TempDir::new("validate-bad");
+    let run = run_corpus(&t);
+    let r = run.to_str().unwrap();
+    let file = t.path("s.jsonl");
+    let f = file.to_str().unwrap();
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "concessions",
+        "--n",
+        "6",
+        "--out",
+        f,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let good = rows(&file);
+    let check = |rows: &[serde_json::Value], want: &str| {
+        let p = t.path("bad.jsonl");
+        write_rows(&p, rows);
+        let json = t.path("bad-est.json");
+        let o = sp(&[
+            "estimate",
+            r,
+            "--labels",
+            p.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{want}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(want),
+            "{want}: {}",
+            text(&o.stderr)
+        );
+        assert!(!json.exists(), "nothing written on error");
+    };
+    let mut v = good.clone();
+    v[2]["label"] = "maybe".into();
+    check(&v, "bad.jsonl:3: label \"maybe\"");
+    let mut v = good.clone();
+    v[0]["label"] = "FAVOR".into();
+    v[1] = v[0].clone();
+    check(&v, "bad.jsonl:2: sentence");
+    let mut v = good.clone();
+    v[1]["target"] = "a ceasefire".into();
+    check(&v, "bad.jsonl:2: target");
+    let mut v = good.clone();
+    for row in v.iter_mut() {
+        row["run"] = "0000000000000000".into();
+        row["label"] = "NONE".into();
+    }
+    check(&v, "drawn from another run");
+    let mut v = good.clone();
+    v[4]["label"] = "NONE".into();
+    v[4]["seq"] = 999.into();
+    for row in v.iter_mut() {
+        if row["label"] == "" {
+            row["label"] = "NONE".into();
+        }
+    }
+    check(&v, "not in this run");
+    // A CSV edited out of shape.
+    let csv = t.path("s.csv");
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "concessions",
+        "--n",
+        "6",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let mut lines: Vec<String> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines[3] = "oops,only,three".into();
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    let o = sp(&["estimate", r, "--labels", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("s.csv:4"), "{}", text(&o.stderr));
+    // Drawing into an existing file without --add, or more than the run holds: refused.
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "concessions",
+        "--n",
+        "6",
+        "--out",
+        f,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "concessions",
+        "--n",
+        "100000",
+        "--out",
+        t.path("x.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("asked for"), "{}", text(&o.stderr));
+}

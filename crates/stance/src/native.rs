@@ -535,17 +535,21 @@ impl NativeBert {
         // Additive mask: 0 for tokens, a large negative number for padding. (tch 0.17 passes a
         // `None` mask to libtorch as an undefined tensor, which sdpa rejects, so a mask is always
         // given.)
-        let mut attn_mask = (mask.view([b, 1, 1, l]) - 1.0) * 1e9;
-        if let Arch::MPNet { buckets, bias } = &self.arch {
-            // [l, l] buckets -> [l, l, heads] -> [1, heads, l, l]
-            let idx = buckets.narrow(0, 0, l).narrow(1, 0, l);
-            let pb = bias
-                .index_select(0, &idx.reshape([-1]))
-                .view([l, l, self.heads])
-                .permute([2, 0, 1])
-                .unsqueeze(0);
-            attn_mask += pb;
-        }
+        let padding = (mask.view([b, 1, 1, l]) - 1.0) * 1e9;
+        let attn_mask = match &self.arch {
+            // [l, l] buckets -> [l, l, heads] -> [1, heads, l, l], broadcast with the padding
+            // mask to [b, heads, l, l] (a new tensor: an in-place add cannot grow the shape).
+            Arch::MPNet { buckets, bias } => {
+                let idx = buckets.narrow(0, 0, l).narrow(1, 0, l);
+                let pb = bias
+                    .index_select(0, &idx.reshape([-1]))
+                    .view([l, l, self.heads])
+                    .permute([2, 0, 1])
+                    .unsqueeze(0);
+                padding + pb
+            }
+            Arch::Bert { .. } => padding,
+        };
         let dense = |x: &Tensor, w: &Tensor, bias: &Tensor, lora: Option<&Lora>, scale: f64| {
             let y = x.linear(w, Some(bias));
             match lora {

@@ -60,6 +60,8 @@ pub enum Command {
     Sample(SampleArgs),
     /// Corrected shares and net with valid intervals from a hand-labelled sample (PPI++).
     Estimate(EstimateArgs),
+    /// Write a self-contained labelling page for a sample file (keys F / A / N / S / U).
+    Label(LabelArgs),
     /// One classifier of `bench`, in its own process (internal).
     #[command(hide = true)]
     BenchWorker(BenchWorkerArgs),
@@ -346,6 +348,15 @@ pub struct SampleArgs {
     /// Draw N more into the existing file (same seed and design; its labels are kept).
     #[arg(long)]
     pub add: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// The sample file from `standpoint sample` (labelled rows are shown with their labels).
+    pub file: PathBuf,
+    /// The page to write.
+    #[arg(long, short)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

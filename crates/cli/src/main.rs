@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Report(a) => finish(commands::report(a)),
         Command::Sample(a) => finish(standpoint_cli::validate_cmd::sample(a)),
         Command::Estimate(a) => finish(standpoint_cli::validate_cmd::estimate(a)),
+        Command::Label(a) => finish(standpoint_cli::validate_cmd::label(a)),
         _ => finish(hand_over()),
     }
 }

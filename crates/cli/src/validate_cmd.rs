@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use crate::args::{EstimateArgs, SampleArgs};
+use crate::args::{EstimateArgs, LabelArgs, SampleArgs};
 use crate::Outcome;
 
 /// Draws (or adds to) a sample for hand labelling and writes its file.
@@ -20,7 +20,8 @@ pub fn sample(a: SampleArgs) -> Result<Outcome> {
     })?;
     crate::print_note(&format!(
         "sample: {} sentences ({} new) of {} toward {:?}, design {}, written to {}\n\
-         fill its `label` column (FAVOR, AGAINST, NONE; SKIP), then: standpoint estimate RUN --labels {}\n",
+         fill its `label` column (FAVOR, AGAINST, NONE; SKIP) or write a labelling page with\n\
+         `standpoint label {} --out page.html`; then: standpoint estimate RUN --labels FILE\n",
         s.rows,
         s.new,
         s.population,
@@ -28,6 +29,24 @@ pub fn sample(a: SampleArgs) -> Result<Outcome> {
         s.design,
         a.out.display(),
         a.out.display(),
+    ))?;
+    Ok(Outcome::Clean)
+}
+
+/// Writes the labelling page of a sample file.
+pub fn label(a: LabelArgs) -> Result<Outcome> {
+    let rows = standpoint_validate::labels::read(&a.file)?;
+    standpoint_validate::labels::labelled(&a.file, &rows)?;
+    let name = a
+        .file
+        .file_name()
+        .map_or("sample.jsonl".into(), |n| n.to_string_lossy().into_owned());
+    let page = standpoint_validate::page::label_page(&rows, &name);
+    standpoint_pipeline::checkpoint::replace_file(&a.out, |f| f.write_all(page.as_bytes()))?;
+    crate::print_note(&format!(
+        "label page: {} ({} rows); open it in a browser, label with F / A / N / S / U, Export\n",
+        a.out.display(),
+        rows.len()
     ))?;
     Ok(Outcome::Clean)
 }

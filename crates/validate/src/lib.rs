@@ -39,6 +39,7 @@
 pub mod estimate;
 pub mod labels;
 mod normal;
+pub mod page;
 pub mod run;
 pub mod sample;
 

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Report(a) => commands::report(a),
         Command::Sample(a) => standpoint_cli::validate_cmd::sample(a),
         Command::Estimate(a) => standpoint_cli::validate_cmd::estimate(a),
+        Command::Label(a) => standpoint_cli::validate_cmd::label(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Train(a) => train_cmd::run(a),
         Command::Finetune(a) => finetune_cmd::run(a),

@@ -662,18 +662,66 @@ impl Aggregates {
     /// assert_eq!(rows[0].documents.total(), 1);
     /// ```
     pub fn summaries(&self) -> Vec<GroupSummary> {
-        let mut folded = self.clone();
-        folded.fold_speaker_aliases();
-        folded
-            .iter()
-            .map(|(grouping, group, target, tally)| GroupSummary {
+        self.summaries_iter().collect()
+    }
+
+    /// The rows of [`Aggregates::summaries`] one at a time, so that a run with thousands of
+    /// targets writes its groups.json without holding every row (nor a second copy of the
+    /// aggregates: only the speaker grouping is copied, to fold its aliases).
+    ///
+    /// ```
+    /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
+    /// let mut agg = Aggregates::new(vec![GroupBy::All], 2);
+    /// agg.add_document(&Default::default(), [("x", &Tally::new(2))]);
+    /// assert_eq!(agg.summaries_iter().count(), agg.summaries().len());
+    /// ```
+    pub fn summaries_iter(&self) -> impl Iterator<Item = GroupSummary> + '_ {
+        let rule = self.rule;
+        let row =
+            move |grouping: &str, group: &str, target: &str, tally: &GroupTally| GroupSummary {
                 grouping: grouping.to_string(),
                 group: group.to_string(),
                 target: target.to_string(),
                 documents: tally.documents,
-                summary: tally.sentences.summary(&folded.rule),
+                summary: tally.sentences.summary(&rule),
+            };
+        let mut speakers: Vec<GroupSummary> = self
+            .folded_speakers()
+            .map(|values| {
+                values
+                    .iter()
+                    .flat_map(|(v, targets)| {
+                        targets
+                            .iter()
+                            .map(move |(t, tally)| row("speaker", v, t, tally))
+                    })
+                    .collect()
             })
-            .collect()
+            .unwrap_or_default();
+        self.groups.iter().flat_map(
+            move |(g, values)| -> Box<dyn Iterator<Item = GroupSummary> + '_> {
+                if g == "speaker" {
+                    return Box::new(std::mem::take(&mut speakers).into_iter());
+                }
+                Box::new(values.iter().flat_map(move |(v, targets)| {
+                    targets.iter().map(move |(t, tally)| row(g, v, t, tally))
+                }))
+            },
+        )
+    }
+
+    /// The speaker grouping with its aliases folded ([`Aggregates::fold_speaker_aliases`]),
+    /// copied; `None` without a speaker grouping.
+    pub fn folded_speakers(&self) -> Option<BTreeMap<String, BTreeMap<String, GroupTally>>> {
+        let speakers = self.groups.get("speaker")?;
+        let mut only = Aggregates {
+            groups: [("speaker".to_string(), speakers.clone())]
+                .into_iter()
+                .collect(),
+            ..Aggregates::with_rule(Vec::new(), self.k, self.rule)
+        };
+        only.fold_speaker_aliases();
+        only.groups.remove("speaker")
     }
 
     /// Merges another partial in (associative, commutative, exact).

@@ -20,9 +20,9 @@ fn clip(s: &str, n: usize) -> String {
 /// sentence on each side.
 pub fn summary_text(state: &State) -> String {
     let mut out = String::new();
-    let mut folded = state.aggregates.clone();
-    folded.fold_speaker_aliases();
-    let agg = &folded;
+    let agg = &state.aggregates;
+    // Speaker aliases folded on a copy of the speaker grouping only.
+    let speakers = agg.folded_speakers();
     let rule = *agg.rule();
     let _ = writeln!(
         out,
@@ -54,7 +54,18 @@ pub fn summary_text(state: &State) -> String {
     let mut by_target: std::collections::HashMap<&str, Vec<(&str, &str, &GroupTally)>> =
         std::collections::HashMap::new();
     for (g, v, t, tally) in agg.iter() {
-        by_target.entry(t).or_default().push((g, v, tally));
+        if g != "speaker" {
+            by_target.entry(t).or_default().push((g, v, tally));
+        }
+    }
+    for (v, targets) in speakers.iter().flatten() {
+        for (t, tally) in targets {
+            by_target.entry(t).or_default().push(("speaker", v, tally));
+        }
+    }
+    // The order of the aggregates (grouping, group), as before.
+    for entries in by_target.values_mut() {
+        entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     }
     for target in &state.spec.targets {
         let entries = by_target

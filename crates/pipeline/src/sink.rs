@@ -258,13 +258,14 @@ pub struct Provenance<'a> {
 pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<f64> {
     let started = std::time::Instant::now();
     let rule = *state.aggregates.rule();
-    let rows = state.aggregates.summaries();
+    // Row by row: thousands of targets never hold every row in memory at once.
     replace_file(&dir.join("groups.json"), |f| {
-        serde_json::to_writer_pretty(&mut *f, &rows)?;
+        let mut ser = serde_json::Serializer::pretty(&mut *f);
+        serde::Serializer::collect_seq(&mut ser, state.aggregates.summaries_iter())?;
         f.write_all(b"\n")
     })?;
     replace_file(&dir.join("groups.csv"), |f| {
-        write_groups_csv(f, &rows).map_err(io::Error::other)
+        write_groups_csv(f, state.aggregates.summaries_iter()).map_err(io::Error::other)
     })?;
     let summaries = started.elapsed().as_secs_f64();
     let total = state.seconds + summaries;
@@ -313,7 +314,10 @@ pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<f64
     Ok(summaries)
 }
 
-fn write_groups_csv(f: &mut BufWriter<File>, rows: &[GroupSummary]) -> Result<(), csv::Error> {
+fn write_groups_csv(
+    f: &mut BufWriter<File>,
+    rows: impl Iterator<Item = GroupSummary>,
+) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(f);
     w.write_record([
         "grouping",
@@ -338,6 +342,7 @@ fn write_groups_csv(f: &mut BufWriter<File>, rows: &[GroupSummary]) -> Result<()
         "decision",
     ])?;
     for r in rows {
+        let r = &r;
         let s = &r.summary;
         let share = |f: fn(&Interval) -> f64| {
             s.favor_share

@@ -185,6 +185,11 @@ pub struct RunArgs {
     /// Also write OUT/report.html, the run's report (see `standpoint report`).
     #[arg(long)]
     pub report: bool,
+    /// A hand-labelled sample of this run (`standpoint sample`, labels filled): write
+    /// OUT/estimates.json, corrected shares and net (PPI++) overall and per grouping, which the
+    /// report shows beside the classifier's own (docs/validation.md).
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
     /// Find speakers with the trained attribution tagger instead of the rules: `default` (the
     /// shipped models/attribution-tagger) or a folder from `standpoint train-tagger`; twice or
     /// more, an ensemble. Better attribution, slower (docs/attribution.md).

@@ -33,6 +33,27 @@ pub fn sample(a: SampleArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// Writes RUN/estimates.json from a labelled sample of the run: estimates overall and per
+/// grouping of the run (crossed ones left out), for the report.
+pub fn write_run_estimates(
+    run_dir: &std::path::Path,
+    labels: &std::path::Path,
+    groupings: &[String],
+) -> Result<()> {
+    let names: Vec<&str> = groupings.iter().map(String::as_str).collect();
+    let reports = standpoint_validate::estimate_run(run_dir, labels, &names, 0.95)?;
+    let text = serde_json::to_string_pretty(&reports)? + "\n";
+    let path = run_dir.join("estimates.json");
+    standpoint_pipeline::checkpoint::replace_file(&path, |f| f.write_all(text.as_bytes()))?;
+    let labels_n = reports.first().map_or(0, |r| r.labels);
+    crate::print_note(&format!(
+        "estimates: {} ({labels_n} hand labels from {})\n",
+        path.display(),
+        labels.display()
+    ))?;
+    Ok(())
+}
+
 /// Writes the labelling page of a sample file.
 pub fn label(a: LabelArgs) -> Result<Outcome> {
     let rows = standpoint_validate::labels::read(&a.file)?;

@@ -297,3 +297,83 @@ fn bad_label_files_are_refused_with_file_and_line() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("asked for"), "{}", text(&o.stderr));
 }
+
+/// `run --labels`: the labelled sample of a finished run gives OUT/estimates.json (overall and
+/// per grouping) and the report shows the corrected estimates beside the classifier's own.
+#[test]
+fn run_with_labels_writes_estimates_and_the_report_shows_them() {
+    let t = TempDir::new("validate-run");
+    let run = run_corpus(&t);
+    let file = t.path("s.jsonl");
+    let o = sp(&[
+        "sample",
+        run.to_str().unwrap(),
+        "--target",
+        "a ceasefire",
+        "--n",
+        "16",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let mut v = rows(&file);
+    for (i, row) in v.iter_mut().enumerate() {
+        row["label"] = ["FAVOR", "AGAINST", "NONE", "NONE"][i % 4].into();
+    }
+    write_rows(&file, &v);
+    let model = t.path("lexical.json");
+    let o = standpoint()
+        .args([
+            "run",
+            "tests/data/corpus/wire.jsonl",
+            "--no-progress",
+            "--model",
+        ])
+        .arg(&model)
+        .args([
+            "--target",
+            "a ceasefire",
+            "--target",
+            "concessions",
+            "--out",
+        ])
+        .arg(&run)
+        .arg("--labels")
+        .arg(&file)
+        .arg("--report")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let est: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(run.join("estimates.json")).unwrap())
+            .unwrap();
+    // Overall, then per source and per month (the run's default groupings; crossed ones left out).
+    assert!(est.len() >= 2, "{est:?}");
+    assert!(est[0]["group_by"].is_null());
+    assert!(est.iter().all(|r| r["labels"] == 16));
+    let page = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(page.contains("Corrected with 16 hand labels: a ceasefire"));
+    assert!(page.contains("corrected (PPI++)"));
+    // --fresh drops the old estimates with the old run.
+    let o = standpoint()
+        .args([
+            "run",
+            "tests/data/corpus/wire.jsonl",
+            "--no-progress",
+            "--model",
+        ])
+        .arg(&model)
+        .args([
+            "--target",
+            "a ceasefire",
+            "--target",
+            "concessions",
+            "--fresh",
+            "--out",
+        ])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!run.join("estimates.json").exists());
+}

@@ -425,7 +425,13 @@ fn spawn_reader(state: &State, splitter: Splitter, threads: usize) -> Producer {
 
 /// Files a run writes besides the line files and state.json (`report.html` is `report`'s
 /// default page in the folder).
-pub const FINAL_FILES: [&str; 4] = ["groups.json", "groups.csv", "run.json", "report.html"];
+pub const FINAL_FILES: [&str; 5] = [
+    "groups.json",
+    "groups.csv",
+    "run.json",
+    "report.html",
+    "estimates.json",
+];
 
 /// A line file with content in a folder that holds no run: the user's own file, which a new
 /// run would overwrite. (Empty files, and a documents.csv holding only the header, are what a

@@ -586,6 +586,63 @@ fn manifest_section(run: &RunFolder) -> Element {
         .child(el("table").child(body))
 }
 
+/// Corrected estimates (PPI++) from a hand-labelled sample, beside the classifier's own, clearly
+/// marked, with the number of labels behind each.
+fn estimates_section(run: &RunFolder) -> Element {
+    let first = &run.estimates[0];
+    let mut sec = el("section")
+        .attr("id", "estimates")
+        .child(el("h2").text(format!(
+            "Corrected with {} hand labels: {}",
+            first.labels, first.target
+        )));
+    sec.push(p(
+        "lede",
+        format!(
+            "Shares of sentences and net (favor \u{2212} against per sentence), estimated three \
+             ways with {:.0}% intervals: the classifier alone (raw, as the charts above), \
+             prediction-powered (PPI++: the classifier corrected by the labels; report this), and \
+             the labels alone. Sample design {}; the classifier agreed with {:.0}% of the labels \
+             (docs/validation.md).",
+            first.level * 100.0,
+            first.design,
+            first.agreement.accuracy * 100.0
+        ),
+    ));
+    let iv = |i: &standpoint_validate::Interval| {
+        format!("{:+.3} [{:+.3}, {:+.3}]", i.estimate, i.lo, i.hi)
+    };
+    let mut table = el("table").attr("class", "estimates").child(
+        el("tr")
+            .child(el("th").text("grouping"))
+            .child(el("th").text("group"))
+            .child(el("th").text("estimate of"))
+            .child(el("th").text("labels"))
+            .child(el("th").text("classifier only"))
+            .child(el("th").text("corrected (PPI++)"))
+            .child(el("th").text("labels only"))
+            .child(el("th").text("note")),
+    );
+    for r in &run.estimates {
+        for e in &r.estimates {
+            let dash = || "\u{2013}".to_string();
+            table.push(
+                el("tr")
+                    .child(el("td").text(r.group_by.clone().unwrap_or_else(|| "all".into())))
+                    .child(el("td").text(e.group.clone()))
+                    .child(el("td").text(format!("{:?}", e.estimand).to_lowercase()))
+                    .child(el("td").text(e.labels.to_string()))
+                    .child(el("td").text(iv(&e.raw)))
+                    .child(el("td").child(el("strong").text(e.ppi.as_ref().map_or_else(dash, iv))))
+                    .child(el("td").text(e.gold.as_ref().map_or_else(dash, iv)))
+                    .child(el("td").text(e.warning.clone().unwrap_or_default())),
+            );
+        }
+    }
+    sec.push(table);
+    sec
+}
+
 /// The report of a run folder, as one HTML page.
 pub fn render(run: &RunFolder, opts: &Options) -> String {
     let m = &run.manifest;
@@ -651,6 +708,9 @@ pub fn render(run: &RunFolder, opts: &Options) -> String {
     body.push(nav);
     for t in 0..m.targets.len() {
         body.push(target_section(run, &groupings, t, opts));
+    }
+    if !run.estimates.is_empty() {
+        body.push(estimates_section(run));
     }
     body.push(documents_section(run, &date_field));
     body.push(errors_section(run));

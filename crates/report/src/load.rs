@@ -150,6 +150,9 @@ pub struct RunFolder {
     pub notes: Vec<String>,
     /// Whether the run has not finished (the report shows its last checkpoint).
     pub partial: bool,
+    /// Corrected estimates from a hand-labelled sample (`run --labels`: estimates.json), empty
+    /// without one.
+    pub estimates: Vec<standpoint_validate::estimate::Report>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -258,6 +261,13 @@ impl RunFolder {
         };
         let documents = read_lines(&dir.join("documents.jsonl"), limits.documents, &mut notes);
         let errors = read_lines(&dir.join("errors.jsonl"), limits.errors, &mut notes);
+        let estimates = match std::fs::read_to_string(dir.join("estimates.json")) {
+            Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+                notes.push(format!("estimates.json is unreadable ({e}); left out."));
+                Vec::new()
+            }),
+            Err(_) => Vec::new(),
+        };
         Ok(RunFolder {
             dir: dir.to_path_buf(),
             manifest,
@@ -266,6 +276,7 @@ impl RunFolder {
             errors,
             notes,
             partial,
+            estimates,
         })
     }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::labels::Labelled;
 use crate::run::{Label, Sentence};
@@ -50,7 +50,7 @@ impl Design {
 }
 
 /// What is estimated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Estimand {
     /// Share of FAVOR sentences.
@@ -86,7 +86,7 @@ impl Estimand {
 }
 
 /// The three estimates of one estimand in one group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Estimate {
     /// The group (`all` without a grouping).
     pub group: String,
@@ -109,7 +109,7 @@ pub struct Estimate {
 }
 
 /// How the classifier agrees with the hand labels.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Agreement {
     /// Labelled sentences.
     pub n: usize,
@@ -122,7 +122,7 @@ pub struct Agreement {
 }
 
 /// Everything `standpoint estimate` reports for one labelled file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// The target.
     pub target: String,

@@ -487,6 +487,24 @@ pub fn estimate_file(
     estimate::estimate(&population, &labelled, group_by, level)
 }
 
+/// The estimates a run folder shows beside its own summaries (`run --labels`): overall and
+/// for each of `groupings` (crossed groupings left out), from one labelled sample file.
+pub fn estimate_run(
+    run_dir: &std::path::Path,
+    labels_path: &std::path::Path,
+    groupings: &[&str],
+    level: f64,
+) -> Result<Vec<estimate::Report>, Error> {
+    let mut out = vec![estimate_file(run_dir, labels_path, None, level)?];
+    for g in groupings
+        .iter()
+        .filter(|g| **g != "all" && !g.contains('+'))
+    {
+        out.push(estimate_file(run_dir, labels_path, Some(g), level)?);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -171,6 +171,10 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
                 state.documents
             );
             print_summary(&state)?;
+            if let Some(labels) = &a.labels {
+                let names: Vec<String> = state.spec.groupings.iter().map(|g| g.name()).collect();
+                standpoint_cli::validate_cmd::write_run_estimates(&a.out, labels, &names)?;
+            }
             if a.report {
                 commands::write_report(&a.out, &a.out.join("report.html"), a.report_limits)?;
             }
@@ -206,6 +210,10 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
     let state = result?;
     print_summary(&state)?;
     let done = outcome(&state);
+    if let Some(labels) = &a.labels {
+        let names: Vec<String> = state.spec.groupings.iter().map(|g| g.name()).collect();
+        standpoint_cli::validate_cmd::write_run_estimates(&a.out, labels, &names)?;
+    }
     if a.report {
         // After the run has released the folder's lock, so the report sees a finished run.
         let report = commands::write_report(&a.out, &a.out.join("report.html"), a.report_limits)?;

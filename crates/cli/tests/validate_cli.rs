@@ -272,6 +272,29 @@ fn bad_label_files_are_refused_with_file_and_line() {
     let o = sp(&["estimate", r, "--labels", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("s.csv:4"), "{}", text(&o.stderr));
+    // An unfinished run cannot be sampled (its sentences still to come would be missed).
+    let state = run.join("state.json");
+    let saved = std::fs::read_to_string(&state).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    v["complete"] = false.into();
+    std::fs::write(&state, v.to_string()).unwrap();
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "concessions",
+        "--n",
+        "3",
+        "--out",
+        t.path("y.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("has not finished"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(&state, saved).unwrap();
     // Drawing into an existing file without --add, or more than the run holds: refused.
     let o = sp(&[
         "sample",

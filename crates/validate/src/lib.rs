@@ -397,6 +397,7 @@ pub fn sample_file(req: &SampleRequest<'_>) -> Result<SampleWritten, Error> {
         stratify_by: req.stratify_by.map(str::to_string),
         seed: req.seed,
     };
+    run::check_complete(req.run_dir)?;
     let run = run::run_id(req.run_dir)?;
     let population = run::sentences(req.run_dir, req.target, None, req.stratify_by)?;
     let old: Vec<labels::Row> = if req.add {
@@ -461,6 +462,7 @@ pub fn estimate_file(
 ) -> Result<estimate::Report, Error> {
     let rows = labels::read(labels_path)?;
     let labelled = labels::labelled(labels_path, &rows)?;
+    run::check_complete(run_dir)?;
     let run = run::run_id(run_dir)?;
     if labelled.run != run {
         return Err(Error::Usage {

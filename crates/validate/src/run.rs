@@ -181,6 +181,30 @@ pub fn sentences(
     Ok(out)
 }
 
+/// Checks that run folder `dir` has finished: a sample of an unfinished run would miss the
+/// sentences still to come, and its inclusion probabilities would be wrong.
+pub fn check_complete(dir: &Path) -> Result<(), Error> {
+    let path: PathBuf = dir.join("state.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        message: format!("{e} (not a run folder?)"),
+    })?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Line {
+        path: path.clone(),
+        line: 1,
+        message: e.to_string(),
+    })?;
+    if v.get("complete").and_then(serde_json::Value::as_bool) != Some(true) {
+        return Err(Error::Usage {
+            message: format!(
+                "{} has not finished: finish the run (the same command resumes it), then sample",
+                dir.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The folder's `state.json` `spec` hashed (FNV-1a, 16 hex digits): the same run gives the same
 /// id, so a label file can say which run its sentences come from.
 pub fn run_id(dir: &Path) -> Result<String, Error> {

@@ -78,9 +78,8 @@ pub fn estimate(a: EstimateArgs) -> Result<Outcome> {
         standpoint_validate::estimate_file(&a.dir, &a.labels, a.group_by.as_deref(), a.level)?;
     if let Some(path) = &a.json {
         let text = serde_json::to_string_pretty(&report)? + "\n";
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+        standpoint_pipeline::checkpoint::replace_file(path, |f| f.write_all(text.as_bytes()))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     let mut out = String::new();
     let pct = (report.level * 100.0).round();

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -191,14 +191,13 @@ fn is_csv(path: &Path) -> bool {
 }
 
 /// Writes a sample file (CSV when `path` ends in `.csv`, else JSONL) whole: a temporary file
-/// renamed into place, so an interrupted write leaves the old file.
+/// renamed into place (never through a link or onto a device), so an interrupted write leaves
+/// the old file.
 pub fn write(path: &Path, rows: &[Row]) -> Result<(), Error> {
-    let tmp = PathBuf::from(format!("{}.tmp", path.display()));
-    let result = (|| -> Result<(), Box<dyn std::error::Error>> {
-        let f = std::fs::File::create(&tmp)?;
-        let mut w = std::io::BufWriter::new(f);
-        if is_csv(path) {
-            let mut c = csv::Writer::from_writer(&mut w);
+    let csv_file = is_csv(path);
+    standpoint_pipeline::checkpoint::replace_file(path, |w| {
+        if csv_file {
+            let mut c = csv::Writer::from_writer(&mut *w);
             for r in rows {
                 let mut r = r.clone();
                 for f in [
@@ -211,27 +210,21 @@ pub fn write(path: &Path, rows: &[Row]) -> Result<(), Error> {
                 ] {
                     *f = standpoint_pipeline::sink::csv_cell(f).into_owned();
                 }
-                c.serialize(r)?;
+                c.serialize(r).map_err(std::io::Error::other)?;
             }
             c.flush()?;
         } else {
             for r in rows {
-                serde_json::to_writer(&mut w, r)?;
+                serde_json::to_writer(&mut *w, r)?;
                 w.write_all(b"\n")?;
             }
         }
-        w.flush()?;
-        w.get_ref().sync_all()?;
         Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        });
-    }
-    std::fs::rename(&tmp, path).map_err(io_err(path))
+    })
+    .map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// Reads a sample file, labelled or not; every row must be whole (an error names the file and

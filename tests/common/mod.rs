@@ -85,3 +85,15 @@ pub fn lexical_model(dir: &TempDir) -> PathBuf {
     std::fs::write(&p, r#"{"kind":"lexical"}"#).unwrap();
     p
 }
+
+/// Chromium for the browser tests: `$CHROMIUM`, else `chromium` or `chromium-browser` on the
+/// PATH (`scripts/setup-chromium.sh` installs it).
+pub fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
+        .find(|p| p.is_file())
+}

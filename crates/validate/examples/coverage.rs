@@ -46,8 +46,12 @@ fn main() {
             continue;
         };
         let (Some(g), Some(p)) = (
-            v["gold"].as_str().and_then(Label::parse),
-            v["predicted"].as_str().and_then(Label::parse),
+            v["gold"]
+                .as_str()
+                .and_then(standpoint_validate::run::parse_label),
+            v["predicted"]
+                .as_str()
+                .and_then(standpoint_validate::run::parse_label),
         ) else {
             continue;
         };

@@ -142,19 +142,11 @@ pub struct Report {
     pub agreement: Agreement,
 }
 
-fn index(l: Label) -> usize {
-    match l {
-        Label::Favor => 0,
-        Label::Against => 1,
-        Label::None => 2,
-    }
-}
-
 /// The classifier's agreement with labelled sentences (`pairs`: label, prediction).
 pub fn agreement(pairs: &[(Label, Label)]) -> Agreement {
     let mut confusion = [[0usize; 3]; 3];
     for &(y, p) in pairs {
-        confusion[index(y)][index(p)] += 1;
+        confusion[y.index()][p.index()] += 1;
     }
     let right: usize = (0..3).map(|i| confusion[i][i]).sum();
     let f1 = [0, 1, 2].map(|c| {

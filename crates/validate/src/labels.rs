@@ -315,7 +315,7 @@ pub fn labelled(path: &Path, rows: &[Row]) -> Result<Labelled, Error> {
             unlabelled += 1;
             continue;
         }
-        let Some(label) = Label::parse(text) else {
+        let Some(label) = crate::run::parse_label(text) else {
             return Err(bad(format!(
                 "label {text:?} is not FAVOR, AGAINST, NONE or SKIP"
             )));

@@ -11,49 +11,28 @@ use serde::Deserialize;
 
 use crate::Error;
 
-/// A stance label.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
-)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Label {
-    /// For the target.
-    Favor,
-    /// Against the target.
-    Against,
-    /// Neither.
-    None,
-}
+/// A stance label: the project's own ([`standpoint_types::Label`]).
+pub use standpoint_types::Label;
 
-impl Label {
-    /// The three labels in order.
-    pub const ALL: [Label; 3] = [Label::Favor, Label::Against, Label::None];
-
-    /// `FAVOR`, `AGAINST` or `NONE`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Favor => "FAVOR",
-            Label::Against => "AGAINST",
-            Label::None => "NONE",
-        }
+/// Reads a hand label as people write it: what [`Label`]'s `FromStr` takes (`FAVOR`,
+/// `AGAINST`, `NONE`, any case) and the shorthands `F` / `for` / `pro`, `A` / `con`, `N` /
+/// `neutral`; `None` for anything else.
+///
+/// ```
+/// use standpoint_validate::run::{parse_label, Label};
+/// assert_eq!(parse_label(" f "), Some(Label::Favor));
+/// assert_eq!(parse_label("against"), Some(Label::Against));
+/// assert_eq!(parse_label("maybe"), None);
+/// ```
+pub fn parse_label(s: &str) -> Option<Label> {
+    if let Ok(l) = s.parse() {
+        return Some(l);
     }
-
-    /// Reads a label as people write it: `FAVOR` / `F` / `for`, `AGAINST` / `A`, `NONE` / `N`
-    /// (any case); `None` for anything else.
-    ///
-    /// ```
-    /// use standpoint_validate::run::Label;
-    /// assert_eq!(Label::parse(" f "), Some(Label::Favor));
-    /// assert_eq!(Label::parse("against"), Some(Label::Against));
-    /// assert_eq!(Label::parse("maybe"), None);
-    /// ```
-    pub fn parse(s: &str) -> Option<Label> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "FAVOR" | "FAVOUR" | "F" | "FOR" | "PRO" => Some(Label::Favor),
-            "AGAINST" | "A" | "CON" => Some(Label::Against),
-            "NONE" | "N" | "NEUTRAL" => Some(Label::None),
-            _ => None,
-        }
+    match s.trim().to_ascii_uppercase().as_str() {
+        "F" | "FOR" | "PRO" => Some(Label::Favor),
+        "A" | "CON" => Some(Label::Against),
+        "N" | "NEUTRAL" => Some(Label::None),
+        _ => None,
     }
 }
 

@@ -97,3 +97,60 @@ pub fn chromium() -> Option<PathBuf> {
         .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
         .find(|p| p.is_file())
 }
+
+/// Runs headless Chromium on `url` with `args` after the common flags and returns (stdout, the
+/// console lines of its log). Its output goes to files, never pipes (helpers it leaves behind,
+/// such as the crash handler, would hold a pipe open), and it is given two minutes: a browser
+/// that does not exit is killed with its process group and the test fails saying so, rather
+/// than hanging the suite.
+pub fn browse(browser: &Path, url: &str, args: &[&str]) -> (String, Vec<String>) {
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+    let dir = TempDir::new("chromium");
+    let (out, err) = (dir.path("stdout"), dir.path("stderr"));
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", dir.path("profile").display()))
+        .args(args)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .process_group(0)
+        .spawn()
+        .expect("starting chromium");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+            panic!(
+                "chromium did not exit within 120 s on {url}; its log:\n{}",
+                std::fs::read_to_string(&err).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let log = String::from_utf8_lossy(&std::fs::read(&err).unwrap()).into_owned();
+    assert!(status.success(), "chromium failed ({status}): {log}");
+    let console = log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_string)
+        .collect();
+    let stdout = String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned();
+    (stdout, console)
+}

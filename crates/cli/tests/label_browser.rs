@@ -8,8 +8,6 @@
 mod common;
 use common::*;
 
-use std::process::Command;
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -70,32 +68,13 @@ fn label_five_by_keyboard_undo_one_export_and_estimate() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let profile = TempDir::new("label-chromium");
     // F, A, N, F, A: five labels; U undoes the fifth; E exports.
-    let o = Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}#keys=fanfaue", page.display()))
-        .output()
-        .expect("starting chromium");
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let console: Vec<String> = text(&o.stderr)
-        .lines()
-        .filter(|l| l.contains(":CONSOLE"))
-        .map(str::to_string)
-        .collect();
+    let (dom, console) = browse(
+        &browser,
+        &format!("file://{}#keys=fanfaue", page.display()),
+        &["--virtual-time-budget=3000", "--dump-dom"],
+    );
     assert!(console.is_empty(), "console: {console:?}");
-    let dom = text(&o.stdout);
     assert!(
         dom.contains("4 / 8 labelled"),
         "{}",

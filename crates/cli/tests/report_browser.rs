@@ -15,39 +15,14 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
-/// Runs headless Chromium on a page; returns (stdout, console lines of stderr).
-fn browse(browser: &Path, page: &Path, args: &[&str]) -> (String, Vec<String>) {
-    let profile = TempDir::new("chromium-profile");
-    let o = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("starting chromium");
-    assert!(
-        o.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let console = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| l.contains(":CONSOLE"))
-        .map(str::to_string)
-        .collect();
-    (String::from_utf8_lossy(&o.stdout).into_owned(), console)
+/// Runs headless Chromium on a page (see `common::browse`).
+fn browse_page(browser: &Path, page: &Path, args: &[&str]) -> (String, Vec<String>) {
+    let mut all = vec!["--virtual-time-budget=5000"];
+    all.extend_from_slice(args);
+    browse(browser, &format!("file://{}", page.display()), &all)
 }
 
 /// Per chart of the rendered DOM: (class, number of `class="mark"` elements).
@@ -84,7 +59,7 @@ fn the_demo_report_renders_in_chromium_with_every_mark_and_the_evidence() {
         "<!DOCTYPE html><html><body><script>console.error('probe');</script></body></html>",
     )
     .unwrap();
-    let (_, console) = browse(&browser, &probe, &["--dump-dom"]);
+    let (_, console) = browse_page(&browser, &probe, &["--dump-dom"]);
     assert!(
         console.iter().any(|l| l.contains("probe")),
         "console messages are not seen"
@@ -118,7 +93,7 @@ fn the_demo_report_renders_in_chromium_with_every_mark_and_the_evidence() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let page = out.join("report.html");
-    let (dom, console) = browse(&browser, &page, &["--dump-dom"]);
+    let (dom, console) = browse_page(&browser, &page, &["--dump-dom"]);
     assert!(console.is_empty(), "console messages: {console:?}");
     assert!(
         dom.contains("data-ready=\"yes\""),
@@ -177,7 +152,7 @@ fn the_demo_report_renders_in_chromium_with_every_mark_and_the_evidence() {
     }
 
     let shot = tmp.path("report.png");
-    browse(
+    browse_page(
         &browser,
         &page,
         &[

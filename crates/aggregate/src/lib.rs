@@ -497,6 +497,34 @@ pub struct Aggregates {
     groups: BTreeMap<String, BTreeMap<String, BTreeMap<String, GroupTally>>>,
 }
 
+/// The speaker aliases [`Aggregates::fold_speaker_aliases`] folds, as (one-word name, the one
+/// fuller name ending with it), from the set of speaker names seen: "Dvorak" → "Marek Dvorak"
+/// when "Marek Dvorak" is the only name of more than one word that ends with "Dvorak". Anything
+/// that reads a run's sentences and groups them by speaker uses it to find the groups of
+/// groups.json.
+///
+/// ```
+/// let aliases = standpoint_aggregate::speaker_aliases(
+///     ["Marek Dvorak", "Dvorak", "Sorel", "Anna Brik", "Karl Brik", "Brik"].into_iter(),
+/// );
+/// assert_eq!(aliases, [("Dvorak".to_string(), "Marek Dvorak".to_string())].into());
+/// ```
+pub fn speaker_aliases<'a>(
+    names: impl Iterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, String> {
+    let names: std::collections::BTreeSet<&str> = names.collect();
+    let mut out = std::collections::BTreeMap::new();
+    for short in names.iter().filter(|n| !n.contains(' ') && **n != "(none)") {
+        let mut longer = names
+            .iter()
+            .filter(|n| n.contains(' ') && n.rsplit(' ').next() == Some(*short));
+        if let (Some(full), None) = (longer.next(), longer.next()) {
+            out.insert(short.to_string(), full.to_string());
+        }
+    }
+    out
+}
+
 impl Aggregates {
     /// Empty aggregates for these groupings, keeping `k` evidence sentences per side and
     /// deciding documents with the default [`DecisionRule`].
@@ -627,16 +655,10 @@ impl Aggregates {
         let Some(groups) = self.groups.get_mut("speaker") else {
             return;
         };
-        let names: Vec<String> = groups.keys().cloned().collect();
-        for short in names.iter().filter(|n| !n.contains(' ') && *n != "(none)") {
-            let mut longer = names
-                .iter()
-                .filter(|n| n.contains(' ') && n.rsplit(' ').next() == Some(short.as_str()));
-            let (Some(full), None) = (longer.next(), longer.next()) else {
-                continue;
-            };
-            if let Some(targets) = groups.remove(short) {
-                let into = groups.entry(full.clone()).or_default();
+        let aliases = speaker_aliases(groups.keys().map(String::as_str));
+        for (short, full) in aliases {
+            if let Some(targets) = groups.remove(&short) {
+                let into = groups.entry(full).or_default();
                 for (target, tally) in targets {
                     match into.get_mut(&target) {
                         Some(t) => t.merge(tally),

@@ -380,6 +380,10 @@ pub struct EstimateArgs {
     /// Also write the estimates as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Correct another classifier's predictions instead of the run's: a JSONL or CSV file with
+    /// `doc` (or `seq`), `index` and `label` for every sentence of the run.
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
 }
 
 /// A confidence level in (0, 1).

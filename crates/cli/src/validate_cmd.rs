@@ -33,22 +33,21 @@ pub fn sample(a: SampleArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Writes RUN/estimates.json from a labelled sample of the run: estimates overall and per
-/// grouping of the run (crossed ones left out), for the report.
+/// Writes RUN/estimates.json from a labelled sample of the run, estimates overall and per
+/// grouping of the run (crossed ones left out), and the corrected values into groups.json.
 pub fn write_run_estimates(
     run_dir: &std::path::Path,
     labels: &std::path::Path,
     groupings: &[String],
 ) -> Result<()> {
     let names: Vec<&str> = groupings.iter().map(String::as_str).collect();
-    let reports = standpoint_validate::estimate_run(run_dir, labels, &names, 0.95)?;
-    let text = serde_json::to_string_pretty(&reports)? + "\n";
-    let path = run_dir.join("estimates.json");
-    standpoint_pipeline::checkpoint::replace_file(&path, |f| f.write_all(text.as_bytes()))?;
-    let labels_n = reports.first().map_or(0, |r| r.labels);
+    let w = standpoint_validate::write_run_estimates(run_dir, labels, &names, 0.95)?;
+    let labels_n = w.reports.first().map_or(0, |r| r.labels);
     crate::print_note(&format!(
-        "estimates: {} ({labels_n} hand labels from {})\n",
-        path.display(),
+        "estimates: {} and {} rows of {} ({labels_n} hand labels from {})\n",
+        run_dir.join("estimates.json").display(),
+        w.rows,
+        run_dir.join("groups.json").display(),
         labels.display()
     ))?;
     Ok(())
@@ -74,8 +73,13 @@ pub fn label(a: LabelArgs) -> Result<Outcome> {
 
 /// Estimates shares and net with intervals from a labelled sample, prints a table, writes JSON.
 pub fn estimate(a: EstimateArgs) -> Result<Outcome> {
-    let report =
-        standpoint_validate::estimate_file(&a.dir, &a.labels, a.group_by.as_deref(), a.level)?;
+    let report = standpoint_validate::estimate_with(
+        &a.dir,
+        &a.labels,
+        a.predictions.as_deref(),
+        a.group_by.as_deref(),
+        a.level,
+    )?;
     if let Some(path) = &a.json {
         let text = serde_json::to_string_pretty(&report)? + "\n";
         standpoint_pipeline::checkpoint::replace_file(path, |f| f.write_all(text.as_bytes()))
@@ -88,8 +92,12 @@ pub fn estimate(a: EstimateArgs) -> Result<Outcome> {
         report.labels, report.skipped, report.design, report.target
     ));
     let ag = &report.agreement;
+    let whose = match a.predictions {
+        Some(_) => format!("predictions of {}", report.predictions),
+        None => "classifier".into(),
+    };
     out.push_str(&format!(
-        "classifier vs labels: accuracy {:.3}, F1 favor {:.3} against {:.3} none {:.3}\n",
+        "{whose} vs labels: accuracy {:.3}, F1 favor {:.3} against {:.3} none {:.3}\n",
         ag.accuracy, ag.f1[0], ag.f1[1], ag.f1[2]
     ));
     let iv = |i: &standpoint_validate::Interval| {

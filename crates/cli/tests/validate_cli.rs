@@ -374,6 +374,34 @@ fn run_with_labels_writes_estimates_and_the_report_shows_them() {
     assert!(est.len() >= 2, "{est:?}");
     assert!(est[0]["group_by"].is_null());
     assert!(est.iter().all(|r| r["labels"] == 16));
+    // groups.json: every row of the sample's target and of a grouping estimated carries the
+    // corrected values, equal to estimates.json's; the other target's rows carry none.
+    let groups: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(run.join("groups.json")).unwrap()).unwrap();
+    let mut corrected = 0;
+    for g in &groups {
+        let c = &g["corrected"];
+        if g["target"] != "a ceasefire" || g["grouping"].as_str().unwrap().contains('+') {
+            assert!(c.is_null(), "{g}");
+            continue;
+        }
+        corrected += 1;
+        let report = est
+            .iter()
+            .find(|r| r["group_by"].as_str().unwrap_or("all") == g["grouping"])
+            .unwrap();
+        let e = report["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["group"] == g["group"] && e["estimand"] == "net")
+            .unwrap();
+        assert_eq!(c["labels"], e["labels"], "{g}");
+        assert_eq!(c["net"]["estimate"], e["ppi"]["estimate"], "{g}");
+        assert_eq!(c["net"]["lo"], e["ppi"]["lo"], "{g}");
+        assert_eq!(g["summary"]["sentences"], e["sentences"], "{g}");
+    }
+    assert!(corrected >= 2, "{corrected}");
     let page = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(page.contains("Corrected with 16 hand labels: a ceasefire"));
     assert!(page.contains("corrected (PPI++)"));
@@ -399,4 +427,141 @@ fn run_with_labels_writes_estimates_and_the_report_shows_them() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(!run.join("estimates.json").exists());
+}
+
+#[test]
+fn predictions_from_another_tool_are_corrected_instead_of_the_runs() {
+    let t = TempDir::new("validate-pred");
+    let run = run_corpus(&t);
+    let r = run.to_str().unwrap();
+    let file = t.path("sample.jsonl");
+    let f = file.to_str().unwrap();
+    let o = sp(&[
+        "sample",
+        r,
+        "--target",
+        "a ceasefire",
+        "--n",
+        "20",
+        "--out",
+        f,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // A hand labeller who reads every sampled sentence as NONE.
+    let mut labelled = rows(&file);
+    for row in labelled.iter_mut() {
+        row["label"] = "NONE".into();
+    }
+    write_rows(&file, &labelled);
+    // "Another tool" that reads every sentence of the run as NONE, as CSV.
+    let sentences = rows(&run.join("sentences.jsonl"));
+    let mut csv = String::from("doc,index,label\n");
+    for s in &sentences {
+        csv.push_str(&format!(
+            "{},{},none\n",
+            s["doc"].as_str().unwrap(),
+            s["index"]
+        ));
+    }
+    let preds = t.path("other.csv");
+    std::fs::write(&preds, &csv).unwrap();
+    let p = preds.to_str().unwrap();
+    let json = t.path("est.json");
+    let j = json.to_str().unwrap();
+    let o = sp(&[
+        "estimate",
+        r,
+        "--labels",
+        f,
+        "--predictions",
+        p,
+        "--json",
+        j,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains(&format!("predictions of {p} vs labels: accuracy 1.000")),
+        "{out}"
+    );
+    let est: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(est["predictions"], p);
+    for e in est["estimates"].as_array().unwrap() {
+        let want = if e["estimand"] == "none" { 1.0 } else { 0.0 };
+        assert_eq!(e["raw"]["estimate"].as_f64().unwrap(), want, "{e}");
+        assert!(
+            (e["ppi"]["estimate"].as_f64().unwrap() - want).abs() < 1e-12,
+            "{e}"
+        );
+    }
+    // The run's own classifier does not read everything as NONE: its agreement differs.
+    let o = sp(&["estimate", r, "--labels", f]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        !text(&o.stdout).contains("accuracy 1.000"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // Bad prediction files: the file and line named, nothing written.
+    std::fs::remove_file(&json).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    let first_doc = sentences[0]["doc"].as_str().unwrap();
+    let cases: Vec<(String, &str)> = vec![
+        (
+            lines[..lines.len() - 1].join("\n") + "\n",
+            "have no prediction",
+        ),
+        (format!("{csv}{}\n", lines[1]), ":"),
+        (
+            csv.replacen(first_doc, "no-such-doc", 1),
+            ":2: document \"no-such-doc\"",
+        ),
+        (csv.replacen(",none", ",maybe", 1), ":2: label \"maybe\""),
+        (
+            csv.replacen(&format!("{first_doc},0,"), &format!("{first_doc},9999,"), 1),
+            ":2: sentence 9999",
+        ),
+        (
+            "doc,index,label,target\n".to_string()
+                + &lines[1..]
+                    .iter()
+                    .map(|l| format!("{l},concessions\n"))
+                    .collect::<String>(),
+            ":2: target \"concessions\"",
+        ),
+    ];
+    for (i, (content, want)) in cases.iter().enumerate() {
+        let bad = t.path(&format!("bad{i}.csv"));
+        std::fs::write(&bad, content).unwrap();
+        let o = sp(&[
+            "estimate",
+            r,
+            "--labels",
+            f,
+            "--predictions",
+            bad.to_str().unwrap(),
+            "--json",
+            j,
+        ]);
+        let err = text(&o.stderr);
+        assert_ne!(o.status.code(), Some(0), "case {i}");
+        assert!(err.contains(bad.to_str().unwrap()), "case {i}: {err}");
+        assert!(err.contains(want), "case {i}: want {want:?} in {err}");
+        assert!(!json.exists(), "case {i}: wrote {}", json.display());
+    }
+    // The duplicate names both lines.
+    let dup = text(
+        &sp(&[
+            "estimate",
+            r,
+            "--labels",
+            f,
+            "--predictions",
+            t.path("bad1.csv").to_str().unwrap(),
+        ])
+        .stderr,
+    );
+    assert!(dup.contains("predicted twice (line 2 too)"), "{dup}");
 }

@@ -136,6 +136,9 @@ pub struct Report {
     pub labels: usize,
     /// Rows left unlabelled or skipped.
     pub skipped: usize,
+    /// Whose predictions were corrected: `run` (the run's classifier) or the predictions file
+    /// given instead ([`crate::predictions`]).
+    pub predictions: String,
     /// The estimates.
     pub estimates: Vec<Estimate>,
     /// Agreement with the labels.
@@ -309,7 +312,68 @@ pub fn estimate(
         group_by: group_by.map(str::to_string),
         labels: labelled.labels.len(),
         skipped: labelled.unlabelled,
+        predictions: "run".into(),
         estimates,
         agreement: agreement(&pairs),
     })
+}
+
+/// The corrected estimates of `reports` written into the rows of a run's `groups.json` they
+/// belong to, beside the classifier's own summary: each row of the sample's target whose
+/// grouping and group a report covers gains
+/// `"corrected": {"labels", "sentences", "level", "labels_file", "favor", "against", "none", "net"}`,
+/// each estimand `{"estimate", "lo", "hi", "lambda"}` (PPI++; `null` with fewer than two labels
+/// in the group). Corrections from an earlier labels file are removed first, so the file always
+/// matches `estimates.json`. Rows are matched by (`target`, `grouping`, `group`); the overall
+/// report goes to the `all` row.
+pub fn annotate_groups(
+    groups: &mut [serde_json::Value],
+    reports: &[Report],
+    labels_file: &str,
+) -> usize {
+    use std::collections::HashMap;
+    let mut want: HashMap<(&str, &str, &str), serde_json::Map<String, serde_json::Value>> =
+        HashMap::new();
+    for r in reports {
+        let grouping = r.group_by.as_deref().unwrap_or("all");
+        for e in &r.estimates {
+            let entry = want
+                .entry((r.target.as_str(), grouping, e.group.as_str()))
+                .or_insert_with(|| {
+                    let mut m = serde_json::Map::new();
+                    m.insert("labels".into(), e.labels.into());
+                    m.insert("sentences".into(), e.sentences.into());
+                    m.insert("level".into(), r.level.into());
+                    m.insert("labels_file".into(), labels_file.into());
+                    m
+                });
+            let key = format!("{:?}", e.estimand).to_lowercase();
+            let value = match &e.ppi {
+                Some(i) => serde_json::json!({
+                    "estimate": i.estimate, "lo": i.lo, "hi": i.hi, "lambda": e.lambda
+                }),
+                None => serde_json::Value::Null,
+            };
+            entry.insert(key, value);
+        }
+    }
+    let mut n = 0;
+    for row in groups.iter_mut() {
+        let Some(obj) = row.as_object_mut() else {
+            continue;
+        };
+        obj.remove("corrected");
+        let field = |k: &str| {
+            obj.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (t, g, v) = (field("target"), field("grouping"), field("group"));
+        if let Some(c) = want.get(&(t.as_str(), g.as_str(), v.as_str())) {
+            obj.insert("corrected".into(), serde_json::Value::Object(c.clone()));
+            n += 1;
+        }
+    }
+    n
 }

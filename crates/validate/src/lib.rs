@@ -40,6 +40,7 @@ pub mod estimate;
 pub mod labels;
 mod normal;
 pub mod page;
+pub mod predictions;
 pub mod run;
 pub mod sample;
 
@@ -460,6 +461,19 @@ pub fn estimate_file(
     group_by: Option<&str>,
     level: f64,
 ) -> Result<estimate::Report, Error> {
+    estimate_with(run_dir, labels_path, None, group_by, level)
+}
+
+/// [`estimate_file`] with the run's predictions replaced by another classifier's, read from
+/// `predictions` (see [`predictions`]): the labels then correct that classifier, and the
+/// report's agreement and `predictions` fields describe it.
+pub fn estimate_with(
+    run_dir: &std::path::Path,
+    labels_path: &std::path::Path,
+    predictions: Option<&std::path::Path>,
+    group_by: Option<&str>,
+    level: f64,
+) -> Result<estimate::Report, Error> {
     let rows = labels::read(labels_path)?;
     let labelled = labels::labelled(labels_path, &rows)?;
     run::check_complete(run_dir)?;
@@ -480,13 +494,21 @@ pub fn estimate_file(
             labelled.design
         ),
     })?;
-    let population = run::sentences(
+    let mut population = run::sentences(
         run_dir,
         &labelled.target,
         group_by,
         design.stratify_by.as_deref(),
     )?;
-    estimate::estimate(&population, &labelled, group_by, level)
+    if let Some(path) = predictions {
+        let rows = predictions::read(path, &labelled.target)?;
+        predictions::apply(&mut population, &rows, path)?;
+    }
+    let mut report = estimate::estimate(&population, &labelled, group_by, level)?;
+    if let Some(path) = predictions {
+        report.predictions = path.display().to_string();
+    }
+    Ok(report)
 }
 
 /// The estimates a run folder shows beside its own summaries (`run --labels`): overall and
@@ -505,6 +527,57 @@ pub fn estimate_run(
         out.push(estimate_file(run_dir, labels_path, Some(g), level)?);
     }
     Ok(out)
+}
+
+/// What [`write_run_estimates`] wrote.
+#[derive(Debug, Clone)]
+pub struct RunEstimates {
+    /// The reports (overall first, then one per grouping), as in `estimates.json`.
+    pub reports: Vec<estimate::Report>,
+    /// Rows of `groups.json` that carry a `corrected` entry.
+    pub rows: usize,
+}
+
+/// `run --labels`: the estimates of a finished run folder from one labelled sample, overall and
+/// per grouping ([`estimate_run`]), written to `RUN/estimates.json` and, beside the classifier's
+/// summaries, into the matching rows of `RUN/groups.json` ([`estimate::annotate_groups`]). Both
+/// files are replaced whole (a temporary file renamed into place); on an error neither changes.
+pub fn write_run_estimates(
+    run_dir: &std::path::Path,
+    labels_path: &std::path::Path,
+    groupings: &[&str],
+    level: f64,
+) -> Result<RunEstimates, Error> {
+    use std::io::Write;
+    let reports = estimate_run(run_dir, labels_path, groupings, level)?;
+    let groups_path = run_dir.join("groups.json");
+    fn io<E: std::fmt::Display>(path: &std::path::Path) -> impl Fn(E) -> Error + '_ {
+        move |e: E| Error::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }
+    }
+    let text = std::fs::read_to_string(&groups_path).map_err(io(&groups_path))?;
+    let mut groups: Vec<serde_json::Value> =
+        serde_json::from_str(&text).map_err(|e| Error::Io {
+            path: groups_path.clone(),
+            message: format!("not a run's groups.json ({e})"),
+        })?;
+    let rows = estimate::annotate_groups(&mut groups, &reports, &labels_path.display().to_string());
+    let est_path = run_dir.join("estimates.json");
+    let est = serde_json::to_string_pretty(&reports).map_err(|e| Error::Io {
+        path: est_path.clone(),
+        message: e.to_string(),
+    })? + "\n";
+    let grp = serde_json::to_string_pretty(&groups).map_err(|e| Error::Io {
+        path: groups_path.clone(),
+        message: e.to_string(),
+    })? + "\n";
+    standpoint_pipeline::checkpoint::replace_file(&est_path, |f| f.write_all(est.as_bytes()))
+        .map_err(io(&est_path))?;
+    standpoint_pipeline::checkpoint::replace_file(&groups_path, |f| f.write_all(grp.as_bytes()))
+        .map_err(io(&groups_path))?;
+    Ok(RunEstimates { reports, rows })
 }
 
 #[cfg(test)]

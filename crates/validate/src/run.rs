@@ -41,6 +41,8 @@ pub fn parse_label(s: &str) -> Option<Label> {
 pub struct Sentence {
     /// The document's input position (unique even when ids repeat).
     pub seq: u64,
+    /// The document's id.
+    pub doc: String,
     /// The sentence's index in its document.
     pub index: u32,
     /// The classifier's label toward the target.
@@ -54,6 +56,8 @@ pub struct Sentence {
 #[derive(Deserialize)]
 struct SentenceLine {
     seq: u64,
+    #[serde(default)]
+    doc: String,
     index: u32,
     #[serde(default)]
     speaker: Option<String>,
@@ -83,7 +87,8 @@ fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, Error> {
 
 /// The sentences of run folder `dir` toward `target`, with the group of `group_by` (a grouping
 /// as `run --group-by` takes it: `source`, `date:month`, `source+date:week`, or `speaker` for the
-/// sentence's own speaker, `(none)` for the reporter's voice). Errors name the file and line.
+/// sentence's own speaker, `(none)` for the reporter's voice, one-word names folded into the
+/// fuller name as groups.json folds them ([`standpoint_aggregate::speaker_aliases`])). Errors name the file and line.
 pub fn sentences(
     dir: &Path,
     target: &str,
@@ -151,11 +156,38 @@ pub fn sentences(
         };
         out.push(Sentence {
             seq: s.seq,
+            doc: s.doc.clone(),
             index: s.index,
             predicted: st.label,
             group: key(0, group_by),
             stratum: key(1, stratify_by),
         });
+    }
+    // Speakers as groups.json names them: one-word aliases folded into the fuller name.
+    let by_speaker = [group_by, stratify_by].map(|g| g == Some("speaker"));
+    if by_speaker.iter().any(|b| *b) {
+        let names: std::collections::BTreeSet<String> = out
+            .iter()
+            .flat_map(|s| {
+                [(by_speaker[0], &s.group), (by_speaker[1], &s.stratum)]
+                    .into_iter()
+                    .filter(|(b, _)| *b)
+                    .filter_map(|(_, k)| k.clone())
+            })
+            .collect();
+        let aliases = standpoint_aggregate::speaker_aliases(names.iter().map(String::as_str));
+        for s in &mut out {
+            for (b, k) in [
+                (by_speaker[0], &mut s.group),
+                (by_speaker[1], &mut s.stratum),
+            ] {
+                if let (true, Some(name)) = (b, k.as_mut()) {
+                    if let Some(full) = aliases.get(name.as_str()) {
+                        *name = full.clone();
+                    }
+                }
+            }
+        }
     }
     Ok(out)
 }

@@ -54,7 +54,7 @@ fn stratum_of(s: &Sentence) -> String {
 /// use standpoint_validate::run::{Label, Sentence};
 /// use standpoint_validate::sample::draw;
 /// let pop: Vec<Sentence> = (0..100).map(|i| Sentence {
-///     seq: i / 10, index: (i % 10) as u32, predicted: Label::None, group: None,
+///     seq: i / 10, doc: format!("d{}", i / 10), index: (i % 10) as u32, predicted: Label::None, group: None,
 ///     stratum: None }).collect();
 /// let first = draw(&pop, 7, 10, &[]).unwrap();
 /// assert_eq!(first.len(), 10);
@@ -190,6 +190,7 @@ mod tests {
         (0..1000u64)
             .map(|i| Sentence {
                 seq: i / 20,
+                doc: format!("d{}", i / 20),
                 index: (i % 20) as u32,
                 predicted: Label::None,
                 group: None,

@@ -550,6 +550,18 @@ pub struct TrainArgs {
     /// the target is named, no side is taken) by this factor.
     #[arg(long, default_value_t = 3.0)]
     pub hard_none_weight: f64,
+    /// Adapt this trained frozen-encoder model (`default`, or a manifest) to hand labels instead
+    /// of training from scratch: `--data` then names labelled sample files (from `standpoint
+    /// sample`), the head is fine-tuned from the model's weights, measured by cross-fitting, and
+    /// written to `--out` (which must be another folder).
+    #[arg(long, value_name = "MODEL")]
+    pub from: Option<PathBuf>,
+    /// Folds for the cross-fitted measurement of an adaptation (`--from`).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..=50))]
+    pub folds: u64,
+    /// Epochs over the labels when adapting (`--from`).
+    #[arg(long, default_value_t = 20)]
+    pub adapt_epochs: usize,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -119,6 +119,9 @@ pub fn estimate(a: EstimateArgs) -> Result<Outcome> {
             warned = true;
         }
     }
+    for n in &report.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
     crate::print_note(&out)?;
     let _ = std::io::stdout().flush();
     let _ = warned;

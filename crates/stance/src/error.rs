@@ -106,6 +106,14 @@ pub enum Error {
     /// Training was asked to run on no examples.
     #[error("no training examples")]
     NoTrainingExamples,
+    /// Too few labels to adapt a model with cross-fitting.
+    #[error("{labels} labels for {folds} folds: label more sentences (a few hundred is usual)")]
+    TooFewLabels {
+        /// Labels given.
+        labels: usize,
+        /// Folds asked for.
+        folds: usize,
+    },
     /// The training loss stopped being a finite number.
     #[error("loss became {loss} at epoch {epoch}, step {step}; lower the learning rate")]
     Diverged {

@@ -31,6 +31,8 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "model")]
+pub mod adapt;
 pub mod augment;
 pub mod baseline;
 pub mod bench;

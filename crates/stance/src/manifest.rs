@@ -57,6 +57,45 @@ pub struct EncoderHeadManifest {
     /// Dev-set scores measured after training (name -> metric -> value).
     #[serde(default)]
     pub dev: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Set when the head was adapted on hand labels (`standpoint train --from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapted: Option<AdaptedRecord>,
+}
+
+/// How a head was adapted on hand labels: from which model, on which labels, with the
+/// cross-fitted measurement, and the keys ([`standpoint_types::sentence_key`]) of every
+/// (target, sentence) it was trained on, so that `standpoint estimate` can refuse those labels on
+/// a run of this model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdaptedRecord {
+    /// The model it started from (as given to `--from`).
+    pub from: String,
+    /// The label files.
+    pub labels_files: Vec<String>,
+    /// Labelled pairs trained on.
+    pub labels: usize,
+    /// Keys of the (target, sentence) pairs trained on.
+    pub sentence_keys: Vec<String>,
+    /// The cross-fitted measurement.
+    pub crossfit: CrossFit,
+}
+
+/// Cross-fitted agreement with the labels: the base model and the adapted heads, each sentence
+/// read by a head that was not trained on it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CrossFit {
+    /// Folds.
+    pub folds: usize,
+    /// Labelled pairs.
+    pub labels: usize,
+    /// The base model's accuracy on them.
+    pub base_accuracy: f64,
+    /// The adapted heads' out-of-fold accuracy.
+    pub adapted_accuracy: f64,
+    /// The base model's macro-F1 over FAVOR, AGAINST, NONE.
+    pub base_macro_f1: f64,
+    /// The adapted heads' out-of-fold macro-F1.
+    pub adapted_macro_f1: f64,
 }
 
 /// LoRA adapters of an encoder: the file (relative to the manifest's folder), rank and alpha.

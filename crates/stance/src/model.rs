@@ -428,6 +428,11 @@ impl Head {
         Ok(head)
     }
 
+    /// Hidden width.
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
     /// Saves head weights (safetensors).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         Ok(self.vs.save(path)?)
@@ -541,13 +546,31 @@ impl HeadTrainer {
         t: &Tensor,
         labels: &[i64],
         weights: &[f32],
+        progress: impl FnMut(usize, f64),
+    ) -> Result<Head, Error> {
+        self.train_from(None, s, t, labels, weights, progress)
+    }
+
+    /// [`HeadTrainer::train`] starting from a copy of `init`'s weights (fine-tuning a trained
+    /// head, as `standpoint train --from` does) instead of a random head; `init` is unchanged.
+    pub fn train_from(
+        &self,
+        init: Option<&Head>,
+        s: &Tensor,
+        t: &Tensor,
+        labels: &[i64],
+        weights: &[f32],
         mut progress: impl FnMut(usize, f64),
     ) -> Result<Head, Error> {
         crate::guard("training the head", || {
             let c = &self.config;
             tch::manual_seed(c.seed as i64);
             let dim = s.size()[1] as usize;
-            let head = Head::new(dim, c.hidden);
+            let mut head = Head::new(dim, init.map_or(c.hidden, |h| h.hidden));
+            if let Some(init) = init {
+                head.vs.copy(&init.vs)?;
+            }
+            let head = head;
             let mut opt = nn::AdamW {
                 wd: c.weight_decay,
                 ..Default::default()
@@ -623,6 +646,11 @@ impl EncoderHeadClassifier {
     /// Builds the classifier from parts.
     pub fn new(encoder: Encoder, head: Head) -> Self {
         EncoderHeadClassifier { encoder, head }
+    }
+
+    /// The head.
+    pub fn head(&self) -> &Head {
+        &self.head
     }
 
     /// The encoder.

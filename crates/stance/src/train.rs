@@ -368,6 +368,7 @@ pub fn head_manifest(
             hard_none_weight,
         }),
         dev,
+        adapted: None,
     })
 }
 

@@ -92,6 +92,7 @@ fn bi_encoder_learns_and_its_merged_form_reads_the_same() {
         labels: Label::ALL.to_vec(),
         training: None,
         dev: Default::default(),
+        adapted: None,
     };
     let loaded = EncoderHeadClassifier::load(&manifest, t.dir(), &encoder_dir()).unwrap();
     let held = [

@@ -399,3 +399,28 @@ impl<C: StanceClassifier + ?Sized> StanceClassifier for &C {
         (**self).reads_context()
     }
 }
+
+/// A short, stable key for a (target, sentence text) pair: 16 hex digits of the 64-bit FNV-1a
+/// hash of the target, a NUL byte and the text. A model adapted on hand labels records the keys
+/// of the sentences it was trained on, so that an estimate can refuse those labels (a label that
+/// trained a model cannot also correct it without bias).
+///
+/// ```
+/// let k = standpoint_types::sentence_key("a ceasefire", "We want a ceasefire.");
+/// assert_eq!(k.len(), 16);
+/// assert_eq!(k, standpoint_types::sentence_key("a ceasefire", "We want a ceasefire."));
+/// assert_ne!(k, standpoint_types::sentence_key("concessions", "We want a ceasefire."));
+/// ```
+pub fn sentence_key(target: &str, text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in target
+        .as_bytes()
+        .iter()
+        .chain(&[0u8])
+        .chain(text.as_bytes())
+    {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}

@@ -143,6 +143,9 @@ pub struct Report {
     pub estimates: Vec<Estimate>,
     /// Agreement with the labels.
     pub agreement: Agreement,
+    /// Notes in plain words about what could not be checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The classifier's agreement with labelled sentences (`pairs`: label, prediction).
@@ -315,6 +318,7 @@ pub fn estimate(
         predictions: "run".into(),
         estimates,
         agreement: agreement(&pairs),
+        notes: Vec::new(),
     })
 }
 

@@ -338,3 +338,38 @@ pub fn labelled(path: &Path, rows: &[Row]) -> Result<Labelled, Error> {
         unlabelled,
     })
 }
+
+/// Refuses labels that trained the run's model: a labelled row whose (target, sentence) key is
+/// in `trained` (from [`crate::run::trained_keys`]). A label that adapted a model cannot also
+/// correct that model's estimates without bias; the error names the file, the first such line
+/// and how many there are.
+pub fn check_not_trained(
+    path: &Path,
+    rows: &[Row],
+    labelled: &Labelled,
+    trained: &std::collections::HashSet<String>,
+) -> Result<(), Error> {
+    let line = |i: usize| if is_csv(path) { i + 2 } else { i + 1 };
+    let hits: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| labelled.labels.contains_key(&(r.seq, r.index)))
+        .filter(|(_, r)| trained.contains(&standpoint_types::sentence_key(&r.target, &r.text)))
+        .map(|(i, _)| i)
+        .collect();
+    match hits.first() {
+        None => Ok(()),
+        Some(&i) => Err(Error::Line {
+            path: path.to_path_buf(),
+            line: line(i),
+            message: format!(
+                "{} labelled sentence(s) of this file trained the run's model (`standpoint \
+                 train --from`); a label that trained a model cannot also correct its \
+                 estimates. Label a sample of a run of the model it started from, or mark \
+                 these rows SKIP (a small bias remains: the sentences the model was trained on \
+                 can then never be among the labels)",
+                hits.len()
+            ),
+        }),
+    }
+}

@@ -494,6 +494,10 @@ pub fn estimate_with(
             labelled.design
         ),
     })?;
+    let (trained, note) = run::trained_keys(run_dir)?;
+    if let Some(trained) = &trained {
+        labels::check_not_trained(labels_path, &rows, &labelled, trained)?;
+    }
     let mut population = run::sentences(
         run_dir,
         &labelled.target,
@@ -508,6 +512,7 @@ pub fn estimate_with(
     if let Some(path) = predictions {
         report.predictions = path.display().to_string();
     }
+    report.notes.extend(note);
     Ok(report)
 }
 

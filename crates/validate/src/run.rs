@@ -237,3 +237,60 @@ pub fn run_id(dir: &Path) -> Result<String, Error> {
     }
     Ok(format!("{h:016x}"))
 }
+
+/// The keys ([`standpoint_types::sentence_key`]) of the (target, sentence) pairs the run's model
+/// was adapted on (`standpoint train --from` records them in its manifest as
+/// `adapted.sentence_keys`; ensemble members are looked into too), or `None` when it was not
+/// adapted. When the run's model manifest cannot be read (moved, or named relative to another
+/// folder), the check cannot be made: `None` and a note saying so.
+pub fn trained_keys(
+    dir: &Path,
+) -> Result<(Option<std::collections::HashSet<String>>, Option<String>), Error> {
+    let path = dir.join("run.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let run: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Io {
+        path: path.clone(),
+        message: format!("not a run's run.json ({e})"),
+    })?;
+    let Some(model) = run.get("model").and_then(|m| m.as_str()) else {
+        return Ok((None, None));
+    };
+    let mut keys = std::collections::HashSet::new();
+    let mut unread = None;
+    let mut stack = vec![(PathBuf::from(model), 0)];
+    while let Some((manifest, depth)) = stack.pop() {
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            unread = Some(manifest);
+            continue;
+        };
+        let Ok(m) = serde_json::from_str::<serde_json::Value>(&text) else {
+            unread = Some(manifest);
+            continue;
+        };
+        if let Some(list) = m
+            .pointer("/adapted/sentence_keys")
+            .and_then(|k| k.as_array())
+        {
+            keys.extend(list.iter().filter_map(|k| k.as_str()).map(str::to_string));
+        }
+        if let (Some(members), true) = (m.get("members").and_then(|x| x.as_array()), depth < 4) {
+            let base = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+            for member in members {
+                if let Some(p) = member.get("model").and_then(|p| p.as_str()) {
+                    stack.push((base.join(p), depth + 1));
+                }
+            }
+        }
+    }
+    let note = unread.map(|p| {
+        format!(
+            "the run's model manifest {} could not be read here, so whether these labels \
+             trained it (`standpoint train --from`) was not checked",
+            p.display()
+        )
+    });
+    Ok(((!keys.is_empty()).then_some(keys), note))
+}

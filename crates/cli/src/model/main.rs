@@ -11,6 +11,7 @@ use clap::Parser;
 use standpoint_cli::args::{Cli, Command};
 use standpoint_cli::{commands, finish};
 
+mod adapt_cmd;
 mod bench_cmd;
 mod classify_cmd;
 mod finetune_cmd;

@@ -64,6 +64,9 @@ pub fn training_files(data: &[PathBuf], shared: &Path) -> Vec<PathBuf> {
 }
 
 pub fn run(a: TrainArgs) -> Result<Outcome> {
+    if let Some(from) = a.from.clone() {
+        return crate::adapt_cmd::run(a, &from);
+    }
     let threads = set_threads(a.model.threads);
     let shared = shared_dir(a.training.shared.as_deref());
     let files = training_files(&a.training.data, &shared);

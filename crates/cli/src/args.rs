@@ -489,6 +489,10 @@ pub struct ModelArgs {
     /// Threads for model inference (torch intra-op threads); default: all cores.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Numeric precision of the encoders' dense layers: `fp32`, or `int8` (quantised at load;
+    /// falls back to fp32 with a message where this CPU has no int8 kernels).
+    #[arg(long, default_value = "fp32")]
+    pub precision: standpoint_stance::Precision,
 }
 
 #[derive(Debug, Args)]

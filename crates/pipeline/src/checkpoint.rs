@@ -57,6 +57,9 @@ pub struct RunSpec {
     /// hold another model after a retrain or an edit, and a run must not mix two.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_fingerprint: Option<String>,
+    /// The precision the model's encoders ran in (`int8`); `None`: fp32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
 }
 
 impl RunSpec {
@@ -71,7 +74,8 @@ impl RunSpec {
     /// #     id_field: "id".into(), text_field: "text".into(), targets: vec!["x".into()],
     /// #     model: "m.json".into(), groupings: vec![standpoint_aggregate::GroupBy::All],
     /// #     evidence: 3, rule: Default::default(), chunk_docs: 64, max_doc_bytes: 1 << 20,
-    /// #     attribution: Vec::new(), model_fingerprint: Some("1".into()) };
+    /// #     attribution: Vec::new(), model_fingerprint: Some("1".into()),
+    /// #     precision: None };
     /// let mut other = spec.clone();
     /// other.chunk_docs = 8;
     /// other.inputs = vec!["./a.jsonl".into()];
@@ -79,6 +83,9 @@ impl RunSpec {
     /// other.model_fingerprint = Some("2".into());
     /// other.targets.push("y".into());
     /// assert_eq!(spec.differences(&other), ["targets", "model contents"]);
+    /// let mut int8 = spec.clone();
+    /// int8.precision = Some("int8".into());
+    /// assert_eq!(spec.differences(&int8), ["precision"]);
     /// ```
     pub fn differences(&self, other: &RunSpec) -> Vec<&'static str> {
         let same_inputs = self.inputs.len() == other.inputs.len()
@@ -109,6 +116,11 @@ impl RunSpec {
             (self.rule == other.rule, "decision rule"),
             (self.max_doc_bytes == other.max_doc_bytes, "max doc bytes"),
             (same_taggers, "attribution"),
+            (
+                self.precision.as_deref().unwrap_or("fp32")
+                    == other.precision.as_deref().unwrap_or("fp32"),
+                "precision",
+            ),
         ];
         checks
             .into_iter()
@@ -413,6 +425,7 @@ mod tests {
             max_doc_bytes: 1000,
             attribution: Vec::new(),
             model_fingerprint: Some("0123456789abcdef".into()),
+            precision: Some("int8".into()),
         };
         let mut state = State::new(spec, Some("2/4".parse().unwrap()));
         state.items_done = 17;

@@ -277,6 +277,7 @@ pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<f64
         "fields": {"id": state.spec.id_field, "text": state.spec.text_field},
         "targets": state.spec.targets,
         "model": state.spec.model,
+        "precision": state.spec.precision.as_deref().unwrap_or("fp32"),
         "classifier": how.classifier,
         "attribution": if state.spec.attribution.is_empty() {
             serde_json::json!("rules")

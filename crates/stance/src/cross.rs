@@ -103,6 +103,16 @@ impl CrossEncoder {
         })
     }
 
+    /// Quantises the encoder (its adapters merged) to int8 for inference.
+    pub fn quantize(&mut self) -> Result<(), Error> {
+        if !self.merged {
+            return Err(Error::Int8 {
+                reason: "a cross-encoder being trained cannot be quantised".into(),
+            });
+        }
+        self.bert.quantize()
+    }
+
     /// Adapter rank.
     pub fn rank(&self) -> usize {
         self.adapters

@@ -106,6 +106,13 @@ pub enum Error {
     /// Training was asked to run on no examples.
     #[error("no training examples")]
     NoTrainingExamples,
+    /// int8 inference cannot run here (no FBGEMM kernels for this CPU, a layer that cannot be
+    /// quantised).
+    #[error("int8 inference is not available: {reason}")]
+    Int8 {
+        /// Why.
+        reason: String,
+    },
     /// Too few labels to adapt a model with cross-fitting.
     #[error("{labels} labels for {folds} folds: label more sentences (a few hundred is usual)")]
     TooFewLabels {

@@ -24,6 +24,10 @@ use crate::{BoxedClassifier, Ensemble, Error};
 pub struct ModelPaths {
     /// The sentence encoder's folder (all-MiniLM-L6-v2 for the shipped models).
     pub encoder_dir: PathBuf,
+    /// The precision the encoders run in: with `Int8` every encoder of the model is quantised
+    /// at load, and a model that has no int8 path (rust-bert NLI and sequence classifiers) is
+    /// an [`Error::Int8`], never fp32 in disguise.
+    pub precision: crate::Precision,
 }
 
 impl ModelPaths {
@@ -35,7 +39,7 @@ impl ModelPaths {
     /// ```
     /// use standpoint_stance::factory::ModelPaths;
     /// use standpoint_stance::train::minilm_spec;
-    /// let p = ModelPaths { encoder_dir: "my/encoder".into() };
+    /// let p = ModelPaths { encoder_dir: "my/encoder".into(), ..Default::default() };
     /// assert_eq!(p.encoder_for(&minilm_spec(384)), std::path::PathBuf::from("my/encoder"));
     /// let mut mpnet = minilm_spec(768);
     /// mpnet.name = "all-mpnet-base-v2".into();
@@ -84,17 +88,33 @@ fn load(path: &Path, paths: &ModelPaths, depth: usize) -> Result<BoxedClassifier
         Manifest::Majority(m) => Box::new(m),
         Manifest::Lexical => Box::new(crate::baseline::Lexical),
         #[cfg(feature = "model")]
-        Manifest::EncoderHead(m) => Box::new(crate::EncoderHeadClassifier::load(
-            &m,
-            &dir,
-            &paths.encoder_for(&m.encoder),
-        )?),
+        Manifest::EncoderHead(m) => {
+            let mut clf =
+                crate::EncoderHeadClassifier::load(&m, &dir, &paths.encoder_for(&m.encoder))?;
+            if paths.precision == crate::Precision::Int8 {
+                clf.quantize()?;
+            }
+            Box::new(clf)
+        }
         #[cfg(feature = "model")]
-        Manifest::CrossEncoder(m) => Box::new(crate::CrossEncoder::load(
-            &m,
-            &dir,
-            &paths.encoder_for(&m.encoder),
-        )?),
+        Manifest::CrossEncoder(m) => {
+            let mut clf = crate::CrossEncoder::load(&m, &dir, &paths.encoder_for(&m.encoder))?;
+            if paths.precision == crate::Precision::Int8 {
+                clf.quantize()?;
+            }
+            Box::new(clf)
+        }
+        #[cfg(feature = "model")]
+        Manifest::ZeroShotNli(_) | Manifest::SequenceClassifier(_)
+            if paths.precision == crate::Precision::Int8 =>
+        {
+            return Err(Error::Int8 {
+                reason: format!(
+                    "{} is a rust-bert model, which has no int8 path; use --precision fp32",
+                    path.display()
+                ),
+            })
+        }
         #[cfg(feature = "model")]
         Manifest::ZeroShotNli(m) => Box::new(crate::NliClassifier::load(&m, &dir)?),
         #[cfg(feature = "model")]

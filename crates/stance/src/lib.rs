@@ -57,6 +57,9 @@ mod model;
 mod native;
 #[cfg(feature = "model")]
 mod pairs;
+mod precision;
+#[cfg(feature = "model")]
+mod quant;
 #[cfg(feature = "model")]
 pub mod speed;
 #[cfg(feature = "model")]
@@ -78,6 +81,13 @@ pub use ensemble::Ensemble;
 #[cfg(feature = "model")]
 pub(crate) use error::guard;
 pub use error::Error;
+pub use precision::Precision;
+/// Whether int8 inference (`--precision int8`) can run on this machine: `Err` with the reason
+/// when its kernels cannot (FBGEMM needs AVX2).
+#[cfg(feature = "model")]
+pub fn int8_available() -> Result<(), String> {
+    quant::int8_available()
+}
 #[cfg(feature = "model")]
 pub use model::{
     Encoder, EncoderBackend, EncoderHeadClassifier, Head, HeadTrainer, TrainConfig,

@@ -236,6 +236,25 @@ impl Encoder {
         })
     }
 
+    /// Quantises the encoder's dense layers to int8 for inference (see `--precision`); the
+    /// native backend only. On an error the encoder is unchanged (fp32).
+    pub fn quantize(&mut self) -> Result<(), Error> {
+        match &mut self.backend {
+            Backend::Native(b) => b.quantize(),
+            Backend::RustBert(_) => Err(Error::Int8 {
+                reason: "the rust-bert encoder backend has no int8 path".into(),
+            }),
+        }
+    }
+
+    /// The precision the encoder runs in.
+    pub fn precision(&self) -> crate::Precision {
+        match &self.backend {
+            Backend::Native(b) if b.is_int8() => crate::Precision::Int8,
+            _ => crate::Precision::Fp32,
+        }
+    }
+
     /// The backend in use.
     pub fn backend(&self) -> EncoderBackend {
         match self.backend {
@@ -646,6 +665,11 @@ impl EncoderHeadClassifier {
     /// Builds the classifier from parts.
     pub fn new(encoder: Encoder, head: Head) -> Self {
         EncoderHeadClassifier { encoder, head }
+    }
+
+    /// Quantises the encoder to int8 ([`Encoder::quantize`]).
+    pub fn quantize(&mut self) -> Result<(), Error> {
+        self.encoder.quantize()
     }
 
     /// The head.

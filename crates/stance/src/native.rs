@@ -113,6 +113,8 @@ struct Layer {
     down_b: Tensor,
     ln2_w: Tensor,
     ln2_b: Tensor,
+    /// The four dense layers in int8 ([`NativeBert::quantize`]); `None` in fp32.
+    int8: Option<[crate::quant::QLinear; 4]>,
 }
 
 /// A sentence-transformers BERT encoder run directly on tch.
@@ -132,6 +134,8 @@ pub(crate) struct NativeBert {
     eps: f64,
     pooling: Pooling,
     normalize: bool,
+    /// Per-channel input magnitudes gathered while calibrating for int8; `None` otherwise.
+    calibration: std::sync::Mutex<Option<Vec<[Option<Tensor>; 4]>>>,
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Error> {
@@ -339,6 +343,7 @@ impl NativeBert {
                 down_b: take(&format!("{p}output.dense.bias"), &[h])?,
                 ln2_w: take(&format!("{p}output.LayerNorm.weight"), &[h])?,
                 ln2_b: take(&format!("{p}output.LayerNorm.bias"), &[h])?,
+                int8: None,
             });
         }
         if h % cfg.num_attention_heads != 0 {
@@ -367,13 +372,17 @@ impl NativeBert {
                 Pooling::Mean
             },
             normalize,
+            calibration: std::sync::Mutex::new(None),
         })
     }
 
     pub(crate) fn dense_parameters(&self) -> usize {
         self.layers
             .iter()
-            .map(|l| l.qkv_w.numel() + l.out_w.numel() + l.up_w.numel() + l.down_w.numel())
+            .map(|l| match &l.int8 {
+                Some(q) => q.iter().map(|q| q.weights()).sum(),
+                None => l.qkv_w.numel() + l.out_w.numel() + l.up_w.numel() + l.down_w.numel(),
+            })
             .sum()
     }
 
@@ -428,7 +437,85 @@ impl NativeBert {
 
     /// Adds low-rank updates into the dense weights (`W += scale * B A`), so that inference
     /// with adapters costs the same as without.
+    /// Quantises the four dense layers of every block to int8 for inference
+    /// ([`crate::quant`]); merge adapters first. Errors (leaving the model fp32) when this
+    /// machine's libtorch cannot run the int8 kernels.
+    pub(crate) fn quantize(&mut self) -> Result<(), Error> {
+        crate::quant::int8_available().map_err(|reason| Error::Int8 { reason })?;
+        if self.is_int8() {
+            return Ok(());
+        }
+        // Calibration: the fp32 model reads a fixed set of sentences, and each dense layer's
+        // input channels' largest magnitudes are kept (SmoothQuant's statistics).
+        let empty = || std::array::from_fn::<Option<Tensor>, 4, _>(|_| None);
+        if let Ok(mut g) = self.calibration.lock() {
+            *g = Some((0..self.layers.len()).map(|_| empty()).collect());
+        }
+        let ids = self.tokenize(crate::quant::CALIBRATION)?;
+        for chunk in ids.chunks(16) {
+            let refs: Vec<&[i64]> = chunk.iter().map(Vec::as_slice).collect();
+            let _ = crate::guard("calibrating int8", || Ok(self.forward(&refs)))?;
+        }
+        let stats = self
+            .calibration
+            .lock()
+            .ok()
+            .and_then(|mut g| g.take())
+            .unwrap_or_default();
+        let mut done = Vec::with_capacity(self.layers.len());
+        for (i, l) in self.layers.iter().enumerate() {
+            let act = |p: usize| stats.get(i).and_then(|s| s[p].as_ref());
+            done.push([
+                crate::quant::QLinear::new(&l.qkv_w, &l.qkv_b, act(0))?,
+                crate::quant::QLinear::new(&l.out_w, &l.out_b, act(1))?,
+                crate::quant::QLinear::new(&l.up_w, &l.up_b, act(2))?,
+                crate::quant::QLinear::new(&l.down_w, &l.down_b, act(3))?,
+            ]);
+        }
+        // The fp32 copies of the quantised weights are no longer read (int8 models are never
+        // trained nor merged into): freed, so an int8 model holds less memory than fp32.
+        for (l, q) in self.layers.iter_mut().zip(done) {
+            l.int8 = Some(q);
+            for w in [&mut l.qkv_w, &mut l.out_w, &mut l.up_w, &mut l.down_w] {
+                *w = Tensor::new();
+            }
+        }
+        Ok(())
+    }
+
+    /// While calibrating ([`NativeBert::quantize`]): the largest magnitude of each input
+    /// channel of dense layer `part` of block `i` seen so far.
+    fn record(&self, i: usize, part: usize, x: &Tensor) {
+        let Ok(mut guard) = self.calibration.lock() else {
+            return;
+        };
+        if let Some(stats) = guard.as_mut() {
+            let h = x.size()[x.dim() - 1];
+            let m = tch::no_grad(|| {
+                x.abs()
+                    .reshape([-1, h])
+                    .amax([0i64].as_slice(), false)
+                    .to_kind(Kind::Float)
+            });
+            let slot = &mut stats[i][part];
+            *slot = Some(match slot.take() {
+                Some(old) => old.maximum(&m),
+                None => m,
+            });
+        }
+    }
+
+    /// Whether the dense layers run in int8.
+    pub(crate) fn is_int8(&self) -> bool {
+        self.layers.first().is_some_and(|l| l.int8.is_some())
+    }
+
     pub(crate) fn merge(&mut self, adapters: &Adapters) -> Result<(), Error> {
+        if self.is_int8() {
+            return Err(Error::Int8 {
+                reason: "adapters must be merged before the encoder is quantised".into(),
+            });
+        }
         if adapters.layers.len() != self.layers.len() {
             return Err(Error::AdapterLayers {
                 adapters: adapters.layers.len(),
@@ -550,8 +637,22 @@ impl NativeBert {
             }
             Arch::Bert { .. } => padding,
         };
-        let dense = |x: &Tensor, w: &Tensor, bias: &Tensor, lora: Option<&Lora>, scale: f64| {
-            let y = x.linear(w, Some(bias));
+        // int8 only where no adapter is trained (inference).
+        let int8 = |i: usize, part: usize| match adapters {
+            None => self.layers[i].int8.as_ref().map(|q| &q[part]),
+            Some(_) => None,
+        };
+        let dense = |x: &Tensor,
+                     w: &Tensor,
+                     bias: &Tensor,
+                     lora: Option<&Lora>,
+                     scale: f64,
+                     (i, part): (usize, usize)| {
+            self.record(i, part, x);
+            let y = match int8(i, part) {
+                Some(q) => q.forward(x),
+                None => x.linear(w, Some(bias)),
+            };
             match lora {
                 Some(lora) => {
                     y + x
@@ -566,7 +667,14 @@ impl NativeBert {
         for (i, layer) in self.layers.iter().enumerate() {
             let ad = adapters.map(|a| (&a.layers[i], a.scale));
             let scale = ad.map_or(0.0, |a| a.1);
-            let qkv = dense(&x, &layer.qkv_w, &layer.qkv_b, ad.map(|a| &a.0.qkv), scale);
+            let qkv = dense(
+                &x,
+                &layer.qkv_w,
+                &layer.qkv_b,
+                ad.map(|a| &a.0.qkv),
+                scale,
+                (i, 0),
+            );
             let qkv = qkv.view([b, l, 3, self.heads, hd]).permute([2, 0, 3, 1, 4]);
             let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
             let ctx = Tensor::scaled_dot_product_attention(
@@ -585,17 +693,27 @@ impl NativeBert {
                 &layer.out_b,
                 ad.map(|a| &a.0.out),
                 scale,
+                (i, 1),
             )
             .dropout(DROPOUT, train)
                 + &x;
             x = a.layer_norm([h], Some(&layer.ln1_w), Some(&layer.ln1_b), self.eps, false);
-            let up = dense(&x, &layer.up_w, &layer.up_b, ad.map(|a| &a.0.up), scale).gelu("none");
+            let up = dense(
+                &x,
+                &layer.up_w,
+                &layer.up_b,
+                ad.map(|a| &a.0.up),
+                scale,
+                (i, 2),
+            )
+            .gelu("none");
             let down = dense(
                 &up,
                 &layer.down_w,
                 &layer.down_b,
                 ad.map(|a| &a.0.down),
                 scale,
+                (i, 3),
             )
             .dropout(DROPOUT, train)
                 + &x;

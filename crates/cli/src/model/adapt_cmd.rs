@@ -59,6 +59,7 @@ pub fn run(a: TrainArgs, from: &Path) -> Result<Outcome> {
     }
     let enc_dir = ModelPaths {
         encoder_dir: encoder_dir(&a.model),
+        ..Default::default()
     }
     .encoder_for(&base.encoder);
     let clf = EncoderHeadClassifier::load(&base, &base_dir, &enc_dir)?;

@@ -25,8 +25,18 @@ fn skip(e: &standpoint_stance::Error) {
 }
 
 /// Resolves a classifier spec: `default`, `cross`, `ensemble` (the shipped models), `lexical`, `majority` (fit on the `train.jsonl` beside
-/// each data file), `majority:FILE.jsonl`, or a manifest path.
+/// each data file), `majority:FILE.jsonl`, or a manifest path; `@int8` or `@fp32` after a model
+/// sets its precision (so one table can hold both).
 fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<BoxedClassifier> {
+    let mut model = model.clone();
+    let spec = match spec.rsplit_once('@') {
+        Some((name, p)) if p.parse::<standpoint_stance::Precision>().is_ok() => {
+            model.precision = p.parse().map_err(anyhow::Error::msg)?;
+            name
+        }
+        _ => spec,
+    };
+    let model = &model;
     if spec == "lexical" {
         return Ok(Box::new(Lexical));
     }

@@ -185,6 +185,8 @@ fn soften(
         model: Some(teacher.to_path_buf()),
         encoder: a.model.encoder.clone(),
         threads: a.model.threads,
+        // The teacher's readings are cached by its files: always fp32.
+        precision: standpoint_stance::Precision::Fp32,
     };
     let manifest = crate::model_setup::manifest_path(&args)?;
     let clf = crate::model_setup::load_classifier(&args)

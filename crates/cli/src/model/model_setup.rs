@@ -30,10 +30,23 @@ pub fn set_threads(threads: Option<usize>) -> usize {
     n
 }
 
-/// Loads the classifier `--model` names.
+/// The precision `--precision` asks for, or fp32 with a message when int8 cannot run here.
+pub fn precision(a: &ModelArgs) -> standpoint_stance::Precision {
+    use standpoint_stance::Precision;
+    if a.precision == Precision::Int8 {
+        if let Err(why) = standpoint_stance::int8_available() {
+            warn!("standpoint: --precision int8 falls back to fp32: {why}");
+            return Precision::Fp32;
+        }
+    }
+    a.precision
+}
+
+/// Loads the classifier `--model` names, in `--precision` ([`precision`]).
 pub fn load_classifier(a: &ModelArgs) -> Result<BoxedClassifier> {
     let paths = ModelPaths {
         encoder_dir: encoder_dir(a),
+        precision: precision(a),
     };
     Ok(standpoint_stance::factory::load_classifier(
         &manifest_path(a)?,

@@ -28,6 +28,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
     // The model's contents, not only its path: a resume or merge must not mix two models.
     let paths = standpoint_stance::factory::ModelPaths {
         encoder_dir: crate::model_setup::encoder_dir(&a.model),
+        ..Default::default()
     };
     let mut fp = standpoint_stance::factory::model_fingerprint(&spec.model, &paths)?;
     for dir in &spec.attribution {
@@ -35,6 +36,9 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         fp.push_str(&standpoint_stance::factory::folder_fingerprint(dir)?);
     }
     spec.model_fingerprint = Some(fp);
+    let precision = crate::model_setup::precision(&a.model);
+    spec.precision =
+        (precision != standpoint_stance::Precision::Fp32).then(|| precision.to_string());
     Ok(spec)
 }
 
@@ -72,6 +76,7 @@ fn spec_without_fingerprint(a: &RunArgs) -> Result<RunSpec> {
             })
             .collect::<Result<_>>()?,
         model_fingerprint: None,
+        precision: None,
     })
 }
 

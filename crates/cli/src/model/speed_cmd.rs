@@ -64,12 +64,44 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
          -> physical limit about {limit:.0} sentences/s",
         p.gflop_per_text
     );
-    println!();
-    println!("| batch | sentences/s (median) | min..max | vs sentence-transformers (notes' machine) | share of measured limit | share of 300–450/s (notes) |");
-    println!("|---|---|---|---|---|---|");
+    // int8 beside fp32: the same texts through an encoder quantised at load, and how far its
+    // vectors move (cosine to the fp32 vector of the same sentence).
+    let int8 = match standpoint_stance::int8_available() {
+        Err(why) => {
+            println!("int8: not available here ({why})");
+            None
+        }
+        Ok(()) => {
+            let mut q = Encoder::load_with(&dir, backend)?;
+            match q.quantize() {
+                Err(e) => {
+                    println!("int8: not available for this encoder ({e})");
+                    None
+                }
+                Ok(()) => {
+                    let sample = &texts[..texts.len().min(256)];
+                    let (a32, a8) = (encoder.encode(sample)?, q.encode(sample)?);
+                    let cos = tch::Tensor::cosine_similarity(&a32, &a8, 1, 1e-8);
+                    let mean = cos.mean(tch::Kind::Double).double_value(&[]);
+                    let min = cos.min().double_value(&[]);
+                    Some((q, mean, min))
+                }
+            }
+        }
+    };
     let backend = encoder.backend();
     let results = batch_speeds(encoder, &texts, &a.batch_sizes, a.runs)?;
-    for r in &results {
+    let (int8_results, cosine) = match int8 {
+        Some((q, mean, min)) => (
+            Some(batch_speeds(q, &texts, &a.batch_sizes, a.runs)?),
+            Some((mean, min)),
+        ),
+        None => (None, None),
+    };
+    println!();
+    println!("| batch | fp32 sentences/s (median) | min..max | int8 sentences/s | int8 / fp32 | vs sentence-transformers (notes' machine) | fp32 share of measured limit |");
+    println!("|---|---|---|---|---|---|---|");
+    for (i, r) in results.iter().enumerate() {
         let (bs, med) = (r.batch_size, r.median);
         let lo = r.runs.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = r.runs.iter().cloned().fold(0.0, f64::max);
@@ -77,12 +109,21 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
             .iter()
             .find(|(b, _)| *b == bs)
             .map_or("-".into(), |(_, r)| format!("{:.2}x ({r:.0}/s)", med / r));
+        let (q, ratio) = match int8_results.as_ref().and_then(|v| v.get(i)) {
+            Some(q) => (
+                format!("{:.1}", q.median),
+                format!("{:.2}x", q.median / med),
+            ),
+            None => ("-".into(), "-".into()),
+        };
         println!(
-            "| {bs} | {med:.1} | {lo:.1}..{hi:.1} | {st} | {:.0}% | {:.0}–{:.0}% |",
+            "| {bs} | {med:.1} | {lo:.1}..{hi:.1} | {q} | {ratio} | {st} | {:.0}% |",
             100.0 * med / limit,
-            100.0 * med / 450.0,
-            100.0 * med / 300.0
         );
+    }
+    if let Some((mean, min)) = cosine {
+        println!();
+        println!("int8 vs fp32 sentence vectors: cosine mean {mean:.5}, min {min:.5}");
     }
     let peak = peak_rss_mib();
     println!();
@@ -95,6 +136,8 @@ pub fn run(a: SpeedArgs) -> Result<Outcome> {
             "data": data, "sentences": texts.len(), "mean_tokens": mean_tokens,
             "backend": format!("{backend:?}"), "threads": threads,
             "load_seconds": load_s, "results": results, "peak_rss_mib": peak,
+            "int8_results": int8_results,
+            "int8_cosine": cosine.map(|(mean, min)| serde_json::json!({"mean": mean, "min": min})),
             "tokenizer_sentences_per_s": tok_rate,
             "gemm_gflops": gflops, "gflop_per_sentence": p.gflop_per_text, "limit_sentences_per_s": limit,
         });

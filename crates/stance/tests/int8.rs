@@ -1,0 +1,108 @@
+//! int8 inference (`--precision int8`) against fp32 on a fixed sentence set: the behavioural
+//! suite's 869 cases and the demo's 35 clear pairs, read by the shipped `default` (frozen
+//! encoder + head) and `cross` (cross-encoder) models loaded both ways. What docs/speed.md
+//! states is checked: labels agree on at least 97% of the pairs (measured 97.5% and 98.6%; issue
+//! 25's goal of 99% is not met yet, so fp32 stays the default), the 99th percentile of the
+//! largest probability difference is at most 0.10.
+//! Needs libtorch and the encoder (fails, not skips, without them).
+#![cfg(feature = "model")]
+
+use standpoint_stance::factory::{load_classifier, ModelPaths};
+use standpoint_stance::{Encoder, EncoderBackend, Error, Precision};
+
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+use common::*;
+
+/// The fixed set: (text, target) of the behavioural suite and the demo's clear pairs.
+fn pairs() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in [
+        "tests/data/stance_checks.jsonl",
+        "tests/data/demo_clear.jsonl",
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            out.push((
+                v["text"].as_str().unwrap().to_string(),
+                v["target"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// (share of labels that agree, largest probability difference, 99th percentile of it).
+fn compare(model: &str) -> (f64, f32, f32) {
+    let manifest = root().join("models").join(model).join("manifest.json");
+    let paths = |precision| ModelPaths {
+        encoder_dir: encoder_dir(),
+        precision,
+    };
+    let fp32 = load_classifier(&manifest, &paths(Precision::Fp32)).unwrap();
+    let int8 = load_classifier(&manifest, &paths(Precision::Int8)).unwrap();
+    let pairs = pairs();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(s, t)| (s.as_str(), t.as_str()))
+        .collect();
+    let a = fp32.predict_pairs(&refs).unwrap();
+    let b = int8.predict_pairs(&refs).unwrap();
+    assert_eq!(a.len(), refs.len());
+    let same = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| x.label() == y.label())
+        .count();
+    let mut diffs: Vec<f32> = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| {
+            (x.favor - y.favor)
+                .abs()
+                .max((x.against - y.against).abs())
+                .max((x.none - y.none).abs())
+        })
+        .collect();
+    diffs.sort_by(f32::total_cmp);
+    let p99 = diffs[(diffs.len() * 99) / 100];
+    (same as f64 / refs.len() as f64, *diffs.last().unwrap(), p99)
+}
+
+#[test]
+fn default_in_int8_agrees_with_fp32() {
+    let (agree, max, p99) = compare("default");
+    eprintln!("default: labels agree {agree:.4}, max |dp| {max:.4}, p99 {p99:.4}");
+    assert!(agree >= 0.97, "labels agree on {agree:.4}");
+    assert!(p99 <= 0.10, "99th percentile |dp| {p99}");
+    assert!(
+        max > 0.0,
+        "int8 gave fp32's exact probabilities: was it quantised?"
+    );
+}
+
+#[test]
+fn cross_encoder_in_int8_agrees_with_fp32() {
+    let (agree, max, p99) = compare("cross");
+    eprintln!("cross: labels agree {agree:.4}, max |dp| {max:.4}, p99 {p99:.4}");
+    assert!(agree >= 0.97, "labels agree on {agree:.4}");
+    assert!(p99 <= 0.10, "99th percentile |dp| {p99}");
+    assert!(
+        max > 0.0,
+        "int8 gave fp32's exact probabilities: was it quantised?"
+    );
+}
+
+#[test]
+fn the_rust_bert_backend_has_no_int8_path_and_says_so() {
+    let mut e = Encoder::load_with(&encoder_dir(), EncoderBackend::RustBert).unwrap();
+    match e.quantize() {
+        Err(Error::Int8 { reason }) => assert!(reason.contains("rust-bert"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(e.precision(), Precision::Fp32);
+    let mut n = Encoder::load(&encoder_dir()).unwrap();
+    n.quantize().unwrap();
+    assert_eq!(n.precision(), Precision::Int8);
+}

@@ -492,7 +492,7 @@ pub struct ModelArgs {
     /// Numeric precision of the encoders' dense layers: `fp32`, or `int8` (quantised at load;
     /// falls back to fp32 with a message where this CPU has no int8 kernels).
     #[arg(long, default_value = "fp32")]
-    pub precision: standpoint_stance::Precision,
+    pub precision: standpoint_types::Precision,
 }
 
 #[derive(Debug, Args)]

@@ -57,7 +57,6 @@ mod model;
 mod native;
 #[cfg(feature = "model")]
 mod pairs;
-mod precision;
 #[cfg(feature = "model")]
 mod quant;
 #[cfg(feature = "model")]
@@ -81,7 +80,7 @@ pub use ensemble::Ensemble;
 #[cfg(feature = "model")]
 pub(crate) use error::guard;
 pub use error::Error;
-pub use precision::Precision;
+pub use standpoint_types::Precision;
 /// Whether int8 inference (`--precision int8`) can run on this machine: `Err` with the reason
 /// when its kernels cannot (FBGEMM needs AVX2).
 #[cfg(feature = "model")]

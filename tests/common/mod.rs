@@ -79,6 +79,21 @@ pub fn standpoint() -> Command {
     c
 }
 
+/// The JSON values of a JSONL file, one per line.
+pub fn json_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Writes `rows` as a JSONL file.
+pub fn write_json_lines(path: &Path, rows: &[serde_json::Value]) {
+    let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
 /// A model-free lexical classifier's manifest written into `dir`.
 pub fn lexical_model(dir: &TempDir) -> PathBuf {
     let p = dir.path("lexical.json");

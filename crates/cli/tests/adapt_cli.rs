@@ -22,19 +22,6 @@ fn ok(o: &Output) {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
 
-fn rows(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn write_rows(path: &Path, rows: &[serde_json::Value]) {
-    let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(path, text).unwrap();
-}
-
 /// A reader's labels by rule: favour where the sentence asks for the ceasefire, against where
 /// it rejects it, none elsewhere (crude, but a fixed function of the text).
 fn hand_label(text: &str) -> &'static str {
@@ -75,11 +62,11 @@ fn sample(run: &Path, n: &str, seed: &str, out: &Path) -> Vec<serde_json::Value>
         "--out",
         out.to_str().unwrap(),
     ]));
-    let mut v = rows(out);
+    let mut v = json_lines(out);
     for r in v.iter_mut() {
         r["label"] = hand_label(r["text"].as_str().unwrap()).into();
     }
-    write_rows(out, &v);
+    write_json_lines(out, &v);
     v
 }
 
@@ -165,7 +152,7 @@ fn adapt_the_default_to_hand_labels_and_refuse_them_for_its_estimates() {
     for &i in &overlap {
         skipped[i]["label"] = "SKIP".into();
     }
-    write_rows(&fresh, &skipped);
+    write_json_lines(&fresh, &skipped);
     let o = sp(&[
         "estimate",
         run_b.to_str().unwrap(),
@@ -203,7 +190,7 @@ fn adapt_the_default_to_hand_labels_and_refuse_them_for_its_estimates() {
         text(&o.stderr)
     );
     let few = t.path("few.jsonl");
-    write_rows(&few, &drawn[..3]);
+    write_json_lines(&few, &drawn[..3]);
     let o = sp(&[
         "train",
         "--from",

@@ -6,7 +6,6 @@
 mod common;
 use common::*;
 
-use std::path::Path;
 use std::process::Output;
 
 fn text(b: &[u8]) -> String {
@@ -42,19 +41,6 @@ fn run_corpus(t: &TempDir) -> std::path::PathBuf {
     out
 }
 
-fn rows(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn write_rows(path: &Path, rows: &[serde_json::Value]) {
-    let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(path, text).unwrap();
-}
-
 #[test]
 fn sample_add_label_and_estimate() {
     let t = TempDir::new("validate");
@@ -75,7 +61,7 @@ fn sample_add_label_and_estimate() {
         f,
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let first = rows(&file);
+    let first = json_lines(&file);
     assert_eq!(first.len(), 12);
     let n_pop = text(&o.stdout)
         .split(" of ")
@@ -93,7 +79,7 @@ fn sample_add_label_and_estimate() {
     for (i, row) in labelled.iter_mut().enumerate() {
         row["label"] = ["FAVOR", "against", "N", "NONE"][i % 4].into();
     }
-    write_rows(&file, &labelled);
+    write_json_lines(&file, &labelled);
     let o = sp(&[
         "sample",
         r,
@@ -108,7 +94,7 @@ fn sample_add_label_and_estimate() {
         "--add",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let more = rows(&file);
+    let more = json_lines(&file);
     assert_eq!(more.len(), 20);
     for (a, b) in labelled.iter().zip(&more) {
         assert_eq!(
@@ -136,7 +122,7 @@ fn sample_add_label_and_estimate() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let key = |v: &serde_json::Value| (v["seq"].as_u64().unwrap(), v["index"].as_u64().unwrap());
     let mut a: Vec<_> = more.iter().map(key).collect();
-    let mut b: Vec<_> = rows(&again).iter().map(key).collect();
+    let mut b: Vec<_> = json_lines(&again).iter().map(key).collect();
     a.sort();
     b.sort();
     assert_eq!(a, b);
@@ -145,7 +131,7 @@ fn sample_add_label_and_estimate() {
     for row in all.iter_mut().skip(12) {
         row["label"] = row["prediction"].clone();
     }
-    write_rows(&file, &all);
+    write_json_lines(&file, &all);
     let json = t.path("est.json");
     let o = sp(&[
         "estimate",
@@ -203,10 +189,10 @@ fn bad_label_files_are_refused_with_file_and_line() {
         f,
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let good = rows(&file);
+    let good = json_lines(&file);
     let check = |rows: &[serde_json::Value], want: &str| {
         let p = t.path("bad.jsonl");
-        write_rows(&p, rows);
+        write_json_lines(&p, rows);
         let json = t.path("bad-est.json");
         let o = sp(&[
             "estimate",
@@ -339,11 +325,11 @@ fn run_with_labels_writes_estimates_and_the_report_shows_them() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let mut v = rows(&file);
+    let mut v = json_lines(&file);
     for (i, row) in v.iter_mut().enumerate() {
         row["label"] = ["FAVOR", "AGAINST", "NONE", "NONE"][i % 4].into();
     }
-    write_rows(&file, &v);
+    write_json_lines(&file, &v);
     let model = t.path("lexical.json");
     let o = standpoint()
         .args([
@@ -448,13 +434,13 @@ fn predictions_from_another_tool_are_corrected_instead_of_the_runs() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     // A hand labeller who reads every sampled sentence as NONE.
-    let mut labelled = rows(&file);
+    let mut labelled = json_lines(&file);
     for row in labelled.iter_mut() {
         row["label"] = "NONE".into();
     }
-    write_rows(&file, &labelled);
+    write_json_lines(&file, &labelled);
     // "Another tool" that reads every sentence of the run as NONE, as CSV.
-    let sentences = rows(&run.join("sentences.jsonl"));
+    let sentences = json_lines(&run.join("sentences.jsonl"));
     let mut csv = String::from("doc,index,label\n");
     for s in &sentences {
         csv.push_str(&format!(

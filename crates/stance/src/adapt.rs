@@ -16,6 +16,7 @@
 use tch::Tensor;
 
 pub use crate::manifest::CrossFit;
+use crate::metrics::Confusion;
 use crate::model::{Encoder, Head, HeadTrainer, TrainConfig};
 use crate::{Error, Label, Probs};
 
@@ -75,27 +76,6 @@ pub fn folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
         out[i] = pos % k.max(1);
     }
     out
-}
-
-fn macro_f1(pairs: &[(Label, Label)]) -> f64 {
-    let f: Vec<f64> = [Label::Favor, Label::Against, Label::None]
-        .iter()
-        .map(|&c| {
-            let tp = pairs.iter().filter(|(y, p)| *y == c && *p == c).count() as f64;
-            let pred = pairs.iter().filter(|(_, p)| *p == c).count() as f64;
-            let act = pairs.iter().filter(|(y, _)| *y == c).count() as f64;
-            if pred + act == 0.0 {
-                0.0
-            } else {
-                2.0 * tp / (pred + act)
-            }
-        })
-        .collect();
-    f.iter().sum::<f64>() / 3.0
-}
-
-fn accuracy(pairs: &[(Label, Label)]) -> f64 {
-    pairs.iter().filter(|(y, p)| y == p).count() as f64 / pairs.len().max(1) as f64
 }
 
 /// Adapts `base` (a trained head over `encoder`) to labelled pairs `(text, target, label)`:
@@ -166,8 +146,8 @@ pub fn adapt(
         }
     }
     let truth: Vec<Label> = pairs.iter().map(|p| p.2).collect();
-    let base_pairs: Vec<(Label, Label)> = truth.iter().copied().zip(base_pred).collect();
-    let oof_pairs: Vec<(Label, Label)> = truth.iter().copied().zip(oof).collect();
+    let base_c = Confusion::from_pairs(truth.iter().copied().zip(base_pred));
+    let oof_c = Confusion::from_pairs(truth.iter().copied().zip(oof));
     let w = vec![1.0f32; labels.len()];
     let head = trainer.train_from(Some(base), &s, &t, &labels, &w, |_, _| {})?;
     Ok(Adaptation {
@@ -175,10 +155,10 @@ pub fn adapt(
         crossfit: CrossFit {
             folds: k,
             labels: pairs.len(),
-            base_accuracy: accuracy(&base_pairs),
-            adapted_accuracy: accuracy(&oof_pairs),
-            base_macro_f1: macro_f1(&base_pairs),
-            adapted_macro_f1: macro_f1(&oof_pairs),
+            base_accuracy: base_c.accuracy(),
+            adapted_accuracy: oof_c.accuracy(),
+            base_macro_f1: base_c.macro_f1(),
+            adapted_macro_f1: oof_c.macro_f1(),
         },
     })
 }

@@ -92,7 +92,7 @@ pub struct CrossFit {
     pub base_accuracy: f64,
     /// The adapted heads' out-of-fold accuracy.
     pub adapted_accuracy: f64,
-    /// The base model's macro-F1 over FAVOR, AGAINST, NONE.
+    /// The base model's macro-F1 (mean F1 over the classes the labels hold, as `bench`).
     pub base_macro_f1: f64,
     /// The adapted heads' out-of-fold macro-F1.
     pub adapted_macro_f1: f64,

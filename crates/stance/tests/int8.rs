@@ -70,10 +70,10 @@ fn compare(model: &str) -> (f64, f32, f32) {
     (same as f64 / refs.len() as f64, *diffs.last().unwrap(), p99)
 }
 
-#[test]
-fn default_in_int8_agrees_with_fp32() {
-    let (agree, max, p99) = compare("default");
-    eprintln!("default: labels agree {agree:.4}, max |dp| {max:.4}, p99 {p99:.4}");
+/// The guarantee docs/speed.md states, checked for one shipped model.
+fn assert_agrees(model: &str) {
+    let (agree, max, p99) = compare(model);
+    eprintln!("{model}: labels agree {agree:.4}, max |dp| {max:.4}, p99 {p99:.4}");
     assert!(agree >= 0.97, "labels agree on {agree:.4}");
     assert!(p99 <= 0.10, "99th percentile |dp| {p99}");
     assert!(
@@ -83,15 +83,13 @@ fn default_in_int8_agrees_with_fp32() {
 }
 
 #[test]
+fn default_in_int8_agrees_with_fp32() {
+    assert_agrees("default");
+}
+
+#[test]
 fn cross_encoder_in_int8_agrees_with_fp32() {
-    let (agree, max, p99) = compare("cross");
-    eprintln!("cross: labels agree {agree:.4}, max |dp| {max:.4}, p99 {p99:.4}");
-    assert!(agree >= 0.97, "labels agree on {agree:.4}");
-    assert!(p99 <= 0.10, "99th percentile |dp| {p99}");
-    assert!(
-        max > 0.0,
-        "int8 gave fp32's exact probabilities: was it quantised?"
-    );
+    assert_agrees("cross");
 }
 
 #[test]

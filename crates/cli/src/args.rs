@@ -621,6 +621,11 @@ pub struct FinetuneArgs {
     /// teacher's probabilities are cached in the checkpoint folder.
     #[arg(long, value_name = "MANIFEST")]
     pub teacher: Option<PathBuf>,
+    /// Start from this cross-encoder's adapters and classifier (its manifest.json) instead of
+    /// fresh ones: continue an earlier model's training in a later session, e.g. on a new
+    /// `--limit` sample (another `--seed`). Same encoder, `--rank` and `--alpha`.
+    #[arg(long, value_name = "MANIFEST", conflicts_with = "bi_encoder")]
+    pub init: Option<PathBuf>,
     /// Unlabelled articles (JSONL `{"id","text"}`) whose sentences, paired with each article's
     /// most-mentioned names and with training targets, the teacher labels (needs --teacher).
     #[arg(long, value_name = "JSONL", requires = "teacher")]

@@ -285,3 +285,75 @@ fn resume_refuses_another_run_a_damaged_checkpoint_and_a_missing_one() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no checkpoint to resume"), "{stderr}");
 }
+
+#[test]
+fn init_continues_an_earlier_model_and_records_it() {
+    let t = TempDir::new("init");
+    toy_training_file(&t.0);
+    let o = finetune_cmd(&t, "first", "ck-first", 2).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first = t.path("first/manifest.json");
+
+    // With a learning rate of 0 the continued run keeps the weights it started from exactly.
+    let o = finetune_cmd(&t, "same", "ck-same", 1)
+        .arg("--init")
+        .arg(&first)
+        .args(["--lr", "0"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |d: &str| std::fs::read(t.path(d).join("adapters.safetensors")).unwrap();
+    assert!(read("first") == read("same"), "lr 0 moved the weights");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path("same/manifest.json")).unwrap())
+            .unwrap();
+    let from = &m["training"]["continued_from"];
+    assert_eq!(from["manifest"], first.display().to_string());
+    assert_eq!(from["training"]["epochs"], 2, "{m}");
+    assert_eq!(from["weights"].as_str().unwrap().len(), 16, "{m}");
+
+    // With a learning rate it moves on from there: not where a fresh run of one epoch ends.
+    let o = finetune_cmd(&t, "more", "ck-more", 1)
+        .arg("--init")
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = finetune_cmd(&t, "fresh", "ck-fresh", 1).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(read("more") != read("fresh") && read("more") != read("first"));
+
+    // Refused: another adapter scale, a model that is not a cross-encoder, a missing weight file.
+    let o = finetune_cmd(&t, "x", "ck-x", 1)
+        .arg("--init")
+        .arg(&first)
+        .args(["--alpha", "8"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && stderr.contains("--rank 2 --alpha 16"),
+        "{stderr}"
+    );
+    let o = finetune_cmd(&t, "x", "ck-x", 1)
+        .arg("--init")
+        .arg(root().join("models/default/manifest.json"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && stderr.contains("only continue from a cross-encoder"),
+        "{stderr}"
+    );
+    std::fs::remove_file(t.path("first/adapters.safetensors")).unwrap();
+    let o = finetune_cmd(&t, "x", "ck-x", 1)
+        .arg("--init")
+        .arg(&first)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && stderr.contains("adapters.safetensors"),
+        "{stderr}"
+    );
+}

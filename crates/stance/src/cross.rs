@@ -408,6 +408,50 @@ pub struct CrossEncoderTrainer {
     pub config: FineTuneConfig,
     /// Where to write checkpoints (and whether to resume from one); `None`: none.
     pub checkpoint: Option<CheckpointSpec>,
+    /// Start from this cross-encoder's adapters and classifier (its manifest) instead of fresh
+    /// ones: a later session continues an earlier model's training on more data without its
+    /// checkpoint. Its encoder, rank and alpha must be the run's.
+    pub init: Option<std::path::PathBuf>,
+}
+
+/// What a run continued from `manifest` records ([`crate::manifest::TrainingRecord::continued_from`]):
+/// the path as given, a fingerprint of its weight file and its own training record.
+///
+/// # Errors
+/// The manifest cannot be read, is not a cross-encoder's, or its weight file is missing.
+pub fn continued_from(manifest: &Path) -> Result<crate::manifest::ContinuedFrom, Error> {
+    let (m, weights) = init_files(manifest)?;
+    Ok(crate::manifest::ContinuedFrom {
+        manifest: manifest.display().to_string(),
+        weights: file_fingerprint(&weights)?.hex(),
+        training: m.training,
+    })
+}
+
+/// The cross-encoder manifest at `path` and its weight file.
+fn init_files(path: &Path) -> Result<(CrossEncoderManifest, std::path::PathBuf), Error> {
+    match crate::manifest::Manifest::load(path)? {
+        crate::manifest::Manifest::CrossEncoder(m) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let weights = dir.join(&m.adapter_file);
+            Ok((m, weights))
+        }
+        _ => Err(Error::ModelFiles {
+            path: path.to_path_buf(),
+            message: "a cross-encoder can only continue from a cross-encoder's manifest".into(),
+        }),
+    }
+}
+
+/// A fingerprint of a file's bytes.
+fn file_fingerprint(path: &Path) -> Result<Fingerprint, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut f = Fingerprint::default();
+    f.add_bytes(&bytes);
+    Ok(f)
 }
 
 impl CrossEncoderTrainer {
@@ -490,6 +534,11 @@ impl CrossEncoderTrainer {
     ) -> Result<Fingerprint, Error> {
         let mut f = trainer::config_fingerprint("cross-encoder v1", &self.config);
         trainer::add_encoder(&mut f, encoder_dir)?;
+        if let Some(init) = &self.init {
+            let (_, weights) = init_files(init)?;
+            f.add_str("init")
+                .add_str(&file_fingerprint(&weights)?.hex());
+        }
         trainer::add_examples(&mut f, examples);
         Ok(f)
     }
@@ -513,6 +562,9 @@ impl CrossEncoderTrainer {
             },
         );
         let classifier_b = root.var("cls_b", &[3], nn::Init::Const(0.0));
+        if let Some(init) = &self.init {
+            self.start_from(init, &bert, &adapters, &classifier_w, &classifier_b)?;
+        }
         let model = CrossEncoder {
             bert,
             adapters,
@@ -526,5 +578,49 @@ impl CrossEncoderTrainer {
             _vars: None,
         };
         Ok((model, vs))
+    }
+
+    /// Copies the adapters and classifier of the cross-encoder at `init` (a manifest) into the
+    /// fresh trainable variables.
+    fn start_from(
+        &self,
+        init: &Path,
+        bert: &NativeBert,
+        adapters: &Adapters,
+        classifier_w: &Tensor,
+        classifier_b: &Tensor,
+    ) -> Result<(), Error> {
+        let c = &self.config;
+        let (m, weights) = init_files(init)?;
+        if m.rank != c.rank || m.alpha != c.alpha {
+            return Err(Error::ModelFiles {
+                path: init.to_path_buf(),
+                message: format!(
+                    "it has rank {} and alpha {}; continue it with --rank {} --alpha {}",
+                    m.rank, m.alpha, m.rank, m.alpha
+                ),
+            });
+        }
+        let mut file = WeightFile::open(&weights, "adapter weights", "run `standpoint finetune`")?;
+        let from = file.adapters(&bert.dense_shapes(), m.rank, m.alpha)?;
+        let h = bert.dim();
+        let w = file.take("classifier.weight", &[3, h])?;
+        let b = file.take("classifier.bias", &[3])?;
+        tch::no_grad(|| {
+            for (to, from) in adapters.layers.iter().zip(&from.layers) {
+                for (t, f) in [
+                    (&to.qkv, &from.qkv),
+                    (&to.out, &from.out),
+                    (&to.up, &from.up),
+                    (&to.down, &from.down),
+                ] {
+                    t.a.shallow_clone().copy_(&f.a);
+                    t.b.shallow_clone().copy_(&f.b);
+                }
+            }
+            classifier_w.shallow_clone().copy_(&w);
+            classifier_b.shallow_clone().copy_(&b);
+        });
+        Ok(())
     }
 }

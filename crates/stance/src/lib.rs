@@ -74,7 +74,8 @@ pub mod unlabelled;
 pub use bi::{BiEncoder, BiEncoderEvent, BiEncoderTrainer};
 #[cfg(feature = "model")]
 pub use cross::{
-    CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent, FineTuneExample, TrainEvent,
+    continued_from, CrossEncoder, CrossEncoderTrainer, FineTuneConfig, FineTuneEvent,
+    FineTuneExample, TrainEvent,
 };
 pub use ensemble::Ensemble;
 #[cfg(feature = "model")]

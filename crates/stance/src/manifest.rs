@@ -336,6 +336,29 @@ pub struct TrainingRecord {
     /// Weight multiplier of NONE examples whose text mentions the target (1 when absent).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub hard_none_weight: f64,
+    /// The model whose weights this run started from (`finetune --init`), with how that one
+    /// was trained; `None`: fresh weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continued_from: Option<Box<ContinuedFrom>>,
+}
+
+/// The starting point of a run that continued an earlier model's training
+/// ([`TrainingRecord::continued_from`]).
+///
+/// ```
+/// use standpoint_stance::manifest::ContinuedFrom;
+/// let c = ContinuedFrom { manifest: "models/candidates/mpnet-s1/manifest.json".into(), weights: "0123abcd".into(), training: None };
+/// assert!(serde_json::to_string(&c).unwrap().contains("mpnet-s1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContinuedFrom {
+    /// The earlier model's manifest, as given.
+    pub manifest: String,
+    /// Fingerprint of the earlier model's weight file (hex).
+    pub weights: String,
+    /// How the earlier model was trained (its own record, which may continue another).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingRecord>,
 }
 
 fn one() -> f64 {

@@ -333,6 +333,7 @@ pub fn cross_manifest(
             weight_decay: config.weight_decay,
             batch_size: config.batch_size,
             hard_none_weight,
+            continued_from: None,
         }),
         dev,
     })
@@ -366,6 +367,7 @@ pub fn head_manifest(
             weight_decay: config.weight_decay,
             batch_size: config.batch_size,
             hard_none_weight,
+            continued_from: None,
         }),
         dev,
         adapted: None,

@@ -92,6 +92,7 @@ fn train(data: &[(String, String, Label)], config: FineTuneConfig) -> (CrossEnco
     let model = CrossEncoderTrainer {
         config,
         checkpoint: None,
+        init: None,
     }
     .train(&encoder_dir(), &examples, |e| {
         if let FineTuneEvent::Epoch { mean_loss, .. } = e {

@@ -134,9 +134,18 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     }
     let mut progress = crate::model_setup::StepBar::new(config.epochs);
     let started = Instant::now();
+    let continued = match &a.init {
+        Some(init) => Some(Box::new(
+            standpoint_stance::continued_from(init).with_context(|| {
+                format!("reading the model to continue from, {}", init.display())
+            })?,
+        )),
+        None => None,
+    };
     let model: CrossEncoder = CrossEncoderTrainer {
         config: config.clone(),
         checkpoint: Some(checkpoint),
+        init: a.init.clone(),
     }
     .train(&enc_dir, &train, |event| {
         let Some((epoch, _, model)) = progress.event(event, started) else {
@@ -147,6 +156,9 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
             let mut manifest = manifest_for(dev, epoch);
             if let Manifest::CrossEncoder(m) = &mut manifest {
                 m.context = model.reads_context();
+                if let Some(t) = &mut m.training {
+                    t.continued_from = continued.clone();
+                }
             }
             manifest.save(&a.out.join("manifest.json"))
         };

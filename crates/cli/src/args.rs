@@ -260,6 +260,10 @@ pub struct AttributeArgs {
     /// attributions.
     #[arg(long, requires = "tagger")]
     pub tags: bool,
+    /// Numeric precision of the tagger's encoder: `fp32` (default) or `int8` (quantised at
+    /// load; falls back to fp32 with a message where this CPU has no int8 kernels).
+    #[arg(long, requires = "tagger")]
+    pub precision: Option<standpoint_types::Precision>,
 }
 
 #[derive(Debug, Args)]
@@ -490,9 +494,10 @@ pub struct ModelArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Numeric precision of the encoders' dense layers: `fp32`, or `int8` (quantised at load;
-    /// falls back to fp32 with a message where this CPU has no int8 kernels).
-    #[arg(long, default_value = "fp32")]
-    pub precision: standpoint_types::Precision,
+    /// falls back to fp32 with a message where this CPU has no int8 kernels). Default: the
+    /// model manifest's `"precision"`, else fp32.
+    #[arg(long)]
+    pub precision: Option<standpoint_types::Precision>,
 }
 
 #[derive(Debug, Args)]

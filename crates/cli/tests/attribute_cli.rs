@@ -96,6 +96,35 @@ fn the_shipped_tagger_finds_the_quote_too() {
 }
 
 #[test]
+fn the_tagger_in_int8_finds_the_quote_and_its_speaker() {
+    let dir = TempDir::new("attribute-tagger-int8");
+    let args = [
+        "--tagger",
+        "default",
+        "--threads",
+        "1",
+        "--precision",
+        "int8",
+    ];
+    let (code, lines, stderr) = attribute(&args, &input(&dir));
+    assert!(!stderr.contains("falls back"), "{stderr}");
+    check_story(&lines, &stderr, code);
+    let (_, fp32, _) = attribute(&["--tagger", "default", "--threads", "1"], &input(&dir));
+    let speakers = |l: &[serde_json::Value]| -> Vec<String> {
+        l[0]["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["speaker"].to_string())
+            .collect()
+    };
+    assert_eq!(speakers(&lines), speakers(&fp32));
+    // --precision needs a tagger (the rules have no model).
+    let (code, _, stderr) = attribute(&["--precision", "int8"], &input(&dir));
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
 fn a_missing_tagger_folder_is_a_clear_error() {
     let dir = TempDir::new("attribute-no-tagger");
     let (code, _, stderr) = attribute(&["--tagger", "/nonexistent/tagger"], &input(&dir));

@@ -370,6 +370,45 @@ fn is_one(x: &f64) -> bool {
 }
 
 impl Manifest {
+    /// The precision a manifest asks its model to run in when the user names none: its
+    /// top-level `"precision"` field (`"fp32"` or `"int8"`, any kind of manifest), `None`
+    /// without one. A model whose int8 scores were measured within tolerance of fp32 can say
+    /// `"precision": "int8"`; an explicit `--precision` still wins.
+    ///
+    /// ```
+    /// use standpoint_stance::manifest::Manifest;
+    /// use standpoint_stance::Precision;
+    /// let dir = std::env::temp_dir().join(format!("sp-precision-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("manifest.json");
+    /// std::fs::write(&path, r#"{"kind":"lexical","precision":"int8"}"#).unwrap();
+    /// assert_eq!(Manifest::default_precision(&path).unwrap(), Some(Precision::Int8));
+    /// std::fs::write(&path, r#"{"kind":"lexical"}"#).unwrap();
+    /// assert_eq!(Manifest::default_precision(&path).unwrap(), None);
+    /// std::fs::write(&path, r#"{"kind":"lexical","precision":"fp16"}"#).unwrap();
+    /// assert!(Manifest::default_precision(&path).is_err());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// The file cannot be read or its `"precision"` is not one of the two.
+    pub fn default_precision(path: &Path) -> Result<Option<crate::Precision>, Error> {
+        #[derive(Deserialize)]
+        struct Field {
+            #[serde(default)]
+            precision: Option<crate::Precision>,
+        }
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let f: Field = serde_json::from_str(&text).map_err(|source| Error::Manifest {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(f.precision)
+    }
+
     /// Reads a manifest file.
     pub fn load(path: &Path) -> Result<Manifest, Error> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {

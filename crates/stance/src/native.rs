@@ -134,8 +134,18 @@ pub(crate) struct NativeBert {
     eps: f64,
     pooling: Pooling,
     normalize: bool,
-    /// Per-channel input magnitudes gathered while calibrating for int8; `None` otherwise.
-    calibration: std::sync::Mutex<Option<Vec<[Option<Tensor>; 4]>>>,
+    /// Per-channel input statistics gathered while calibrating for int8; `None` otherwise.
+    calibration: std::sync::Mutex<Option<Vec<[Option<Calibration>; 4]>>>,
+}
+
+/// What calibration keeps of one dense layer's inputs, per input channel.
+struct Calibration {
+    /// Largest magnitude.
+    max: Tensor,
+    /// Sum over tokens.
+    sum: Tensor,
+    /// Tokens summed.
+    tokens: i64,
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Error> {
@@ -447,12 +457,13 @@ impl NativeBert {
         }
         // Calibration: the fp32 model reads a fixed set of sentences, and each dense layer's
         // input channels' largest magnitudes are kept (SmoothQuant's statistics).
-        let empty = || std::array::from_fn::<Option<Tensor>, 4, _>(|_| None);
+        let empty = || std::array::from_fn::<Option<Calibration>, 4, _>(|_| None);
         if let Ok(mut g) = self.calibration.lock() {
             *g = Some((0..self.layers.len()).map(|_| empty()).collect());
         }
+        // One sentence at a time: no padding tokens in the statistics.
         let ids = self.tokenize(crate::quant::CALIBRATION)?;
-        for chunk in ids.chunks(16) {
+        for chunk in ids.chunks(1) {
             let refs: Vec<&[i64]> = chunk.iter().map(Vec::as_slice).collect();
             let _ = crate::guard("calibrating int8", || Ok(self.forward(&refs)))?;
         }
@@ -464,12 +475,20 @@ impl NativeBert {
             .unwrap_or_default();
         let mut done = Vec::with_capacity(self.layers.len());
         for (i, l) in self.layers.iter().enumerate() {
-            let act = |p: usize| stats.get(i).and_then(|s| s[p].as_ref());
+            let act = |p: usize| {
+                stats
+                    .get(i)
+                    .and_then(|s| s[p].as_ref())
+                    .map(|c| crate::quant::Inputs {
+                        max: c.max.shallow_clone(),
+                        mean: &c.sum / c.tokens.max(1) as f64,
+                    })
+            };
             done.push([
-                crate::quant::QLinear::new(&l.qkv_w, &l.qkv_b, act(0))?,
-                crate::quant::QLinear::new(&l.out_w, &l.out_b, act(1))?,
-                crate::quant::QLinear::new(&l.up_w, &l.up_b, act(2))?,
-                crate::quant::QLinear::new(&l.down_w, &l.down_b, act(3))?,
+                crate::quant::QLinear::new(&l.qkv_w, &l.qkv_b, act(0).as_ref())?,
+                crate::quant::QLinear::new(&l.out_w, &l.out_b, act(1).as_ref())?,
+                crate::quant::QLinear::new(&l.up_w, &l.up_b, act(2).as_ref())?,
+                crate::quant::QLinear::new(&l.down_w, &l.down_b, act(3).as_ref())?,
             ]);
         }
         // The fp32 copies of the quantised weights are no longer read (int8 models are never
@@ -491,16 +510,24 @@ impl NativeBert {
         };
         if let Some(stats) = guard.as_mut() {
             let h = x.size()[x.dim() - 1];
-            let m = tch::no_grad(|| {
-                x.abs()
-                    .reshape([-1, h])
-                    .amax([0i64].as_slice(), false)
-                    .to_kind(Kind::Float)
+            let (max, sum, n) = tch::no_grad(|| {
+                let x = x.reshape([-1, h]).to_kind(Kind::Float);
+                let max = x.abs().amax([0i64].as_slice(), false);
+                let sum = x.sum_dim_intlist([0i64].as_slice(), false, Kind::Float);
+                (max, sum, x.size()[0])
             });
             let slot = &mut stats[i][part];
             *slot = Some(match slot.take() {
-                Some(old) => old.maximum(&m),
-                None => m,
+                Some(old) => Calibration {
+                    max: old.max.maximum(&max),
+                    sum: old.sum + sum,
+                    tokens: old.tokens + n,
+                },
+                None => Calibration {
+                    max,
+                    sum,
+                    tokens: n,
+                },
             });
         }
     }

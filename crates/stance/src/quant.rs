@@ -16,6 +16,11 @@
 //! - **per token**: each token's input row is scaled to at most 1 and its output row scaled
 //!   back, so one outlying token (or another sentence in the batch) does not coarsen the rest.
 //!
+//! and one correction: the weight's rounding error times the calibration sentences' mean input
+//! is added to the bias (bias correction, Nagel et al. 2019, "Data-Free Quantization"), so the
+//! rounding does not shift every output the same way. Measured on 2,000 training pairs (not the
+//! dev sets) read by the default model: labels agree with fp32 on 98.3% without it, 98.9% with it.
+//!
 //! Measured on all-MiniLM-L6-v2 (2 threads, NewsMTSC dev sentences): the sentence vectors' cosine
 //! to fp32 rose from 0.993 (per-tensor only) to 0.999 with the three, at 1.8x fp32's speed at
 //! batch 16 instead of 2.2x (docs/speed.md).
@@ -53,6 +58,14 @@ pub(crate) const CALIBRATION: &[&str] = &[
     "Officials did not say when the border would reopen.",
 ];
 
+/// What calibration measured of a dense layer's input channels.
+pub(crate) struct Inputs {
+    /// Largest magnitude of each channel.
+    pub(crate) max: Tensor,
+    /// Mean of each channel.
+    pub(crate) mean: Tensor,
+}
+
 /// One linear layer in int8: `y = ((x ⊘ s) · Qᵀ) ⊙ rows + bias`, s the input-channel smoothing
 /// scales, Q the smoothed, row-normalised weight quantised to int8.
 pub(crate) struct QLinear {
@@ -68,16 +81,17 @@ pub(crate) struct QLinear {
 }
 
 impl QLinear {
-    /// Quantises weight `w` (`[out, in]`) with bias `b` (`[out]`). With `act`, the largest
-    /// magnitude seen on each input channel, the activations' outlier channels are moved into
-    /// the weight first (SmoothQuant, α = 0.5: s_j = √(max|x_j| / max|w_·j|), x/s and w·s), since
-    /// the activations are quantised with one scale for the whole batch.
-    pub(crate) fn new(w: &Tensor, b: &Tensor, act: Option<&Tensor>) -> Result<QLinear, Error> {
+    /// Quantises weight `w` (`[out, in]`) with bias `b` (`[out]`). With `act`, what calibration
+    /// measured of the inputs, the activations' outlier channels are moved into the weight first
+    /// (SmoothQuant, α = 0.5: s_j = √(max|x_j| / max|w_·j|), x/s and w·s), since the activations
+    /// are quantised with one scale for the whole batch, and the bias is corrected for the
+    /// weight's rounding at the mean input.
+    pub(crate) fn new(w: &Tensor, b: &Tensor, act: Option<&Inputs>) -> Result<QLinear, Error> {
         crate::guard("quantising a linear layer to int8", || {
             tch::no_grad(|| {
                 let w = w.to_kind(Kind::Float).contiguous();
                 let (w, inv_smooth) = match act {
-                    Some(a) => {
+                    Some(Inputs { max: a, .. }) => {
                         let wmax = w.abs().amax([0i64].as_slice(), false).clamp_min(1e-5);
                         let s = (a.clamp_min(1e-5) / wmax).sqrt().clamp(1e-2, 1e2);
                         ((&w * s.unsqueeze(0)).contiguous(), Some(s.reciprocal()))
@@ -109,6 +123,17 @@ impl QLinear {
                         .to_kind(Kind::Int)
                         .contiguous();
                 let packed = q.f_fbgemm_pack_quantized_matrix()?;
+                let mut bias = b.to_kind(Kind::Float).contiguous();
+                if let Some(Inputs { mean, .. }) = act {
+                    // E[x/s] · (W·s − Ŵ)ᵀ: what rounding the weight shifts the output by.
+                    let deq =
+                        (q.to_kind(Kind::Float) - zero_point as f64) * scale * rows.unsqueeze(1);
+                    let x = match &inv_smooth {
+                        Some(s) => mean * s,
+                        None => mean.shallow_clone(),
+                    };
+                    bias += x.unsqueeze(0).matmul(&(&w - deq).tr()).squeeze_dim(0);
+                }
                 let n = w.size()[0];
                 Ok(QLinear {
                     inv_smooth,
@@ -118,7 +143,7 @@ impl QLinear {
                     scale,
                     zero_point,
                     rows,
-                    bias: b.to_kind(Kind::Float).contiguous(),
+                    bias,
                     zero_bias: Tensor::zeros([n], (Kind::Float, tch::Device::Cpu)),
                 })
             })

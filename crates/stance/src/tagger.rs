@@ -135,6 +135,30 @@ impl SpanTagger {
         SpanTagger::assemble(bert, adapters, true, head_w, head_b, manifest)
     }
 
+    /// Quantises the encoder (its adapters merged) to int8 for inference (`--precision int8`,
+    /// see [`crate::Precision`]); the head stays fp32. On an error the tagger is unchanged.
+    ///
+    /// # Errors
+    /// [`Error::Int8`] for a tagger being trained (adapters not merged) or where this machine's
+    /// libtorch has no int8 kernels.
+    pub fn quantize(&mut self) -> Result<(), Error> {
+        if !self.merged {
+            return Err(Error::Int8 {
+                reason: "a tagger being trained cannot be quantised".into(),
+            });
+        }
+        self.bert.quantize()
+    }
+
+    /// The precision the encoder runs in.
+    pub fn precision(&self) -> crate::Precision {
+        if self.bert.is_int8() {
+            crate::Precision::Int8
+        } else {
+            crate::Precision::Fp32
+        }
+    }
+
     fn assemble(
         bert: NativeBert,
         adapters: Adapters,

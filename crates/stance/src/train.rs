@@ -550,16 +550,33 @@ mod embed {
 }
 
 /// A teacher's probabilities for training examples (each read after its context), for
-/// distillation. With `cache`, they are read from that file when it holds exactly these
-/// examples' probabilities for this teacher (`key`, e.g. a hash of the teacher's files), and
-/// written there (atomically) otherwise; `progress(done, total)` sees the work.
+/// distillation. With `cache`, they are read from that file when it holds these examples'
+/// probabilities for this teacher (`key`, e.g. a hash of the teacher's files); otherwise they
+/// are computed in blocks of [`TEACHER_BLOCK`] examples, each appended to the file as it is
+/// done, so labelling that was stopped (killed, a session's end) continues after the last
+/// whole block instead of starting over. `progress(done, total)` sees the work.
 #[cfg(feature = "model")]
 pub fn teacher_probs(
     teacher: &dyn crate::StanceClassifier<Error = Error>,
     examples: &[crate::FineTuneExample<'_>],
     cache: Option<(&Path, &str)>,
+    progress: impl FnMut(usize, usize),
+) -> Result<Vec<[f32; 3]>, Error> {
+    teacher_probs_in_blocks(teacher, examples, cache, TEACHER_BLOCK, progress)
+}
+
+/// Examples a teacher labels between two appends to its cache ([`teacher_probs`]).
+pub const TEACHER_BLOCK: usize = 1024;
+
+#[cfg(feature = "model")]
+fn teacher_probs_in_blocks(
+    teacher: &dyn crate::StanceClassifier<Error = Error>,
+    examples: &[crate::FineTuneExample<'_>],
+    cache: Option<(&Path, &str)>,
+    block: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<[f32; 3]>, Error> {
+    use std::io::Write;
     let mut f = crate::checkpoint::Fingerprint::default();
     f.add_str("teacher v1");
     if let Some((_, key)) = cache {
@@ -570,42 +587,143 @@ pub fn teacher_probs(
         f.add_str(e.text).add_str(e.target).add_str(e.context);
     }
     let header = format!("standpoint teacher {} {}\n", f.hex(), examples.len());
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    // What the cache already holds: whole records of these examples, in order.
+    let mut out: Vec<[f32; 3]> = Vec::with_capacity(examples.len());
+    let mut file = None;
     if let Some((path, _)) = cache {
         if let Ok(bytes) = std::fs::read(path) {
             if let Some(body) = bytes.strip_prefix(header.as_bytes()) {
-                if body.len() == examples.len() * 12 {
-                    let v: Vec<f32> = body
-                        .chunks_exact(4)
-                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                        .collect();
-                    if v.iter().all(|x| x.is_finite()) {
-                        return Ok(v.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect());
+                let whole = (body.len() / 12).min(examples.len());
+                for c in body[..whole * 12].chunks_exact(12) {
+                    let x = |i: usize| f32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
+                    let p = [x(0), x(4), x(8)];
+                    if !p.iter().all(|v| v.is_finite()) {
+                        break;
                     }
+                    out.push(p);
                 }
             }
         }
+        if out.len() == examples.len() {
+            return Ok(out);
+        }
+        // Keep the whole records read (a torn last one is dropped), or start the file anew.
+        let keep = if out.is_empty() {
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, header.as_bytes())
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .map_err(io(path))?;
+            header.len()
+        } else {
+            header.len() + out.len() * 12
+        };
+        let h = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io(path))?;
+        h.set_len(keep as u64).map_err(io(path))?;
+        let mut h = std::io::BufWriter::new(h);
+        std::io::Seek::seek(&mut h, std::io::SeekFrom::End(0)).map_err(io(path))?;
+        file = Some((h, path));
     }
     let items: Vec<(&str, &str, &str)> = examples
         .iter()
         .map(|e| (e.text, e.context, e.target))
         .collect();
-    let out = crate::bench::predict_in_context_grouped(teacher, &items, 256, &mut progress)?;
-    if let Some((path, _)) = cache {
-        let mut bytes = header.into_bytes();
-        for p in &out {
-            for x in p {
-                bytes.extend_from_slice(&x.to_le_bytes());
+    let total = items.len();
+    // Blocks are counted from the first example, so a continued run labels the same blocks.
+    let first = out.len() / block.max(1) * block.max(1);
+    out.truncate(first);
+    if let Some((h, path)) = &mut file {
+        h.get_mut()
+            .set_len((header.len() + first * 12) as u64)
+            .map_err(io(path))?;
+        std::io::Seek::seek(h, std::io::SeekFrom::End(0)).map_err(io(path))?;
+    }
+    for chunk in items[first..].chunks(block.max(1)) {
+        let before = out.len();
+        let p = crate::bench::predict_in_context_grouped(teacher, chunk, 256, |done, _| {
+            progress(before + done, total)
+        })?;
+        if let Some((h, path)) = &mut file {
+            for x in p.iter().flatten() {
+                h.write_all(&x.to_le_bytes()).map_err(io(path))?;
             }
+            h.flush().map_err(io(path))?;
         }
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, &bytes)
-            .and_then(|()| std::fs::rename(&tmp, path))
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        out.extend(p);
     }
     Ok(out)
+}
+
+#[cfg(all(test, feature = "model"))]
+mod teacher_tests {
+    use super::*;
+    use crate::baseline::Lexical;
+
+    #[test]
+    fn stopped_labelling_continues_after_the_last_whole_block() {
+        let texts: Vec<String> = (0..23)
+            .map(|i| match i % 3 {
+                0 => format!("We strongly support plan {i}."),
+                1 => format!("We firmly oppose plan {i}."),
+                _ => format!("The meeting {i} was on Tuesday."),
+            })
+            .collect();
+        let examples: Vec<crate::FineTuneExample<'_>> = texts
+            .iter()
+            .map(|t| crate::FineTuneExample {
+                text: t,
+                target: "the plan",
+                context: "",
+                label: Label::None,
+                soft: None,
+                weight: 1.0,
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("sp-teacher-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cache = dir.join("teacher.bin");
+        let whole = teacher_probs_in_blocks(&Lexical, &examples, None, 5, |_, _| {}).unwrap();
+        let mut seen = Vec::new();
+        let first = teacher_probs_in_blocks(&Lexical, &examples, Some((&cache, "k")), 5, |d, _| {
+            seen.push(d)
+        })
+        .unwrap();
+        assert_eq!(first, whole);
+        assert_eq!(seen.last(), Some(&23));
+        // Cut inside the third block's first record: two whole blocks (10 records) are kept.
+        let bytes = std::fs::read(&cache).unwrap();
+        let header = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        std::fs::write(&cache, &bytes[..header + 12 * 12 + 5]).unwrap();
+        let mut seen = Vec::new();
+        let resumed =
+            teacher_probs_in_blocks(&Lexical, &examples, Some((&cache, "k")), 5, |d, _| {
+                seen.push(d)
+            })
+            .unwrap();
+        assert_eq!(resumed, whole);
+        assert!(
+            seen.iter().all(|&d| d > 10),
+            "relabelled the kept blocks: {seen:?}"
+        );
+        assert_eq!(
+            std::fs::read(&cache).unwrap(),
+            bytes,
+            "the file is whole again"
+        );
+        // Whole: read, nothing labelled.
+        let mut n = 0;
+        let read =
+            teacher_probs_in_blocks(&Lexical, &examples, Some((&cache, "k")), 5, |_, _| n += 1)
+                .unwrap();
+        assert_eq!((n, read), (0, whole));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
 
 /// `weight` x the teacher's probabilities + (1 - `weight`) x the one-hot gold label.

@@ -31,7 +31,7 @@ fn build_classifier(spec: &str, data: &[PathBuf], model: &ModelArgs) -> Result<B
     let mut model = model.clone();
     let spec = match spec.rsplit_once('@') {
         Some((name, p)) if p.parse::<standpoint_stance::Precision>().is_ok() => {
-            model.precision = p.parse().map_err(anyhow::Error::msg)?;
+            model.precision = Some(p.parse().map_err(anyhow::Error::msg)?);
             name
         }
         _ => spec,

@@ -198,7 +198,7 @@ fn soften(
         encoder: a.model.encoder.clone(),
         threads: a.model.threads,
         // The teacher's readings are cached by its files: always fp32.
-        precision: standpoint_stance::Precision::Fp32,
+        precision: Some(standpoint_stance::Precision::Fp32),
     };
     let manifest = crate::model_setup::manifest_path(&args)?;
     let clf = crate::model_setup::load_classifier(&args)

@@ -30,23 +30,32 @@ pub fn set_threads(threads: Option<usize>) -> usize {
     n
 }
 
-/// The precision `--precision` asks for, or fp32 with a message when int8 cannot run here.
-pub fn precision(a: &ModelArgs) -> standpoint_stance::Precision {
+/// The precision `--precision` asks for, else the model manifest's `"precision"`, else fp32;
+/// fp32 with a message when int8 cannot run here.
+pub fn precision(a: &ModelArgs) -> Result<standpoint_stance::Precision> {
     use standpoint_stance::Precision;
-    if a.precision == Precision::Int8 {
+    let asked = match a.precision {
+        Some(p) => p,
+        None => {
+            let manifest = manifest_path(a)?;
+            standpoint_stance::manifest::Manifest::default_precision(&manifest)?
+                .unwrap_or(Precision::Fp32)
+        }
+    };
+    if asked == Precision::Int8 {
         if let Err(why) = standpoint_stance::int8_available() {
             warn!("standpoint: --precision int8 falls back to fp32: {why}");
-            return Precision::Fp32;
+            return Ok(Precision::Fp32);
         }
     }
-    a.precision
+    Ok(asked)
 }
 
 /// Loads the classifier `--model` names, in `--precision` ([`precision`]).
 pub fn load_classifier(a: &ModelArgs) -> Result<BoxedClassifier> {
     let paths = ModelPaths {
         encoder_dir: encoder_dir(a),
-        precision: precision(a),
+        precision: precision(a)?,
     };
     Ok(standpoint_stance::factory::load_classifier(
         &manifest_path(a)?,

@@ -36,7 +36,7 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         fp.push_str(&standpoint_stance::factory::folder_fingerprint(dir)?);
     }
     spec.model_fingerprint = Some(fp);
-    let precision = crate::model_setup::precision(&a.model);
+    let precision = crate::model_setup::precision(&a.model)?;
     spec.precision =
         (precision != standpoint_stance::Precision::Fp32).then(|| precision.to_string());
     Ok(spec)
@@ -201,7 +201,9 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
         .rule(start.spec.rule)
         .batch_sentences(a.batch_sentences);
     if !start.spec.attribution.is_empty() {
-        let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None)?;
+        // The tagger runs in the run's precision too.
+        let precision = crate::model_setup::precision(&a.model)?;
+        let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None, precision)?;
         pipeline = pipeline.attribution(Arc::new(tagger));
     }
     let options = RunOptions {

@@ -36,7 +36,11 @@ impl TaggerAttribution {
     /// Loads the taggers named on the command line (`default` or folders; more than one: an
     /// ensemble) over the encoder in `encoder` (default: the usual place); each must label
     /// source, cue and content.
-    pub fn load(specs: &[PathBuf], encoder: Option<&Path>) -> Result<TaggerAttribution> {
+    pub fn load(
+        specs: &[PathBuf],
+        encoder: Option<&Path>,
+        precision: standpoint_stance::Precision,
+    ) -> Result<TaggerAttribution> {
         if specs.is_empty() {
             bail!("--tagger is required here");
         }
@@ -44,8 +48,13 @@ impl TaggerAttribution {
         let mut taggers = Vec::new();
         for spec in specs {
             let dir = &locate::tagger_dir(spec)?;
-            let tagger = SpanTagger::load(dir, &encoder)
+            let mut tagger = SpanTagger::load(dir, &encoder)
                 .with_context(|| format!("loading the tagger in {}", dir.display()))?;
+            if precision == standpoint_stance::Precision::Int8 {
+                tagger
+                    .quantize()
+                    .with_context(|| format!("quantising the tagger in {}", dir.display()))?;
+            }
             if tagger.kinds() != kind_names() {
                 bail!(
                     "{}: the tagger labels {:?}; attribution needs [\"source\", \"cue\", \"content\"]",
@@ -89,7 +98,14 @@ impl Attribute for TaggerAttribution {
 /// Attributions of every document from the tagger's spans (or, with `--tags`, the spans).
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
     set_threads(a.threads);
-    let tagger = TaggerAttribution::load(&a.tagger, a.encoder.as_deref())?;
+    let mut precision = a.precision.unwrap_or_default();
+    if precision == standpoint_stance::Precision::Int8 {
+        if let Err(why) = standpoint_stance::int8_available() {
+            warn!("standpoint: --precision int8 falls back to fp32: {why}");
+            precision = standpoint_stance::Precision::Fp32;
+        }
+    }
+    let tagger = TaggerAttribution::load(&a.tagger, a.encoder.as_deref(), precision)?;
     standpoint_cli::commands::for_each_document(&a, |out, doc| {
         let tags = match tagger.tags(&doc.text) {
             Ok(tags) => tags,

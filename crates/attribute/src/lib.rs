@@ -35,7 +35,7 @@ mod words;
 
 use standpoint_segment::{Config, Newlines, Segmenter};
 
-pub use speakers::split_name;
+pub use speakers::{clean_mention, split_name};
 pub use tagged::{Tag, TagKind};
 
 /// A byte range `[start, end)` of the document.

@@ -402,14 +402,22 @@ fn frame_before(doc: &Doc<'_>, q: &Quote) -> Option<(Frame, bool)> {
                 e = j;
             }
         }
+        // "Rubio stated that … with Ukrainian representatives …, saying, “…”": a participle
+        // after a comma belongs to the sentence's subject, not to the words before it.
+        let participle = toks[k].text(text).ends_with("ing") && toks[k - 1].text(text) == ",";
+        if participle {
+            if let Some((s0, s1)) = subject(&toks, text) {
+                chosen = Some((k, cue, span_of(&toks, s0, s1)));
+                break;
+            }
+        }
         if let Some((s0, s1)) = source_before(&toks, e, text).filter(|(s0, _)| opens(*s0)) {
             chosen = Some((k, cue, span_of(&toks, s0, s1)));
             break;
         }
-        // "X caucused on Saturday and says …" / ", saying …": the subject speaks.
+        // "X caucused on Saturday and says …": the subject speaks.
         let coordinated = e > 0 && matches!(toks[e - 1].text(text), "and" | "but");
-        let participle = toks[k].text(text).ends_with("ing") && toks[k - 1].text(text) == ",";
-        if coordinated || participle {
+        if coordinated {
             if let Some((s0, s1)) = subject(&toks, text) {
                 chosen = Some((k, cue, span_of(&toks, s0, s1)));
                 break;

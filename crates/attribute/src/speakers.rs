@@ -47,6 +47,15 @@ const TITLE_WORDS: &[&str] = &[
     "commander",
     "lt.",
     "col.",
+    "colonel",
+    "captain",
+    "lieutenant",
+    "sergeant",
+    "admiral",
+    "adm.",
+    "brigadier",
+    "marshal",
+    "maj.",
     "capt.",
     "sgt.",
     "speaker",
@@ -372,6 +381,291 @@ const OTHER_PRONOUNS: &[&str] = &[
 /// Honorifics dropped from roles ("Mr. Smith" has no role).
 const HONORIFICS: &[&str] = &["mr.", "mrs.", "ms.", "mr", "mrs", "ms"];
 
+/// Words of time: a mention made of them alone names nobody ("Monday", "last week").
+const TIME_NOUNS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mondays",
+    "tuesdays",
+    "wednesdays",
+    "thursdays",
+    "fridays",
+    "saturdays",
+    "sundays",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+    "today",
+    "tonight",
+    "yesterday",
+    "tomorrow",
+    "week",
+    "weekend",
+    "month",
+    "year",
+    "night",
+    "morning",
+    "afternoon",
+    "evening",
+    "day",
+    "days",
+    "weeks",
+    "months",
+    "years",
+];
+
+/// Words that lead a time phrase ("last week", "on Sunday", "earlier this month").
+const TIME_MODIFIERS: &[&str] = &[
+    "last",
+    "next",
+    "this",
+    "on",
+    "early",
+    "late",
+    "earlier",
+    "later",
+    "throughout",
+    "since",
+    "until",
+    "ago",
+    "recent",
+    "recently",
+    "then",
+    "a",
+    "few",
+    "several",
+    "the",
+    "of",
+    "in",
+];
+
+/// Whether every word of `s` is a word of time ("Monday", "Last week", "Sept. 9").
+fn only_time(s: &str) -> bool {
+    let words: Vec<String> = s
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | '.' | ';'))
+                .to_string()
+        })
+        .collect();
+    let noun =
+        |w: &String| TIME.contains(w) || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
+    !words.is_empty()
+        && words.iter().all(|w| noun(w) || TIME_LEAD.contains(w))
+        && words.iter().any(noun)
+}
+
+/// Lowercase words that end a source mention: what follows is its verb, an adverbial or a
+/// clause ("Clinton now says", "Trump took to Twitter", "people were mistakenly").
+const MENTION_BREAKS: &[&str] = &[
+    "now",
+    "also",
+    "then",
+    "again",
+    "still",
+    "recently",
+    "already",
+    "later",
+    "today",
+    "yesterday",
+    "tonight",
+    "once",
+    "on",
+    "during",
+    "after",
+    "before",
+    "while",
+    "as",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "has",
+    "had",
+    "have",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "should",
+    "did",
+    "does",
+    "do",
+    "who",
+    "whom",
+    "which",
+    "that",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "took",
+    "takes",
+    "went",
+    "goes",
+    "made",
+    "makes",
+    "gave",
+    "gives",
+    "got",
+    "gets",
+    "came",
+    "comes",
+    "saw",
+    "sees",
+    "wrote",
+    "writes",
+    "called",
+    "calls",
+    "put",
+    "puts",
+    "not",
+    "never",
+    "even",
+    "just",
+    "only",
+    "too",
+    "so",
+    "but",
+    "and",
+    "if",
+];
+
+static TIME: WordSet = WordSet::new(TIME_NOUNS);
+static TIME_LEAD: WordSet = WordSet::new(TIME_MODIFIERS);
+static BREAKS: WordSet = WordSet::new(MENTION_BREAKS);
+
+/// A source mention as a speaker can be named by: a leading time phrase dropped ("Last week
+/// Stumpf", "On Sunday, Rubio"), and cut before the first word that cannot belong to its noun
+/// phrase: a verb, adverb or clause ("Clinton now", "Trump unleashed a series of", "Gingrich
+/// cynically"). Empty when nothing of a name or description is left ("Monday", "last week").
+/// Parenthesised asides ("Rep. Jim Clyburn (D-S.C.)") are dropped too.
+///
+/// ```
+/// # use standpoint_attribute::clean_mention;
+/// assert_eq!(clean_mention("Clinton now"), "Clinton");
+/// assert_eq!(clean_mention("Trump unleashed a series of"), "Trump");
+/// assert_eq!(clean_mention("Last week Stumpf in a televised interview"), "Stumpf");
+/// assert_eq!(clean_mention("on Sunday, Rubio"), "Rubio");
+/// assert_eq!(clean_mention("The Democratic nominee aggressively"), "The Democratic nominee");
+/// assert_eq!(clean_mention("Rep. Jim Clyburn (D-S.C.), the assistant leader"), "Rep. Jim Clyburn, the assistant leader");
+/// assert_eq!(clean_mention("Monday"), "");
+/// assert_eq!(clean_mention("the retired general"), "the retired general");
+/// assert_eq!(clean_mention("US Secretary of State Marco Rubio"), "US Secretary of State Marco Rubio");
+/// ```
+pub fn clean_mention(mention: &str) -> String {
+    // Parenthesised asides out.
+    let mut plain = String::with_capacity(mention.len());
+    let mut depth = 0usize;
+    for c in mention.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let plain = plain.replace(" ,", ",");
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| matches!(c, ',' | '.' | ';'))
+            .to_string()
+    };
+    let time_noun = |w: &str| {
+        let b = bare(w);
+        TIME.contains(&b) || (!b.is_empty() && b.chars().all(|c| c.is_ascii_digit()))
+    };
+    let time_word = |w: &str| time_noun(w) || TIME_LEAD.contains(&bare(w));
+    // A run of words of time is a time phrase when it holds a noun of time ("last week",
+    // "on Sunday"); "the", "a", "several" alone lead descriptions.
+    let time_phrase =
+        |ws: &[&str]| ws.iter().all(|w| time_word(w)) && ws.iter().any(|w| time_noun(w));
+    // Leading comma parts that are only a time phrase ("On Sunday, Rubio").
+    let parts: Vec<&str> = plain.split(", ").collect();
+    let first = parts
+        .iter()
+        .position(|p| {
+            let ws: Vec<&str> = p.split_whitespace().collect();
+            !time_phrase(&ws)
+        })
+        .unwrap_or(parts.len());
+    let rest = parts[first..].join(", ");
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    // A leading time phrase ("Last week Stumpf").
+    let run = words.iter().take_while(|w| time_word(w)).count();
+    let mut start = 0;
+    if time_phrase(&words[..run]) {
+        start = run;
+    }
+    if start == words.len() {
+        return String::new();
+    }
+    let mut end = words.len();
+    for i in start + 1..words.len() {
+        let w = words[i];
+        if capitalised(w) {
+            continue;
+        }
+        let bare = w.trim_end_matches([',', ';', ':', '.']);
+        let prev_name = capitalised(words[i - 1]) && words[i - 1] != "I";
+        // "in a televised interview", "in his speech": an adverbial; "officials in the city"
+        // is still the noun phrase.
+        let adverbial_in = bare == "in"
+            && words.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.to_lowercase().as_str(),
+                    "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
+                )
+            });
+        if BREAKS.contains(bare)
+            || adverbial_in
+            || (bare.len() > 3 && bare.ends_with("ly") && bare != "family")
+            || (prev_name && bare.len() > 3 && bare.ends_with("ed"))
+        {
+            end = i;
+            break;
+        }
+    }
+    words[start..end]
+        .join(" ")
+        .trim_end_matches([',', ';', ':'])
+        .to_string()
+}
+
 static TITLES: WordSet = WordSet::new(TITLE_WORDS);
 static OPENER_WORDS: WordSet = WordSet::new(OPENERS);
 static HONORIFIC_WORDS: WordSet = WordSet::new(HONORIFICS);
@@ -401,6 +695,7 @@ fn capitalised(word: &str) -> bool {
 ///            (Some("US Secretary of State".into()), Some("Marco Rubio".into())));
 /// assert_eq!(split_name("Mr. Smith"), (None, Some("Smith".into())));
 /// assert_eq!(split_name("the minister"), (None, None));
+/// assert_eq!(split_name("a meeting scheduled for Monday"), (None, None));
 /// assert_eq!(split_name("Mayor Tomas Reyes of Brenn"),
 ///            (Some("Mayor of Brenn".into()), Some("Tomas Reyes".into())));
 /// ```
@@ -455,7 +750,8 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     {
         start -= 1;
     }
-    if start == end {
+    if start == end || only_time(&words[start..end].join(" ")) {
+        // No name; a weekday or a month is none ("a meeting scheduled for Monday").
         return (None, None);
     }
     // "Several speakers", "Residents of the town of Brenn", "Smith's office": a description,
@@ -822,6 +1118,8 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
         }
         i = j.max(i + 1);
     }
+    // A weekday, a month or "Last week" names no one.
+    out.retain(|(_, e)| !only_time(&e.name));
     out
 }
 
@@ -913,7 +1211,14 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
         let Some(src) = a.source else {
             continue;
         };
-        let mention = src.text(text);
+        let cleaned = clean_mention(src.text(text));
+        let mention = cleaned.as_str();
+        if mention.is_empty() {
+            // "Monday", "last week": no one.
+            a.speaker = None;
+            a.role = None;
+            continue;
+        }
         let lower = mention.to_lowercase();
         if RELATIVE.contains(&lower.as_str()) {
             // "… Christie, who has campaigned …, said": the mention before the pronoun.
@@ -925,9 +1230,25 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             }
             continue;
         }
-        let function_only = lower
-            .split_whitespace()
-            .all(|w| is_opener(w) || matches!(w, "the" | "a" | "an" | "this" | "that" | "some"));
+        let function_only = lower.split_whitespace().all(|w| {
+            is_opener(w)
+                || OTHER_PRONOUNS.contains(&w)
+                || matches!(w, "the" | "a" | "an" | "this" | "that" | "some" | "all")
+        });
+        if function_only && cleaned.len() < src.text(text).len() {
+            // "All this has led the Latvian journalist Dainis Ivans to": no one before the
+            // verb, but a full name after it.
+            let full = named(src.text(text))
+                .into_iter()
+                .map(|(_, e)| e)
+                .find(|e| e.name.contains(' '));
+            if let Some(e) = full {
+                a.speaker = Some(e.name.clone());
+                a.role = e.role.clone();
+                last_person = Some((src.start, e));
+                continue;
+            }
+        }
         if OTHER_PRONOUNS.contains(&lower.as_str()) || function_only {
             // "I", "they", "it": no speaker this document resolves.
             a.speaker = None;

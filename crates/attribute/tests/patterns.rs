@@ -374,3 +374,32 @@ fn a_quote_after_reported_speech_goes_on_in_that_voice() {
     assert!(got[2].0.contains("Most of the men"), "{got:?}");
     assert_eq!(got[2].2.as_deref(), Some("A local commander"), "{got:?}");
 }
+
+#[test]
+fn speakers_are_never_dates_nor_the_words_after_a_name() {
+    // A participle after a comma is the subject's, not the object's before it.
+    let t = "Secretary of State Marco Rubio spoke on Sunday.\n\n\
+             Rubio stated that he will meet Ukrainian representatives at a meeting scheduled \
+             for Monday, saying, \u{201c}We will discuss all these issues.\u{201d}";
+    let found = summary(t);
+    assert!(!found.is_empty(), "{found:?}");
+    for (_, _, speaker) in &found {
+        assert_eq!(speaker.as_deref(), Some("Marco Rubio"), "{found:?}");
+    }
+    // A time phrase before the name and an adverb after it are not part of the speaker.
+    let t = "Wells Fargo chief executive John Stumpf runs the bank.\n\n\
+             Last week Stumpf in a televised interview said that low-level workers were to blame.\n\n\
+             Senator Newt Gingrich spoke too. Gingrich cynically said that Estonia was a suburb.";
+    let speakers: Vec<Option<String>> = summary(t).into_iter().map(|x| x.2).collect();
+    assert_eq!(
+        speakers,
+        [s("John Stumpf"), s("Newt Gingrich")],
+        "{:?}",
+        summary(t)
+    );
+    // A weekday alone names no one.
+    let t = "On Monday, officials said the border would reopen.";
+    for (_, _, speaker) in summary(t) {
+        assert_ne!(speaker.as_deref(), Some("Monday"));
+    }
+}

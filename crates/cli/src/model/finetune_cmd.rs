@@ -197,13 +197,15 @@ fn soften(
         model: Some(teacher.to_path_buf()),
         encoder: a.model.encoder.clone(),
         threads: a.model.threads,
-        // The teacher's readings are cached by its files: always fp32.
-        precision: Some(standpoint_stance::Precision::Fp32),
+        precision: Some(a.teacher_precision),
     };
     let manifest = crate::model_setup::manifest_path(&args)?;
     let clf = crate::model_setup::load_classifier(&args)
         .with_context(|| format!("loading the teacher {}", manifest.display()))?;
-    let key = teacher_key(&manifest);
+    // The cache is keyed by the teacher's files and the precision it ran in (an int8 fallback
+    // to fp32 is keyed as fp32).
+    let precision = crate::model_setup::precision(&args)?;
+    let key = format!("{} {precision}", teacher_key(&manifest));
     std::fs::create_dir_all(cache_dir)?;
     let cache = cache_dir.join("teacher.bin");
     let bar = crate::model_setup::bar(

@@ -9,8 +9,8 @@ its sentences.jsonl gives each sentence's byte span and speaker.
 A sentence is *countable* when an annotated content span overlaps it and that attribution's source names
 someone: its source text holds a capitalised word that is not a pronoun or a determiner ("he", "The").
 The run's speaker for it is *right* when it names the same person or body: the speaker's last word equals
-the source's last word or last capitalised word (case and a final 's ignored), for any of the overlapping
-attributions. A sentence whose gold sources are all unnamed (pronouns, "a source") is neither countable
+the source's last word or last capitalised word (case and a final 's ignored; the source read without
+parenthesised asides and before its first comma), for any of the overlapping attributions. A sentence whose gold sources are all unnamed (pronouns, "a source") is neither countable
 nor counted against precision.
 
   precision = right / countable sentences given a speaker
@@ -49,8 +49,12 @@ def words(s):
 
 
 def source_names(text):
-    """The names a gold source answers to (its last word, its last capitalised word), or None."""
-    ws = words(text)
+    """The names a gold source answers to (its last word, its last capitalised word), or None.
+    Parenthesised asides and appositions after a comma are left out first: "Rep. G.K. Butterfield
+    (D-N.C.), head of the Congressional Black Caucus" answers to Butterfield."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    head = text.split(",")[0]
+    ws = words(head) or words(text)
     caps = [w for w in ws if w[0].isupper() and norm(w) not in UNNAMED]
     if not caps:
         return None

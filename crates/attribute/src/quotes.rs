@@ -538,6 +538,13 @@ fn frame_in_previous(doc: &Doc<'_>, sent: Span, q: &Quote) -> Option<Frame> {
 /// A paragraph "SPEAKER: text" (transcripts).
 fn transcript(doc: &Doc<'_>, para: Span) -> Option<Attribution> {
     let text = doc.text;
+    let full = para.text(text);
+    // '"PENCE: …': transcripts printed inside a quotation open each paragraph with its mark.
+    let skip = full.len() - full.trim_start_matches(['"', '\u{201c}']).len();
+    let para = Span {
+        start: para.start + skip,
+        end: para.end,
+    };
     let s = para.text(text);
     let colon = s.find(':')?;
     let name = &s[..colon];
@@ -704,6 +711,20 @@ pub(crate) fn frame(doc: &Doc<'_>, quoted: &Quoted) -> Vec<Attribution> {
     }
     for &para in &doc.paragraphs {
         if contents.overlaps(para) {
+            // '"PENCE: Well, look, …': the transcript's quotation mark opened a quote nobody
+            // framed; the paragraph is the transcript speaker's.
+            let opens = para.text(doc.text).starts_with(['"', '\u{201c}']);
+            let inside = |a: &Attribution| {
+                a.content
+                    .iter()
+                    .any(|c| c.start < para.end && c.end > para.start)
+            };
+            let unframed = out.iter().filter(|a| inside(a)).all(|a| a.source.is_none());
+            let Some(t) = transcript(doc, para).filter(|_| opens && unframed) else {
+                continue;
+            };
+            out.retain(|a| !inside(a));
+            out.push(t);
             continue;
         }
         if let Some(t) = transcript(doc, para) {

@@ -403,3 +403,19 @@ fn speakers_are_never_dates_nor_the_words_after_a_name() {
         assert_ne!(speaker.as_deref(), Some("Monday"));
     }
 }
+
+#[test]
+fn transcript_paragraphs_inside_a_quotation_keep_their_speakers() {
+    let t = "Partial transcript as follows:\n\n\
+             \"WALLACE: Let's start with the debate. Will she be there?\n\n\
+             \"PENCE: Well, look, this is serious business. She will not attend.\n\n\
+             \"WALLACE: Thank you.";
+    let found = summary(t);
+    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
+    assert_eq!(
+        speakers,
+        [s("WALLACE"), s("PENCE"), s("WALLACE")],
+        "{found:?}"
+    );
+    assert!(found[1].0.starts_with("Well, look"), "{found:?}");
+}

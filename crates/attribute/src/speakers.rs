@@ -366,6 +366,17 @@ const NOT_PERSON: &[&str] = &[
     "war",
     "debate",
     "convention",
+    "bros",
+    "bros.",
+    "ltd",
+    "ltd.",
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "llc",
+    "plc",
+    "co.",
 ];
 
 /// Pronouns that refer back to a man, a woman, or to a noun just before them (relative
@@ -585,6 +596,7 @@ static BREAKS: WordSet = WordSet::new(MENTION_BREAKS);
 /// assert_eq!(clean_mention("The Democratic nominee aggressively"), "The Democratic nominee");
 /// assert_eq!(clean_mention("Rep. Jim Clyburn (D-S.C.), the assistant leader"), "Rep. Jim Clyburn, the assistant leader");
 /// assert_eq!(clean_mention("Monday"), "");
+/// assert_eq!(clean_mention("Ltd. He"), "He");
 /// assert_eq!(clean_mention("the retired general"), "the retired general");
 /// assert_eq!(clean_mention("US Secretary of State Marco Rubio"), "US Secretary of State Marco Rubio");
 /// ```
@@ -633,6 +645,13 @@ pub fn clean_mention(mention: &str) -> String {
     }
     if start == words.len() {
         return String::new();
+    }
+    // "Pike Bros. Ltd. He said": a new sentence's pronoun after an abbreviation's period starts
+    // the mention.
+    if let Some(i) = (start + 1..words.len()).rev().find(|&i| {
+        matches!(words[i], "He" | "She" | "They" | "We" | "I" | "It") && words[i - 1].ends_with('.')
+    }) {
+        start = i;
     }
     let mut end = words.len();
     for i in start + 1..words.len() {
@@ -1119,7 +1138,14 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
         i = j.max(i + 1);
     }
     // A weekday, a month or "Last week" names no one.
-    out.retain(|(_, e)| !only_time(&e.name));
+    // "Pike Bros. Ltd. He": a sentence's pronoun after an abbreviation is not part of a name.
+    out.retain(|(_, e)| {
+        !only_time(&e.name)
+            && !e
+                .name
+                .split_whitespace()
+                .any(|w| matches!(w, "He" | "She" | "They" | "We" | "It"))
+    });
     out
 }
 

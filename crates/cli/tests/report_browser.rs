@@ -1,5 +1,5 @@
 //! The demo's report in a real browser: `standpoint run` on the example wire stories with the
-//! demo's arguments (ensemble model, `--report`), the page rendered by headless Chromium; no
+//! demo's groupings and `--report` (with the ensemble, cheaper than the demo's MPNet model), the page rendered by headless Chromium; no
 //! console message, the page's script ran, every chart holds one mark per group with
 //! stance-bearing sentences in groups.json, the evidence is on the page, and a screenshot is
 //! taken (copied to `$STANDPOINT_REPORT_SCREENSHOT` when set: that is how docs/report.png is

@@ -200,11 +200,11 @@ fn soften(
         precision: Some(a.teacher_precision),
     };
     let manifest = crate::model_setup::manifest_path(&args)?;
-    let clf = crate::model_setup::load_classifier(&args)
-        .with_context(|| format!("loading the teacher {}", manifest.display()))?;
-    // The cache is keyed by the teacher's files and the precision it ran in (an int8 fallback
+    // The cache is keyed by the teacher's files and the precision it runs in (an int8 fallback
     // to fp32 is keyed as fp32).
     let precision = crate::model_setup::precision(&args)?;
+    let clf = crate::model_setup::load_classifier_in(&args, precision)
+        .with_context(|| format!("loading the teacher {}", manifest.display()))?;
     let key = format!("{} {precision}", teacher_key(&manifest));
     std::fs::create_dir_all(cache_dir)?;
     let cache = cache_dir.join("teacher.bin");

@@ -31,31 +31,43 @@ pub fn set_threads(threads: Option<usize>) -> usize {
 }
 
 /// The precision `--precision` asks for, else the model manifest's `"precision"`, else fp32;
-/// fp32 with a message when int8 cannot run here.
+/// fp32 with a message when int8 cannot run here ([`usable`]).
 pub fn precision(a: &ModelArgs) -> Result<standpoint_stance::Precision> {
-    use standpoint_stance::Precision;
     let asked = match a.precision {
         Some(p) => p,
         None => {
             let manifest = manifest_path(a)?;
-            standpoint_stance::manifest::Manifest::default_precision(&manifest)?
-                .unwrap_or(Precision::Fp32)
+            standpoint_stance::manifest::Manifest::default_precision(&manifest)?.unwrap_or_default()
         }
     };
+    Ok(usable(asked))
+}
+
+/// `asked`, or fp32 with a message when it is int8 and this machine cannot run int8.
+pub fn usable(asked: standpoint_stance::Precision) -> standpoint_stance::Precision {
+    use standpoint_stance::Precision;
     if asked == Precision::Int8 {
         if let Err(why) = standpoint_stance::int8_available() {
             warn!("standpoint: --precision int8 falls back to fp32: {why}");
-            return Ok(Precision::Fp32);
+            return Precision::Fp32;
         }
     }
-    Ok(asked)
+    asked
 }
 
 /// Loads the classifier `--model` names, in `--precision` ([`precision`]).
 pub fn load_classifier(a: &ModelArgs) -> Result<BoxedClassifier> {
+    load_classifier_in(a, precision(a)?)
+}
+
+/// Loads the classifier `--model` names in `precision`, already resolved ([`precision`]).
+pub fn load_classifier_in(
+    a: &ModelArgs,
+    precision: standpoint_stance::Precision,
+) -> Result<BoxedClassifier> {
     let paths = ModelPaths {
         encoder_dir: encoder_dir(a),
-        precision: precision(a)?,
+        precision,
     };
     Ok(standpoint_stance::factory::load_classifier(
         &manifest_path(a)?,

@@ -19,7 +19,7 @@ use standpoint_pipeline::targets::read_targets;
 use standpoint_pipeline::Pipeline;
 use standpoint_stance::locate;
 
-use crate::model_setup::{bar, load_classifier, manifest_path, set_threads};
+use crate::model_setup::{bar, load_classifier_in, manifest_path, set_threads};
 use crate::tagger_cmd;
 
 /// The run's settings from the arguments.
@@ -195,14 +195,18 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
         );
     }
     let threads = set_threads(a.model.threads);
-    let classifier = load_classifier(&a.model)?;
+    // The precision the run's identity records (resolved once, when the spec was made); the
+    // tagger runs in it too.
+    let precision = match start.spec.precision.as_deref() {
+        Some(p) => p.parse().map_err(anyhow::Error::msg)?,
+        None => standpoint_stance::Precision::Fp32,
+    };
+    let classifier = load_classifier_in(&a.model, precision)?;
     let mut pipeline = Pipeline::new(classifier, start.spec.targets.clone())
         .evidence(start.spec.evidence)
         .rule(start.spec.rule)
         .batch_sentences(a.batch_sentences);
     if !start.spec.attribution.is_empty() {
-        // The tagger runs in the run's precision too.
-        let precision = crate::model_setup::precision(&a.model)?;
         let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None, precision)?;
         pipeline = pipeline.attribution(Arc::new(tagger));
     }

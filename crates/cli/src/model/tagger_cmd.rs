@@ -98,13 +98,7 @@ impl Attribute for TaggerAttribution {
 /// Attributions of every document from the tagger's spans (or, with `--tags`, the spans).
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
     set_threads(a.threads);
-    let mut precision = a.precision.unwrap_or_default();
-    if precision == standpoint_stance::Precision::Int8 {
-        if let Err(why) = standpoint_stance::int8_available() {
-            warn!("standpoint: --precision int8 falls back to fp32: {why}");
-            precision = standpoint_stance::Precision::Fp32;
-        }
-    }
+    let precision = crate::model_setup::usable(a.precision.unwrap_or_default());
     let tagger = TaggerAttribution::load(&a.tagger, a.encoder.as_deref(), precision)?;
     standpoint_cli::commands::for_each_document(&a, |out, doc| {
         let tags = match tagger.tags(&doc.text) {

@@ -478,18 +478,24 @@ const TIME_MODIFIERS: &[&str] = &[
 
 /// Whether every word of `s` is a word of time ("Monday", "Last week", "Sept. 9").
 fn only_time(s: &str) -> bool {
-    let words: Vec<String> = s
-        .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| matches!(c, ',' | '.' | ';'))
-                .to_string()
-        })
-        .collect();
-    let noun =
-        |w: &String| TIME.contains(w) || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
-    !words.is_empty()
-        && words.iter().all(|w| noun(w) || TIME_LEAD.contains(w))
-        && words.iter().any(noun)
+    time_phrase(&s.split_whitespace().collect::<Vec<_>>())
+}
+
+/// A word of time naming a time itself: a weekday, a month, "week", a number ("Sept. 9").
+fn time_noun(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| matches!(c, ',' | '.' | ';'));
+    TIME.contains(w) || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A word of a time phrase: a noun of time or a word leading one ("last", "on").
+fn time_word(word: &str) -> bool {
+    time_noun(word) || TIME_LEAD.contains(word.trim_matches(|c: char| matches!(c, ',' | '.' | ';')))
+}
+
+/// Words that are a time phrase: only words of time, one of them a noun of time ("last week",
+/// "on Sunday"); "the", "a", "several" alone lead descriptions.
+fn time_phrase(words: &[&str]) -> bool {
+    words.iter().all(|w| time_word(w)) && words.iter().any(|w| time_noun(w))
 }
 
 /// Lowercase words that end a source mention: what follows is its verb, an adverbial or a
@@ -613,19 +619,6 @@ pub fn clean_mention(mention: &str) -> String {
         }
     }
     let plain = plain.replace(" ,", ",");
-    let bare = |w: &str| {
-        w.trim_matches(|c: char| matches!(c, ',' | '.' | ';'))
-            .to_string()
-    };
-    let time_noun = |w: &str| {
-        let b = bare(w);
-        TIME.contains(&b) || (!b.is_empty() && b.chars().all(|c| c.is_ascii_digit()))
-    };
-    let time_word = |w: &str| time_noun(w) || TIME_LEAD.contains(&bare(w));
-    // A run of words of time is a time phrase when it holds a noun of time ("last week",
-    // "on Sunday"); "the", "a", "several" alone lead descriptions.
-    let time_phrase =
-        |ws: &[&str]| ws.iter().all(|w| time_word(w)) && ws.iter().any(|w| time_noun(w));
     // Leading comma parts that are only a time phrase ("On Sunday, Rubio").
     let parts: Vec<&str> = plain.split(", ").collect();
     let first = parts

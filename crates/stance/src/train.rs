@@ -611,21 +611,22 @@ fn teacher_probs_in_blocks(
         if out.len() == examples.len() {
             return Ok(out);
         }
-        // Keep the whole records read (a torn last one is dropped), or start the file anew.
-        let keep = if out.is_empty() {
+        // Blocks are counted from the first example, so a continued run labels the same
+        // blocks: keep the whole blocks read (a torn record or block is labelled again), or
+        // start the file anew.
+        out.truncate(out.len() / block.max(1) * block.max(1));
+        if out.is_empty() {
             let tmp = path.with_extension("tmp");
             std::fs::write(&tmp, header.as_bytes())
                 .and_then(|()| std::fs::rename(&tmp, path))
                 .map_err(io(path))?;
-            header.len()
-        } else {
-            header.len() + out.len() * 12
-        };
+        }
         let h = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
             .map_err(io(path))?;
-        h.set_len(keep as u64).map_err(io(path))?;
+        h.set_len((header.len() + out.len() * 12) as u64)
+            .map_err(io(path))?;
         let mut h = std::io::BufWriter::new(h);
         std::io::Seek::seek(&mut h, std::io::SeekFrom::End(0)).map_err(io(path))?;
         file = Some((h, path));
@@ -635,15 +636,7 @@ fn teacher_probs_in_blocks(
         .map(|e| (e.text, e.context, e.target))
         .collect();
     let total = items.len();
-    // Blocks are counted from the first example, so a continued run labels the same blocks.
-    let first = out.len() / block.max(1) * block.max(1);
-    out.truncate(first);
-    if let Some((h, path)) = &mut file {
-        h.get_mut()
-            .set_len((header.len() + first * 12) as u64)
-            .map_err(io(path))?;
-        std::io::Seek::seek(h, std::io::SeekFrom::End(0)).map_err(io(path))?;
-    }
+    let first = out.len();
     for chunk in items[first..].chunks(block.max(1)) {
         let before = out.len();
         let p = crate::bench::predict_in_context_grouped(teacher, chunk, 256, |done, _| {

@@ -45,27 +45,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let b = load_classifier(manifest, &paths(Precision::Int8))?.predict_pairs(&refs)?;
     let secs = started.elapsed().as_secs_f64();
-    let same = a
-        .iter()
-        .zip(&b)
-        .filter(|(x, y)| x.label() == y.label())
-        .count();
-    let mut d: Vec<f32> = a
-        .iter()
-        .zip(&b)
-        .map(|(x, y)| {
-            (x.favor - y.favor)
-                .abs()
-                .max((x.against - y.against).abs())
-                .max((x.none - y.none).abs())
-        })
-        .collect();
-    d.sort_by(f32::total_cmp);
+    let (agree, d) = standpoint_stance::metrics::agreement(&a, &b);
     let mean = d.iter().sum::<f32>() / d.len() as f32;
     println!(
         "{} pairs: labels agree {:.4}, mean |dp| {:.4}, p99 {:.4}, max {:.4}; int8 load+predict {:.1} s",
         refs.len(),
-        same as f64 / refs.len() as f64,
+        agree,
         mean,
         d[d.len() * 99 / 100],
         d[d.len() - 1],

@@ -310,3 +310,35 @@ pub fn mcnemar(b: u64, c: u64) -> f64 {
     }
     (2.0 * tail).min(1.0)
 }
+
+/// How closely two readings of the same pairs agree (int8 against fp32, one model against
+/// another): the share of pairs given the same label, and each pair's largest difference in a
+/// class probability, sorted ascending (for percentiles).
+///
+/// ```
+/// use standpoint_stance::{metrics::agreement, Probs};
+/// let a = [Probs { favor: 0.7, against: 0.2, none: 0.1 }, Probs { favor: 0.1, against: 0.2, none: 0.7 }];
+/// let b = [Probs { favor: 0.6, against: 0.3, none: 0.1 }, Probs { favor: 0.5, against: 0.1, none: 0.4 }];
+/// let (same, diffs) = agreement(&a, &b);
+/// assert_eq!(same, 0.5);
+/// assert!((diffs[0] - 0.1).abs() < 1e-6 && (diffs[1] - 0.4).abs() < 1e-6);
+/// ```
+pub fn agreement(a: &[crate::Probs], b: &[crate::Probs]) -> (f64, Vec<f32>) {
+    let same = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x.label() == y.label())
+        .count();
+    let mut diffs: Vec<f32> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| {
+            (x.favor - y.favor)
+                .abs()
+                .max((x.against - y.against).abs())
+                .max((x.none - y.none).abs())
+        })
+        .collect();
+    diffs.sort_by(f32::total_cmp);
+    (same as f64 / a.len().max(1) as f64, diffs)
+}

@@ -50,24 +50,9 @@ fn compare(model: &str) -> (f64, f32, f32) {
     let a = fp32.predict_pairs(&refs).unwrap();
     let b = int8.predict_pairs(&refs).unwrap();
     assert_eq!(a.len(), refs.len());
-    let same = a
-        .iter()
-        .zip(&b)
-        .filter(|(x, y)| x.label() == y.label())
-        .count();
-    let mut diffs: Vec<f32> = a
-        .iter()
-        .zip(&b)
-        .map(|(x, y)| {
-            (x.favor - y.favor)
-                .abs()
-                .max((x.against - y.against).abs())
-                .max((x.none - y.none).abs())
-        })
-        .collect();
-    diffs.sort_by(f32::total_cmp);
+    let (agree, diffs) = standpoint_stance::metrics::agreement(&a, &b);
     let p99 = diffs[(diffs.len() * 99) / 100];
-    (same as f64 / refs.len() as f64, *diffs.last().unwrap(), p99)
+    (agree, *diffs.last().unwrap(), p99)
 }
 
 /// The guarantee docs/speed.md states, checked for one shipped model.

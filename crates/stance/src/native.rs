@@ -485,10 +485,10 @@ impl NativeBert {
                     })
             };
             done.push([
-                crate::quant::QLinear::new(&l.qkv_w, &l.qkv_b, act(0).as_ref())?,
-                crate::quant::QLinear::new(&l.out_w, &l.out_b, act(1).as_ref())?,
-                crate::quant::QLinear::new(&l.up_w, &l.up_b, act(2).as_ref())?,
-                crate::quant::QLinear::new(&l.down_w, &l.down_b, act(3).as_ref())?,
+                crate::quant::QLinear::new(&l.qkv_w, &l.qkv_b, act(0).as_ref(), false)?,
+                crate::quant::QLinear::new(&l.out_w, &l.out_b, act(1).as_ref(), false)?,
+                crate::quant::QLinear::new(&l.up_w, &l.up_b, act(2).as_ref(), false)?,
+                crate::quant::QLinear::new(&l.down_w, &l.down_b, act(3).as_ref(), true)?,
             ]);
         }
         // The fp32 copies of the quantised weights are no longer read (int8 models are never

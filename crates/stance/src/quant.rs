@@ -14,12 +14,17 @@
 //!   is kept, and activation outlier channels are moved into the weight (x/s, w·s with
 //!   s_j = √(max|x_j| / max|w_·j|));
 //! - **per token**: each token's input row is scaled to at most 1 and its output row scaled
-//!   back, so one outlying token (or another sentence in the batch) does not coarsen the rest.
+//!   back, so one outlying token (or another sentence in the batch) does not coarsen the rest;
+//!   the feed-forward down projection, whose input (GELU's output) is one-sided, has each row
+//!   shifted by the middle of its range first (mapped onto [-1, 1]; the shift times the
+//!   weight's row sums is added back), so that it uses all 256 levels instead of about half.
 //!
 //! and one correction: the weight's rounding error times the calibration sentences' mean input
 //! is added to the bias (bias correction, Nagel et al. 2019, "Data-Free Quantization"), so the
 //! rounding does not shift every output the same way. Measured on 2,000 training pairs (not the
-//! dev sets) read by the default model: labels agree with fp32 on 98.3% without it, 98.9% with it.
+//! dev sets) read by the default model: labels agree with fp32 on 98.3% without it, 98.9% with it;
+//! the shifted down projection then lifts the cross-encoder from 98.5% to 99.25% (default 98.9%,
+//! its mean probability difference 0.0136 → 0.0120) at about 1% of int8's speed.
 //!
 //! Measured on all-MiniLM-L6-v2 (2 threads, NewsMTSC dev sentences): the sentence vectors' cosine
 //! to fp32 rose from 0.993 (per-tensor only) to 0.999 with the three, at 1.8x fp32's speed at
@@ -76,8 +81,14 @@ pub(crate) struct QLinear {
     scale: f64,
     zero_point: i64,
     rows: Tensor,
+    /// Each output's sum of the quantised weight's row: what a per-token shift of the input
+    /// adds to the output (the bias correction then covers the whole input).
+    row_sums: Tensor,
     bias: Tensor,
     zero_bias: Tensor,
+    /// Whether each token's row is shifted by the middle of its range before the product
+    /// (inputs far from symmetric, such as GELU's output) or only scaled by its magnitude.
+    shifted: bool,
 }
 
 impl QLinear {
@@ -85,8 +96,14 @@ impl QLinear {
     /// measured of the inputs, the activations' outlier channels are moved into the weight first
     /// (SmoothQuant, α = 0.5: s_j = √(max|x_j| / max|w_·j|), x/s and w·s), since the activations
     /// are quantised with one scale for the whole batch, and the bias is corrected for the
-    /// weight's rounding at the mean input.
-    pub(crate) fn new(w: &Tensor, b: &Tensor, act: Option<&Inputs>) -> Result<QLinear, Error> {
+    /// weight's rounding at the mean input. `shifted` for a one-sided input (see
+    /// [`QLinear::forward`]).
+    pub(crate) fn new(
+        w: &Tensor,
+        b: &Tensor,
+        act: Option<&Inputs>,
+        shifted: bool,
+    ) -> Result<QLinear, Error> {
         crate::guard("quantising a linear layer to int8", || {
             tch::no_grad(|| {
                 let w = w.to_kind(Kind::Float).contiguous();
@@ -124,17 +141,18 @@ impl QLinear {
                         .contiguous();
                 let packed = q.f_fbgemm_pack_quantized_matrix()?;
                 let mut bias = b.to_kind(Kind::Float).contiguous();
+                // The weight the kernel multiplies by, in fp32.
+                let deq = (q.to_kind(Kind::Float) - zero_point as f64) * scale * rows.unsqueeze(1);
                 if let Some(Inputs { mean, .. }) = act {
                     // E[x/s] · (W·s − Ŵ)ᵀ: what rounding the weight shifts the output by.
-                    let deq =
-                        (q.to_kind(Kind::Float) - zero_point as f64) * scale * rows.unsqueeze(1);
                     let x = match &inv_smooth {
                         Some(s) => mean * s,
                         None => mean.shallow_clone(),
                     };
-                    bias += x.unsqueeze(0).matmul(&(&w - deq).tr()).squeeze_dim(0);
+                    bias += x.unsqueeze(0).matmul(&(&w - &deq).tr()).squeeze_dim(0);
                 }
                 let n = w.size()[0];
+                let row_sums = deq.sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
                 Ok(QLinear {
                     inv_smooth,
                     q,
@@ -143,8 +161,10 @@ impl QLinear {
                     scale,
                     zero_point,
                     rows,
+                    row_sums,
                     bias,
                     zero_bias: Tensor::zeros([n], (Kind::Float, tch::Device::Cpu)),
+                    shifted,
                 })
             })
         })
@@ -161,20 +181,33 @@ impl QLinear {
             Some(s) => x * s,
             None => x.contiguous(),
         };
-        // Each token's row scaled to at most 1 in magnitude, and its output scaled back: the
-        // kernel's one activation scale then fits every token (a token with outlying values,
-        // or another sentence of the batch, no longer coarsens the rest).
-        let m = x.abs().amax([-1i64].as_slice(), true).clamp_min(1e-12);
-        let x = &x / &m;
-        let y = x.fbgemm_linear_int8_weight_fp32_activation(
-            &self.q,
-            &self.packed,
-            &self.col_offsets,
-            Scalar::float(self.scale),
-            Scalar::int(self.zero_point),
-            &self.zero_bias,
-        );
-        y * &self.rows * m + &self.bias
+        let product = |x: &Tensor| {
+            x.fbgemm_linear_int8_weight_fp32_activation(
+                &self.q,
+                &self.packed,
+                &self.col_offsets,
+                Scalar::float(self.scale),
+                Scalar::int(self.zero_point),
+                &self.zero_bias,
+            ) * &self.rows
+        };
+        // Each token's row mapped onto [-1, 1] and its output mapped back: the kernel's one
+        // activation scale then fits every token (a token with outlying values, or another
+        // sentence of the batch, no longer coarsens the rest). A one-sided input (GELU's
+        // output, before the feed-forward down projection) is shifted by the middle of its
+        // range first, so that it uses all 256 levels, not the upper half.
+        if self.shifted {
+            let hi = x.amax([-1i64].as_slice(), true);
+            let lo = x.amin([-1i64].as_slice(), true);
+            let mid = (&hi + &lo) * 0.5;
+            let half = ((hi - &lo) * 0.5).clamp_min(1e-12);
+            let x = (&x - &mid) * half.reciprocal();
+            product(&x).g_mul_(&half) + mid * &self.row_sums + &self.bias
+        } else {
+            let m = x.abs().amax([-1i64].as_slice(), true).clamp_min(1e-12);
+            let x = &x / &m;
+            product(&x).g_mul_(&m) + &self.bias
+        }
     }
 }
 
@@ -185,7 +218,7 @@ pub(crate) fn int8_available() -> Result<(), String> {
         let w = Tensor::from_slice(&[0.5f32, -0.25, 1.0, 0.125, -1.0, 0.75]).view([2, 3]);
         let b = Tensor::from_slice(&[0.1f32, -0.2]);
         let x = Tensor::from_slice(&[1.0f32, 2.0, -1.0]).view([1, 3]);
-        let q = QLinear::new(&w, &b, None)?;
+        let q = QLinear::new(&w, &b, None, false)?;
         let got = crate::guard("running an int8 layer", || Ok(q.forward(&x)))?;
         let want = x.linear(&w, Some(&b));
         let err = (got - want).abs().max().double_value(&[]);

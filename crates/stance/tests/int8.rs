@@ -1,9 +1,9 @@
 //! int8 inference (`--precision int8`) against fp32 on a fixed sentence set: the behavioural
 //! suite's 869 cases and the demo's 35 clear pairs, read by the shipped `default` (frozen
 //! encoder + head) and `cross` (cross-encoder) models loaded both ways. What docs/speed.md
-//! states is checked: labels agree on at least 97% of the pairs (measured 97.8% and 98.7%; issue
-//! 25's goal of 99% is not met, so fp32 stays the default), the 99th percentile of the
-//! largest probability difference is at most 0.10.
+//! states is checked: labels agree on at least 99% of the pairs for the cross-encoder (measured
+//! 99.3%) and 97% for the default (measured 97.9%: issue 25's 99% is met by the cross-encoder
+//! only), the 99th percentile of the largest probability difference is at most 0.10.
 //! Needs libtorch and the encoder (fails, not skips, without them).
 #![cfg(feature = "model")]
 
@@ -56,10 +56,10 @@ fn compare(model: &str) -> (f64, f32, f32) {
 }
 
 /// The guarantee docs/speed.md states, checked for one shipped model.
-fn assert_agrees(model: &str) {
+fn assert_agrees(model: &str, at_least: f64) {
     let (agree, max, p99) = compare(model);
     eprintln!("{model}: labels agree {agree:.4}, max |dp| {max:.4}, p99 {p99:.4}");
-    assert!(agree >= 0.97, "labels agree on {agree:.4}");
+    assert!(agree >= at_least, "labels agree on {agree:.4}");
     assert!(p99 <= 0.10, "99th percentile |dp| {p99}");
     assert!(
         max > 0.0,
@@ -69,12 +69,12 @@ fn assert_agrees(model: &str) {
 
 #[test]
 fn default_in_int8_agrees_with_fp32() {
-    assert_agrees("default");
+    assert_agrees("default", 0.97);
 }
 
 #[test]
 fn cross_encoder_in_int8_agrees_with_fp32() {
-    assert_agrees("cross");
+    assert_agrees("cross", 0.99);
 }
 
 #[test]

@@ -467,6 +467,10 @@ pub struct GroupSummary {
     pub documents: DecisionCounts,
     /// The sentences' summary.
     pub summary: Summary,
+    /// For a speaker group: the other names folded into it ("Dvorak" into "Marek Dvorak",
+    /// [`speaker_aliases`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// A group's statistics toward one target: the sentences of all its documents, and the
@@ -672,8 +676,8 @@ impl Aggregates {
     }
 
     /// Every group's summary toward every target under the decision rule, speaker names
-    /// folded ([`Aggregates::fold_speaker_aliases`]), in grouping, group and target order: the
-    /// rows of a run's groups.json.
+    /// folded ([`Aggregates::fold_speaker_aliases`], each speaker row listing the names folded
+    /// into it), in grouping, group and target order: the rows of a run's groups.json.
     ///
     /// ```
     /// use standpoint_aggregate::{Aggregates, GroupBy, Tally};
@@ -682,6 +686,14 @@ impl Aggregates {
     /// let rows = agg.summaries();
     /// assert_eq!((rows[0].grouping.as_str(), rows[0].group.as_str()), ("all", "all"));
     /// assert_eq!(rows[0].documents.total(), 1);
+    ///
+    /// let mut agg = Aggregates::new(vec![GroupBy::parse("speaker").unwrap()], 2);
+    /// for name in ["Marek Dvorak", "Dvorak"] {
+    ///     let speakers = [(name, &[Tally::new(2)][..])];
+    ///     agg.add_document_with_speakers(&Default::default(), &["x"], &[Tally::new(2)], &speakers);
+    /// }
+    /// let rows = agg.summaries();
+    /// assert_eq!((rows[0].group.as_str(), &rows[0].aliases[..]), ("Marek Dvorak", &["Dvorak".to_string()][..]));
     /// ```
     pub fn summaries(&self) -> Vec<GroupSummary> {
         self.summaries_iter().collect()
@@ -706,16 +718,26 @@ impl Aggregates {
                 target: target.to_string(),
                 documents: tally.documents,
                 summary: tally.sentences.summary(&rule),
+                aliases: Vec::new(),
             };
+        // Each folded speaker's other names.
+        let mut folded_in: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        if let Some(groups) = self.groups.get("speaker") {
+            for (short, full) in speaker_aliases(groups.keys().map(String::as_str)) {
+                folded_in.entry(full).or_default().push(short);
+            }
+        }
         let mut speakers: Vec<GroupSummary> = self
             .folded_speakers()
             .map(|values| {
                 values
                     .iter()
                     .flat_map(|(v, targets)| {
-                        targets
-                            .iter()
-                            .map(move |(t, tally)| row("speaker", v, t, tally))
+                        let aliases = folded_in.get(v).cloned().unwrap_or_default();
+                        targets.iter().map(move |(t, tally)| GroupSummary {
+                            aliases: aliases.clone(),
+                            ..row("speaker", v, t, tally)
+                        })
                     })
                     .collect()
             })

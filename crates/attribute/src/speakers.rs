@@ -389,8 +389,28 @@ const OTHER_PRONOUNS: &[&str] = &[
     "them", "their", "theirs", "it", "its", "this", "these", "those", "one",
 ];
 
-/// Honorifics dropped from roles ("Mr. Smith" has no role).
-const HONORIFICS: &[&str] = &["mr.", "mrs.", "ms.", "mr", "mrs", "ms"];
+/// Honorifics dropped from roles ("Mr. Smith", "Dr. Haddad" have no role).
+const HONORIFICS: &[&str] = &[
+    "mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "prof.", "prof",
+];
+
+/// Abbreviated titles written out in roles ("Gen. Viktor Oren": role "General").
+const TITLE_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("Gen.", "General"),
+    ("Sen.", "Senator"),
+    ("Rep.", "Representative"),
+    ("Gov.", "Governor"),
+    ("Col.", "Colonel"),
+    ("Lt.", "Lieutenant"),
+    ("Capt.", "Captain"),
+    ("Sgt.", "Sergeant"),
+    ("Adm.", "Admiral"),
+    ("Maj.", "Major"),
+    ("Pres.", "President"),
+    ("Amb.", "Ambassador"),
+    ("Atty.", "Attorney"),
+    ("Supt.", "Superintendent"),
+];
 
 /// Words of time: a mention made of them alone names nobody ("Monday", "last week").
 const TIME_NOUNS: &[&str] = &[
@@ -789,6 +809,12 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
         .copied()
         .filter(|w| !HONORIFIC_WORDS.contains(w))
         .skip_while(|w| ["the", "a", "an"].iter().any(|d| d.eq_ignore_ascii_case(w)))
+        .map(|w| {
+            TITLE_ABBREVIATIONS
+                .iter()
+                .find(|(short, _)| *short == w)
+                .map_or(w, |(_, long)| *long)
+        })
         .collect();
     let role = (!role.is_empty() && role.iter().any(|w| capitalised(w) || is_title(w)))
         .then(|| role.join(" "));

@@ -52,6 +52,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write one self-contained HTML page (charts, evidence, tables) from a run folder.
     Report(ReportArgs),
+    /// List a run's speakers: one key per person (surnames folded into the full name), the
+    /// other names seen, the roles documents gave, sentences and documents.
+    Speakers(SpeakersArgs),
     /// Train the attribution tagger (source / cue / content spans) on PolNeAR-format data.
     TrainTagger(TrainTaggerArgs),
     /// Compare classifiers on labelled data: scores, intervals, paired tests, cost.
@@ -318,6 +321,19 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub limits: ReportLimits,
+}
+
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    /// The output folder of `standpoint run` or `standpoint merge`.
+    pub dir: PathBuf,
+    /// Print JSON (one array of {key, aliases, roles, sentences, direct, documents}) instead
+    /// of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Speakers to list (those with the most sentences); 0: all.
+    #[arg(long, default_value_t = 50)]
+    pub top: usize,
 }
 
 /// How much of a large run a report shows.

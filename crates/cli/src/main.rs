@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Attribute(a) if a.tagger.is_empty() => finish(commands::attribute(a)),
         Command::Merge(a) => finish(commands::merge(a)),
         Command::Report(a) => finish(commands::report(a)),
+        Command::Speakers(a) => finish(commands::speakers(a)),
         Command::Sample(a) => finish(standpoint_cli::validate_cmd::sample(a)),
         Command::Estimate(a) => finish(standpoint_cli::validate_cmd::estimate(a)),
         Command::Label(a) => finish(standpoint_cli::validate_cmd::label(a)),

@@ -202,3 +202,104 @@ fn report_out_refuses_devices_links_pipes_and_run_files_and_dash_is_stdout() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stdout).starts_with("<!DOCTYPE html>"));
 }
+
+/// `standpoint speakers`: one key per person (the demo's "Dvorak" is folded into "Marek
+/// Dvorak", in the table and in groups.json), roles from the documents, the same table for a
+/// run made in two shards and merged, and a damaged sentences.jsonl line named and skipped.
+#[test]
+fn speakers_lists_one_key_per_person_with_aliases_and_roles_and_shards_agree() {
+    let tmp = TempDir::new("speakers");
+    let o = run_lexical(&tmp, "out", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let speakers = |dir: &str, extra: &[&str]| {
+        standpoint()
+            .arg("speakers")
+            .arg(tmp.path(dir))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = speakers("out", &["--json", "--top", "0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let table: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = |key: &str| {
+        table
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == key)
+            .cloned()
+    };
+    let dvorak = entry("Marek Dvorak").expect("Marek Dvorak listed");
+    assert_eq!(dvorak["aliases"][0][0], "Dvorak");
+    assert!(dvorak["documents"].as_u64().unwrap() >= 2, "{dvorak}");
+    assert!(
+        entry("Dvorak").is_none(),
+        "the surname is not a speaker of its own"
+    );
+    let sorel = entry("Lena Sorel").expect("Lena Sorel listed");
+    assert_eq!(sorel["roles"][0][0], "Foreign Minister");
+    // groups.json carries the aliases of the folded speaker rows.
+    let groups: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path("out/groups.json")).unwrap())
+            .unwrap();
+    let row = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["grouping"] == "speaker" && r["group"] == "Marek Dvorak")
+        .unwrap();
+    assert_eq!(row["aliases"], serde_json::json!(["Dvorak"]));
+
+    // Two shards, merged: the same speakers.
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let name = format!("shard{k}");
+        let o = run_lexical(&tmp, &name, &["--shard", &format!("{k}/2")]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        shards.push(tmp.path(&name));
+    }
+    let o = standpoint()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(tmp.path("merged"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let merged = speakers("merged", &["--json", "--top", "0"]);
+    assert_eq!(
+        text(&merged.stdout),
+        text(&speakers("out", &["--json", "--top", "0"]).stdout)
+    );
+
+    // A damaged line: named with its number, skipped, exit 1; the table still printed.
+    let path = tmp.path("out/sentences.jsonl");
+    let mut lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines[2] = "{\"seq\": 0, broken".into();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let o = speakers("out", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("sentences.jsonl:3"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stdout).contains("Marek Dvorak\tDvorak ("),
+        "{}",
+        text(&o.stdout)
+    );
+    // No run folder: a clear error.
+    let o = speakers("missing", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("sentences.jsonl"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -54,6 +54,7 @@ pub mod safe;
 pub mod sentences;
 pub mod shard;
 pub mod sink;
+pub mod speakers;
 pub mod targets;
 
 pub use error::{Error, Result};
@@ -192,6 +193,8 @@ pub enum SentenceAttribution {
 pub struct Voice {
     /// The resolved speaker.
     pub speaker: Option<String>,
+    /// The speaker's role or title where the document gives one ("US Secretary of State").
+    pub role: Option<String>,
     /// How the sentence is attributed.
     pub attribution: SentenceAttribution,
 }
@@ -234,6 +237,7 @@ pub fn voices(sentences: &[Sentence], found: &[Attribution]) -> Vec<Voice> {
             match best {
                 Some((_, a)) => Voice {
                     speaker: a.speaker.clone(),
+                    role: a.speaker.as_ref().and(a.role.clone()),
                     attribution: if a.direct {
                         SentenceAttribution::Direct
                     } else {
@@ -242,6 +246,7 @@ pub fn voices(sentences: &[Sentence], found: &[Attribution]) -> Vec<Voice> {
                 },
                 None => Voice {
                     speaker: None,
+                    role: None,
                     attribution: SentenceAttribution::None,
                 },
             }

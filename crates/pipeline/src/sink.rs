@@ -101,6 +101,8 @@ struct SentenceLine<'a> {
     end: usize,
     text: &'a str,
     speaker: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
     attribution: &'static str,
     stance: BTreeMap<&'a str, StanceOut>,
 }
@@ -171,6 +173,7 @@ impl Sink for Lines {
                 end: s.end,
                 text: s.text(&d.text),
                 speaker: r.voices[i].speaker.as_deref(),
+                role: r.voices[i].role.as_deref(),
                 attribution: r.voices[i].attribution.as_str(),
                 stance,
             };

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::TrainTagger(a) => tagger_cmd::train(a),
         Command::Merge(a) => commands::merge(a),
         Command::Report(a) => commands::report(a),
+        Command::Speakers(a) => commands::speakers(a),
         Command::Sample(a) => standpoint_cli::validate_cmd::sample(a),
         Command::Estimate(a) => standpoint_cli::validate_cmd::estimate(a),
         Command::Label(a) => standpoint_cli::validate_cmd::label(a),

@@ -1193,15 +1193,31 @@ fn by_name(names: &Names, mention: &str) -> Option<Entity> {
         return None;
     };
     let last = name.split_whitespace().last().unwrap_or("");
-    let full = names
-        .by_last
-        .get(last)
-        .into_iter()
-        .flatten()
-        .map(|&i| &names.all[i])
-        .filter(|(_, e)| e.name.len() >= name.len())
-        .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
-        .map(|(_, e)| e.clone());
+    let fullest = |last: &str| {
+        names
+            .by_last
+            .get(last)
+            .into_iter()
+            .flatten()
+            .map(|&i| &names.all[i])
+            .filter(|(_, e)| e.name.len() >= name.len())
+            .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
+            .map(|(_, e)| e.clone())
+    };
+    // A name in capitals (a transcript's "PENCE:") is the document's "Mike Pence" when it has
+    // one; otherwise it stays as written (it may be an acronym: "FBI").
+    let full = fullest(last).or_else(|| {
+        let capitals = name.chars().any(char::is_alphabetic)
+            && !name.chars().any(char::is_lowercase)
+            && !name.contains(' ');
+        capitals
+            .then(|| {
+                let mut c = last.chars();
+                c.next().map(|f| f.to_string() + &c.as_str().to_lowercase())
+            })
+            .flatten()
+            .and_then(|title| fullest(&title))
+    });
     Some(match full {
         Some(mut e) => {
             e.role = role.or(e.role);

@@ -419,3 +419,18 @@ fn transcript_paragraphs_inside_a_quotation_keep_their_speakers() {
     );
     assert!(found[1].0.starts_with("Well, look"), "{found:?}");
 }
+
+#[test]
+fn a_transcript_name_in_capitals_is_the_documents_full_name_but_an_acronym_stays() {
+    let t = "Indiana Gov. Mike Pence sat down with Chris Wallace on Sunday.\n\n\
+             WALLACE: Governor, do you support the deal?\n\n\
+             PENCE: Well, look, we do not.\n\n\
+             FBI: The inquiry is closed.";
+    let found = summary(t);
+    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
+    assert_eq!(
+        speakers,
+        [s("Chris Wallace"), s("Mike Pence"), s("FBI")],
+        "{found:?}"
+    );
+}

@@ -23,6 +23,8 @@ echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+echo "== the Python package (scripts/test-python.sh: a fresh venv, maturin, pytest)"
+STANDPOINT_BIN="$PWD/target/debug/standpoint" bash scripts/test-python.sh
 echo "== Slurm end to end (scripts/slurm-e2e.sh; installs slurm-wlm and munge when missing)"
 set +e
 bash scripts/slurm-e2e.sh

@@ -1143,6 +1143,18 @@ fn named(text: &str) -> Vec<(usize, Entity)> {
             let new_line = j > i && text[toks[j - 1].end..toks[j].start].contains('\n');
             if toks[j].word && (capitalised(w) || inner) && !new_line {
                 j += 1;
+                // A middle initial ("Donald J. Trump"): its period does not end the name.
+                let initial = w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase());
+                if initial
+                    && j + 1 < toks.len()
+                    && toks[j].text(text) == "."
+                    && toks[j].start == toks[j - 1].end
+                    && toks[j + 1].word
+                    && capitalised(toks[j + 1].text(text))
+                    && text[toks[j].end..toks[j + 1].start] == *" "
+                {
+                    j += 1;
+                }
             } else {
                 break;
             }
@@ -1192,27 +1204,42 @@ fn by_name(names: &Names, mention: &str) -> Option<Entity> {
     let (role, Some(name)) = split_name(mention) else {
         return None;
     };
-    let last = name.split_whitespace().last().unwrap_or("");
-    let fullest = |last: &str| {
+    // The names of the document that end with `name` word for word ("Eric Trump" is not
+    // "Donald Trump"); of several ("Trump": "Donald Trump", "Melania Trump"), the one the
+    // document names most often, then the longest, then the first.
+    let fullest = |name: &str| {
+        let last = name.split_whitespace().last().unwrap_or("");
+        let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+        for &i in names.by_last.get(last).into_iter().flatten() {
+            let (at, e) = &names.all[i];
+            let ends = e.name == name
+                || e.name
+                    .strip_suffix(name)
+                    .is_some_and(|head| head.ends_with(' '));
+            if ends {
+                let c = counts.entry(e.name.as_str()).or_insert((0, *at));
+                c.0 += 1;
+            }
+        }
+        let best = counts
+            .iter()
+            .max_by_key(|(n, (count, at))| (*count, n.len(), usize::MAX - at))
+            .map(|(_, (_, at))| *at)?;
         names
-            .by_last
-            .get(last)
-            .into_iter()
-            .flatten()
-            .map(|&i| &names.all[i])
-            .filter(|(_, e)| e.name.len() >= name.len())
-            .max_by_key(|(at, e)| (e.name.len(), usize::MAX - at))
+            .all
+            .iter()
+            .find(|(at, e)| *at == best && e.name.ends_with(name))
             .map(|(_, e)| e.clone())
     };
     // A name in capitals (a transcript's "PENCE:") is the document's "Mike Pence" when it has
     // one; otherwise it stays as written (it may be an acronym: "FBI").
-    let full = fullest(last).or_else(|| {
+    let full = fullest(&name).or_else(|| {
         let capitals = name.chars().any(char::is_alphabetic)
             && !name.chars().any(char::is_lowercase)
             && !name.contains(' ');
         capitals
             .then(|| {
-                let mut c = last.chars();
+                let mut c = name.chars();
                 c.next().map(|f| f.to_string() + &c.as_str().to_lowercase())
             })
             .flatten()
@@ -1266,6 +1293,18 @@ fn antecedent(text: &str, at: usize) -> Option<String> {
 /// Fills `speaker` and `role` of each attribution with a source.
 pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
     let names = Names::new(named(text));
+    // The direct quotes' words: a pronoun in the narrative ("he said") does not refer to
+    // someone the quoted speaker named ("… we supported Stalin against Hitler,” he writes).
+    let mut quoted: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|a| a.direct)
+        .flat_map(|a| a.content.iter().map(|c| (c.start, c.end)))
+        .collect();
+    quoted.sort_unstable();
+    let in_quote = |at: usize| {
+        let i = quoted.partition_point(|&(start, _)| start <= at);
+        quoted[..i].iter().rev().take(4).any(|&(_, end)| at < end)
+    };
     // The most recent person spoken of as a source, for pronouns.
     let mut last_person: Option<(usize, Entity)> = None;
     for a in found.iter_mut() {
@@ -1334,7 +1373,10 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
             // The names are in text order: the last before the pronoun that fits.
             let before = names.all.partition_point(|(at, _)| *at < src.start);
-            let named_before = names.all[..before].iter().rev().find(|(_, e)| fits(e));
+            let named_before = names.all[..before]
+                .iter()
+                .rev()
+                .find(|(at, e)| fits(e) && !in_quote(*at));
             let last_person = last_person.as_ref().filter(|(_, e)| fits(e)).cloned();
             match (named_before, &last_person) {
                 (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),

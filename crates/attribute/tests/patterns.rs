@@ -434,3 +434,30 @@ fn a_transcript_name_in_capitals_is_the_documents_full_name_but_an_acronym_stays
         "{found:?}"
     );
 }
+
+#[test]
+fn a_middle_initial_stays_inside_the_name_and_a_pronoun_finds_the_whole_name() {
+    let t = "Donald J. Trump spoke in Ohio on Monday. He said the rates were too low.";
+    let found = summary(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2.as_deref(), Some("Donald J. Trump"), "{found:?}");
+}
+
+#[test]
+fn a_name_joins_only_fuller_names_that_end_with_it_and_the_most_named_wins() {
+    let t = "Donald Trump spoke in Ohio. Donald Trump then left. Melania Trump waved.\n\n\
+             \u{201c}We will win,\u{201d} Eric Trump said.\n\n\
+             \u{201c}We will win big,\u{201d} Trump said.";
+    let found = summary(t);
+    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
+    assert_eq!(speakers, [s("Eric Trump"), s("Donald Trump")], "{found:?}");
+}
+
+#[test]
+fn a_pronoun_outside_quotes_skips_the_names_inside_them() {
+    let t = "Dennis Prager wrote on Monday: \u{201c}We supported Joseph Stalin against Adolf \
+             Hitler.\u{201d}\n\nHe added that the choice was tragic.";
+    let found = summary(t);
+    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
+    assert_eq!(speakers.last(), Some(&s("Dennis Prager")), "{found:?}");
+}

@@ -501,33 +501,236 @@ pub struct Aggregates {
     groups: BTreeMap<String, BTreeMap<String, BTreeMap<String, GroupTally>>>,
 }
 
-/// The speaker aliases [`Aggregates::fold_speaker_aliases`] folds, as (one-word name, the one
-/// fuller name ending with it), from the set of speaker names seen: "Dvorak" → "Marek Dvorak"
-/// when "Marek Dvorak" is the only name of more than one word that ends with "Dvorak". Anything
-/// that reads a run's sentences and groups them by speaker uses it to find the groups of
-/// groups.json.
+/// The speaker aliases [`Aggregates::fold_speaker_aliases`] folds, as (alias, key), from the
+/// set of speaker names seen. Two rules, both about names that look like a person's (two to four
+/// words, each capitalised or an initial: "Marek Dvorak", "Donald J. Trump"; not "The
+/// conversation meandered from United"):
+///
+/// - a name with a middle part ("Donald J. Trump", "Hillary Rodham Clinton") joins its first
+///   and last words ("Donald Trump") when that name was seen too;
+/// - a one-word name ("Dvorak") joins the one such name, after the first rule, that ends with
+///   it ("Marek Dvorak"); when two do ("Anna Brik", "Karl Brik") it stays its own key.
+///
+/// A function of the set of names alone, so shards merged in any order fold the same way.
+/// Anything that reads a run's sentences and groups them by speaker uses it to find the groups
+/// of groups.json.
 ///
 /// ```
 /// let aliases = standpoint_aggregate::speaker_aliases(
 ///     ["Marek Dvorak", "Dvorak", "Sorel", "Anna Brik", "Karl Brik", "Brik"].into_iter(),
 /// );
 /// assert_eq!(aliases, [("Dvorak".to_string(), "Marek Dvorak".to_string())].into());
+/// let aliases = standpoint_aggregate::speaker_aliases(
+///     ["Donald Trump", "Donald J. Trump", "Trump", "United", "Crowds from the United"].into_iter(),
+/// );
+/// assert_eq!(aliases.get("Donald J. Trump").map(String::as_str), Some("Donald Trump"));
+/// assert_eq!(aliases.get("Trump").map(String::as_str), Some("Donald Trump"));
+/// assert_eq!(aliases.get("United"), None);
 /// ```
 pub fn speaker_aliases<'a>(
     names: impl Iterator<Item = &'a str>,
 ) -> std::collections::BTreeMap<String, String> {
     let names: std::collections::BTreeSet<&str> = names.collect();
+    let person = |n: &str| {
+        let words: Vec<&str> = n.split(' ').collect();
+        (2..=4).contains(&words.len())
+            && words.iter().enumerate().all(|(i, w)| {
+                let lower = w.to_lowercase();
+                (name_word(w) || initial(w))
+                    && !NOT_NAME_WORDS.contains(&lower.as_str())
+                    && !(i == 0 && NOT_FIRST_WORDS.contains(&lower.as_str()))
+            })
+    };
     let mut out = std::collections::BTreeMap::new();
-    for short in names.iter().filter(|n| !n.contains(' ') && **n != "(none)") {
-        let mut longer = names
-            .iter()
-            .filter(|n| n.contains(' ') && n.rsplit(' ').next() == Some(*short));
+    for full in names.iter().filter(|n| person(n)) {
+        let words: Vec<&str> = full.split(' ').collect();
+        if words.len() >= 3 {
+            let short = format!("{} {}", words[0], words[words.len() - 1]);
+            if names.contains(short.as_str()) {
+                out.insert(full.to_string(), short);
+            }
+        }
+    }
+    let surname = |n: &str| {
+        !n.contains(' ') && name_word(n) && !NOT_NAME_WORDS.contains(&n.to_lowercase().as_str())
+    };
+    for short in names.iter().filter(|n| surname(n)) {
+        let mut longer = names.iter().filter(|n| {
+            person(n) && !out.contains_key(**n) && n.rsplit(' ').next() == Some(*short)
+        });
         if let (Some(full), None) = (longer.next(), longer.next()) {
             out.insert(short.to_string(), full.to_string());
         }
     }
     out
 }
+
+/// A word of a person's name: capitalised, with lowercase letters after the first ("Dvorak",
+/// "McDonald", "O’Donnell", "Ki-moon"), not an acronym ("FBI", "POLITICO") nor a possessive.
+fn name_word(w: &str) -> bool {
+    let mut chars = w.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && w.chars().any(char::is_lowercase)
+        && w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        && !w.ends_with(['\'', '’'])
+}
+
+/// An initial ("J.").
+fn initial(w: &str) -> bool {
+    let mut chars = w.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(c), Some('.'), None) if c.is_uppercase())
+}
+
+/// Words that start a description, not a name ("The White House", "Many Republicans").
+const NOT_FIRST_WORDS: &[&str] = &[
+    "the", "a", "an", "many", "several", "some", "one", "two", "three", "all", "most", "other",
+    "few", "both", "any", "each", "every", "no", "plus", "but", "and", "or", "former", "new",
+];
+
+/// Words of organisations and places, never of a person's name, and places that are
+/// surnames too ("Israel": the country, or Steve Israel): a speaker named by one of them alone
+/// is never joined to a person.
+const NOT_NAME_WORDS: &[&str] = &[
+    "house",
+    "office",
+    "agency",
+    "council",
+    "media",
+    "university",
+    "hill",
+    "post",
+    "times",
+    "news",
+    "press",
+    "court",
+    "department",
+    "committee",
+    "center",
+    "centre",
+    "institute",
+    "foundation",
+    "association",
+    "club",
+    "city",
+    "county",
+    "republic",
+    "union",
+    "party",
+    "street",
+    "states",
+    "state",
+    "board",
+    "bank",
+    "group",
+    "fund",
+    "campaign",
+    "network",
+    "company",
+    "service",
+    "services",
+    "ministry",
+    "government",
+    "administration",
+    "commission",
+    "police",
+    "army",
+    "senate",
+    "congress",
+    "parliament",
+    "school",
+    "college",
+    "church",
+    "magazine",
+    "journal",
+    "radio",
+    "television",
+    "channel",
+    "republicans",
+    "democrats",
+    "officials",
+    "germany",
+    "france",
+    "britain",
+    "england",
+    "israel",
+    "china",
+    "russia",
+    "japan",
+    "india",
+    "iran",
+    "iraq",
+    "syria",
+    "mexico",
+    "canada",
+    "cuba",
+    "ukraine",
+    "europe",
+    "america",
+    "africa",
+    "asia",
+    "korea",
+    "turkey",
+    "egypt",
+    "brazil",
+    "italy",
+    "spain",
+    "poland",
+    "washington",
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "hampshire",
+    "jersey",
+    "york",
+    "carolina",
+    "dakota",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "rhode",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "wisconsin",
+    "wyoming",
+    "chicago",
+    "boston",
+    "london",
+    "paris",
+    "moscow",
+    "beijing",
+    "geneva",
+    "brussels",
+];
 
 impl Aggregates {
     /// Empty aggregates for these groupings, keeping `k` evidence sentences per side and
@@ -817,5 +1020,57 @@ impl Aggregates {
                     .map(move |(t, tally)| (g.as_str(), v.as_str(), t.as_str(), tally))
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::speaker_aliases;
+
+    /// The wrong joins a run over PolNeAR's 840 train articles showed, and the right ones.
+    #[test]
+    fn only_person_names_take_aliases() {
+        let names = [
+            "POLITICO Florida",
+            "Florida",
+            "An FBI",
+            "FBI",
+            "The White House",
+            "The House",
+            "Steve Israel",
+            "Israel",
+            "Capitol Hill",
+            "Hill",
+            "Many Latino Republicans",
+            "Many Republicans",
+            "Nathan Deal",
+            "Deal",
+            "Donald J. Trump",
+            "Donald Trump",
+            "Trump",
+            "Eric Trump",
+            "Paul D. Ryan",
+            "Paul Ryan",
+            "Ryan",
+            "Bernie Sanders’",
+            "Sanders’",
+            "Brett O’Donnell",
+            "O’Donnell",
+        ];
+        let aliases = speaker_aliases(names.into_iter());
+        let got: Vec<(&str, &str)> = aliases
+            .iter()
+            .map(|(a, k)| (a.as_str(), k.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Deal", "Nathan Deal"),
+                ("Donald J. Trump", "Donald Trump"),
+                ("O’Donnell", "Brett O’Donnell"),
+                ("Paul D. Ryan", "Paul Ryan"),
+                ("Ryan", "Paul Ryan"),
+            ]
+        );
     }
 }

@@ -611,7 +611,9 @@ static BREAKS: WordSet = WordSet::new(MENTION_BREAKS);
 /// Stumpf", "On Sunday, Rubio"), and cut before the first word that cannot belong to its noun
 /// phrase: a verb, adverb or clause ("Clinton now", "Trump unleashed a series of", "Gingrich
 /// cynically"). Empty when nothing of a name or description is left ("Monday", "last week").
-/// Parenthesised asides ("Rep. Jim Clyburn (D-S.C.)") are dropped too.
+/// Parenthesised asides ("Rep. Jim Clyburn (D-S.C.)") are dropped too, and quotation marks or a
+/// list dash left before the mention ("''I", "-Lynn Vavreck"); a single letter (a transcript's
+/// "Q:") names no one.
 ///
 /// ```
 /// # use standpoint_attribute::clean_mention;
@@ -625,8 +627,21 @@ static BREAKS: WordSet = WordSet::new(MENTION_BREAKS);
 /// assert_eq!(clean_mention("Ltd. He"), "He");
 /// assert_eq!(clean_mention("the retired general"), "the retired general");
 /// assert_eq!(clean_mention("US Secretary of State Marco Rubio"), "US Secretary of State Marco Rubio");
+/// assert_eq!(clean_mention("''I"), "I");
+/// assert_eq!(clean_mention("-Lynn Vavreck"), "Lynn Vavreck");
+/// assert_eq!(clean_mention("Q"), "");
 /// ```
 pub fn clean_mention(mention: &str) -> String {
+    let mention = mention.trim_start_matches([
+        '\'', '"', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '-', '\u{2013}', '\u{2014}', ' ',
+    ]);
+    if mention.chars().filter(|c| c.is_alphanumeric()).count() == 1
+        && mention.chars().all(|c| c.is_uppercase() || c == '.')
+        && mention != "I"
+    {
+        // "Q:" in an interview transcript: the interviewer, unnamed.
+        return String::new();
+    }
     // Parenthesised asides out.
     let mut plain = String::with_capacity(mention.len());
     let mut depth = 0usize;

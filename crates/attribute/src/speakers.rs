@@ -1224,27 +1224,22 @@ fn by_name(names: &Names, mention: &str) -> Option<Entity> {
     // document names most often, then the longest, then the first.
     let fullest = |name: &str| {
         let last = name.split_whitespace().last().unwrap_or("");
+        // Per name: how often it occurs and its first occurrence (`by_last` is in text order).
         let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
         for &i in names.by_last.get(last).into_iter().flatten() {
-            let (at, e) = &names.all[i];
+            let e = &names.all[i].1;
             let ends = e.name == name
                 || e.name
                     .strip_suffix(name)
                     .is_some_and(|head| head.ends_with(' '));
             if ends {
-                let c = counts.entry(e.name.as_str()).or_insert((0, *at));
-                c.0 += 1;
+                counts.entry(e.name.as_str()).or_insert((0, i)).0 += 1;
             }
         }
-        let best = counts
+        let (_, &(_, first)) = counts
             .iter()
-            .max_by_key(|(n, (count, at))| (*count, n.len(), usize::MAX - at))
-            .map(|(_, (_, at))| *at)?;
-        names
-            .all
-            .iter()
-            .find(|(at, e)| *at == best && e.name.ends_with(name))
-            .map(|(_, e)| e.clone())
+            .max_by_key(|(n, (count, i))| (*count, n.len(), usize::MAX - names.all[*i].0))?;
+        Some(names.all[first].1.clone())
     };
     // A name in capitals (a transcript's "PENCE:") is the document's "Mike Pence" when it has
     // one; otherwise it stays as written (it may be an acronym: "FBI").

@@ -541,8 +541,9 @@ pub fn speaker_aliases<'a>(
                     && !(i == 0 && NOT_FIRST_WORDS.contains(&lower.as_str()))
             })
     };
+    let persons: Vec<&str> = names.iter().copied().filter(|n| person(n)).collect();
     let mut out = std::collections::BTreeMap::new();
-    for full in names.iter().filter(|n| person(n)) {
+    for full in &persons {
         let words: Vec<&str> = full.split(' ').collect();
         if words.len() >= 3 {
             let short = format!("{} {}", words[0], words[words.len() - 1]);
@@ -551,18 +552,43 @@ pub fn speaker_aliases<'a>(
             }
         }
     }
+    // The person names that are keys (not middle-name variants), by last word.
+    let mut by_last: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for full in persons.iter().filter(|n| !out.contains_key(**n)) {
+        by_last
+            .entry(full.rsplit(' ').next().unwrap_or(full))
+            .or_default()
+            .push(full);
+    }
     let surname = |n: &str| {
         !n.contains(' ') && name_word(n) && !NOT_NAME_WORDS.contains(&n.to_lowercase().as_str())
     };
     for short in names.iter().filter(|n| surname(n)) {
-        let mut longer = names.iter().filter(|n| {
-            person(n) && !out.contains_key(**n) && n.rsplit(' ').next() == Some(*short)
-        });
-        if let (Some(full), None) = (longer.next(), longer.next()) {
+        if let Some([full]) = by_last.get(short).map(Vec::as_slice) {
             out.insert(short.to_string(), full.to_string());
         }
     }
     out
+}
+
+/// Folds each alias's group into its key's group (`aliases`: [`speaker_aliases`]).
+fn fold_groups(
+    groups: &mut BTreeMap<String, BTreeMap<String, GroupTally>>,
+    aliases: &BTreeMap<String, String>,
+) {
+    for (short, full) in aliases {
+        if let Some(targets) = groups.remove(short) {
+            let into = groups.entry(full.clone()).or_default();
+            for (target, tally) in targets {
+                match into.get_mut(&target) {
+                    Some(t) => t.merge(tally),
+                    None => {
+                        into.insert(target, tally);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A word of a person's name: capitalised, with lowercase letters after the first ("Dvorak",
@@ -859,22 +885,9 @@ impl Aggregates {
     /// assert!(agg.get("speaker", "Sorel", "x").is_some());
     /// ```
     pub fn fold_speaker_aliases(&mut self) {
-        let Some(groups) = self.groups.get_mut("speaker") else {
-            return;
-        };
-        let aliases = speaker_aliases(groups.keys().map(String::as_str));
-        for (short, full) in aliases {
-            if let Some(targets) = groups.remove(&short) {
-                let into = groups.entry(full).or_default();
-                for (target, tally) in targets {
-                    match into.get_mut(&target) {
-                        Some(t) => t.merge(tally),
-                        None => {
-                            into.insert(target, tally);
-                        }
-                    }
-                }
-            }
+        if let Some(groups) = self.groups.get_mut("speaker") {
+            let aliases = speaker_aliases(groups.keys().map(String::as_str));
+            fold_groups(groups, &aliases);
         }
     }
 
@@ -923,20 +936,22 @@ impl Aggregates {
                 summary: tally.sentences.summary(&rule),
                 aliases: Vec::new(),
             };
-        // Each folded speaker's other names.
-        let mut folded_in: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        if let Some(groups) = self.groups.get("speaker") {
-            for (short, full) in speaker_aliases(groups.keys().map(String::as_str)) {
-                folded_in.entry(full).or_default().push(short);
-            }
-        }
+        // The speaker grouping folded (a copy), each key with the other names folded into it.
         let mut speakers: Vec<GroupSummary> = self
-            .folded_speakers()
-            .map(|values| {
+            .groups
+            .get("speaker")
+            .map(|groups| {
+                let aliases = speaker_aliases(groups.keys().map(String::as_str));
+                let mut folded_in: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+                for (short, full) in &aliases {
+                    folded_in.entry(full).or_default().push(short.clone());
+                }
+                let mut values = groups.clone();
+                fold_groups(&mut values, &aliases);
                 values
                     .iter()
                     .flat_map(|(v, targets)| {
-                        let aliases = folded_in.get(v).cloned().unwrap_or_default();
+                        let aliases = folded_in.get(v.as_str()).cloned().unwrap_or_default();
                         targets.iter().map(move |(t, tally)| GroupSummary {
                             aliases: aliases.clone(),
                             ..row("speaker", v, t, tally)
@@ -960,15 +975,10 @@ impl Aggregates {
     /// The speaker grouping with its aliases folded ([`Aggregates::fold_speaker_aliases`]),
     /// copied; `None` without a speaker grouping.
     pub fn folded_speakers(&self) -> Option<BTreeMap<String, BTreeMap<String, GroupTally>>> {
-        let speakers = self.groups.get("speaker")?;
-        let mut only = Aggregates {
-            groups: [("speaker".to_string(), speakers.clone())]
-                .into_iter()
-                .collect(),
-            ..Aggregates::with_rule(Vec::new(), self.k, self.rule)
-        };
-        only.fold_speaker_aliases();
-        only.groups.remove("speaker")
+        let mut speakers = self.groups.get("speaker")?.clone();
+        let aliases = speaker_aliases(speakers.keys().map(String::as_str));
+        fold_groups(&mut speakers, &aliases);
+        Some(speakers)
     }
 
     /// Merges another partial in (associative, commutative, exact).

@@ -94,6 +94,18 @@ pub fn write_json_lines(path: &Path, rows: &[serde_json::Value]) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Replaces line `index` (0-based) of the text file at `path` with `line`: a record damaged
+/// on purpose.
+pub fn replace_line(path: &Path, index: usize, line: &str) {
+    let mut lines: Vec<String> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines[index] = line.to_string();
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
 /// A model-free lexical classifier's manifest written into `dir`.
 pub fn lexical_model(dir: &TempDir) -> PathBuf {
     let p = dir.path("lexical.json");

@@ -21,6 +21,11 @@ fn summary(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
         .collect()
 }
 
+/// The speakers of [`summary`]'s attributions, in order.
+fn speakers(found: &[(String, Option<String>, Option<String>)]) -> Vec<Option<String>> {
+    found.iter().map(|x| x.2.clone()).collect()
+}
+
 fn s(x: &str) -> Option<String> {
     Some(x.to_string())
 }
@@ -411,9 +416,8 @@ fn transcript_paragraphs_inside_a_quotation_keep_their_speakers() {
              \"PENCE: Well, look, this is serious business. She will not attend.\n\n\
              \"WALLACE: Thank you.";
     let found = summary(t);
-    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
     assert_eq!(
-        speakers,
+        speakers(&found),
         [s("WALLACE"), s("PENCE"), s("WALLACE")],
         "{found:?}"
     );
@@ -427,9 +431,8 @@ fn a_transcript_name_in_capitals_is_the_documents_full_name_but_an_acronym_stays
              PENCE: Well, look, we do not.\n\n\
              FBI: The inquiry is closed.";
     let found = summary(t);
-    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
     assert_eq!(
-        speakers,
+        speakers(&found),
         [s("Chris Wallace"), s("Mike Pence"), s("FBI")],
         "{found:?}"
     );
@@ -449,8 +452,11 @@ fn a_name_joins_only_fuller_names_that_end_with_it_and_the_most_named_wins() {
              \u{201c}We will win,\u{201d} Eric Trump said.\n\n\
              \u{201c}We will win big,\u{201d} Trump said.";
     let found = summary(t);
-    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
-    assert_eq!(speakers, [s("Eric Trump"), s("Donald Trump")], "{found:?}");
+    assert_eq!(
+        speakers(&found),
+        [s("Eric Trump"), s("Donald Trump")],
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -458,6 +464,9 @@ fn a_pronoun_outside_quotes_skips_the_names_inside_them() {
     let t = "Dennis Prager wrote on Monday: \u{201c}We supported Joseph Stalin against Adolf \
              Hitler.\u{201d}\n\nHe added that the choice was tragic.";
     let found = summary(t);
-    let speakers: Vec<Option<String>> = found.iter().map(|x| x.2.clone()).collect();
-    assert_eq!(speakers.last(), Some(&s("Dennis Prager")), "{found:?}");
+    assert_eq!(
+        speakers(&found).last(),
+        Some(&s("Dennis Prager")),
+        "{found:?}"
+    );
 }

@@ -274,14 +274,7 @@ fn speakers_lists_one_key_per_person_with_aliases_and_roles_and_shards_agree() {
     );
 
     // A damaged line: named with its number, skipped, exit 1; the table still printed.
-    let path = tmp.path("out/sentences.jsonl");
-    let mut lines: Vec<String> = std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    lines[2] = "{\"seq\": 0, broken".into();
-    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    replace_line(&tmp.path("out/sentences.jsonl"), 2, "{\"seq\": 0, broken");
     let o = speakers("out", &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert!(

@@ -248,13 +248,7 @@ fn bad_label_files_are_refused_with_file_and_line() {
         csv.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let mut lines: Vec<String> = std::fs::read_to_string(&csv)
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect();
-    lines[3] = "oops,only,three".into();
-    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    replace_line(&csv, 3, "oops,only,three");
     let o = sp(&["estimate", r, "--labels", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("s.csv:4"), "{}", text(&o.stderr));

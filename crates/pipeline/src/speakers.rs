@@ -82,14 +82,9 @@ pub struct SpeakerEntry {
 }
 
 /// A sentences.jsonl line that is not a sentence record.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("not a sentence record: {0}")]
 pub struct BadLine(pub serde_json::Error);
-
-impl std::fmt::Display for BadLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "not a sentence record: {}", self.0)
-    }
-}
 
 impl Speakers {
     /// Adds one sentences.jsonl line; sentences without a speaker are skipped.
@@ -161,12 +156,7 @@ impl Speakers {
     /// to `on_bad` with their line number (1-based) and skipped.
     pub fn read_run(dir: &Path, on_bad: &mut dyn FnMut(u64, BadLine)) -> Result<Speakers> {
         let path = dir.join("sentences.jsonl");
-        let io = |action, source| Error::Io {
-            action,
-            path: path.clone(),
-            source,
-        };
-        let file = std::fs::File::open(&path).map_err(|e| io("reading", e))?;
+        let file = std::fs::File::open(&path).map_err(Error::io("reading", &path))?;
         let mut speakers = Speakers::default();
         let mut reader = std::io::BufReader::new(file);
         let mut buf = Vec::new();
@@ -175,7 +165,7 @@ impl Speakers {
             buf.clear();
             if reader
                 .read_until(b'\n', &mut buf)
-                .map_err(|e| io("reading", e))?
+                .map_err(Error::io("reading", &path))?
                 == 0
             {
                 break;

@@ -81,14 +81,13 @@ pub(crate) struct QLinear {
     scale: f64,
     zero_point: i64,
     rows: Tensor,
-    /// Each output's sum of the quantised weight's row: what a per-token shift of the input
-    /// adds to the output (the bias correction then covers the whole input).
-    row_sums: Tensor,
     bias: Tensor,
     zero_bias: Tensor,
-    /// Whether each token's row is shifted by the middle of its range before the product
-    /// (inputs far from symmetric, such as GELU's output) or only scaled by its magnitude.
-    shifted: bool,
+    /// For an input shifted per token by the middle of its range before the product (inputs
+    /// far from symmetric, such as GELU's output): each output's sum of the quantised weight's
+    /// row, what the shift adds to the output (the bias correction then covers the whole
+    /// input). `None`: each row is only scaled by its magnitude.
+    row_sums: Option<Tensor>,
 }
 
 impl QLinear {
@@ -152,7 +151,8 @@ impl QLinear {
                     bias += x.unsqueeze(0).matmul(&(&w - &deq).tr()).squeeze_dim(0);
                 }
                 let n = w.size()[0];
-                let row_sums = deq.sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+                let row_sums =
+                    shifted.then(|| deq.sum_dim_intlist([1i64].as_slice(), false, Kind::Float));
                 Ok(QLinear {
                     inv_smooth,
                     q,
@@ -161,10 +161,9 @@ impl QLinear {
                     scale,
                     zero_point,
                     rows,
-                    row_sums,
                     bias,
                     zero_bias: Tensor::zeros([n], (Kind::Float, tch::Device::Cpu)),
-                    shifted,
+                    row_sums,
                 })
             })
         })
@@ -196,13 +195,13 @@ impl QLinear {
         // sentence of the batch, no longer coarsens the rest). A one-sided input (GELU's
         // output, before the feed-forward down projection) is shifted by the middle of its
         // range first, so that it uses all 256 levels, not the upper half.
-        if self.shifted {
+        if let Some(row_sums) = &self.row_sums {
             let hi = x.amax([-1i64].as_slice(), true);
             let lo = x.amin([-1i64].as_slice(), true);
             let mid = (&hi + &lo) * 0.5;
             let half = ((hi - &lo) * 0.5).clamp_min(1e-12);
             let x = (&x - &mid) * half.reciprocal();
-            product(&x).g_mul_(&half) + mid * &self.row_sums + &self.bias
+            product(&x).g_mul_(&half) + mid * row_sums + &self.bias
         } else {
             let m = x.abs().amax([-1i64].as_slice(), true).clamp_min(1e-12);
             let x = &x / &m;

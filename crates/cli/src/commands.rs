@@ -117,13 +117,12 @@ pub fn merge(a: MergeArgs) -> Result<Outcome> {
     Ok(Outcome::skipped_if(merged.errors > 0))
 }
 
-/// `standpoint report`: the run folder's HTML page.
 /// `standpoint speakers`: the run's speaker keys as a table (stdout) or JSON; lines of
 /// sentences.jsonl that are not sentence records are named on stderr and skipped.
 pub fn speakers(a: SpeakersArgs) -> Result<Outcome> {
-    let path = a.dir.join("sentences.jsonl");
+    use standpoint_pipeline::speakers::{table_text, Speakers};
     let mut bad = 0u64;
-    let found = standpoint_pipeline::speakers::Speakers::read_run(&a.dir, &mut |line, e| {
+    let found = Speakers::read_run(&a.dir, &mut |path, line, e| {
         bad += 1;
         crate::warn!("standpoint: {}:{line}: {e}", path.display());
     })?;
@@ -134,30 +133,13 @@ pub fn speakers(a: SpeakersArgs) -> Result<Outcome> {
     let text = if a.json {
         serde_json::to_string_pretty(&table)? + "\n"
     } else {
-        let list = |v: &[(String, u64)]| {
-            v.iter()
-                .map(|(n, c)| format!("{n} ({c})"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut t = String::from("sentences\tdirect\tdocuments\tspeaker\taliases\troles\n");
-        for e in &table {
-            t += &format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                e.sentences,
-                e.direct,
-                e.documents,
-                e.key,
-                list(&e.aliases),
-                list(&e.roles)
-            );
-        }
-        t
+        table_text(&table)
     };
     crate::print_note(&text)?;
     Ok(Outcome::skipped_if(bad > 0))
 }
 
+/// `standpoint report`: the run folder's HTML page.
 pub fn report(a: ReportArgs) -> Result<Outcome> {
     let out = a.out.unwrap_or_else(|| a.dir.join("report.html"));
     write_report(&a.dir, &out, a.limits)

@@ -153,8 +153,8 @@ impl Speakers {
     }
 
     /// Reads a run folder's sentences.jsonl. Lines that are not sentence records are passed
-    /// to `on_bad` with their line number (1-based) and skipped.
-    pub fn read_run(dir: &Path, on_bad: &mut dyn FnMut(u64, BadLine)) -> Result<Speakers> {
+    /// to `on_bad` with the file and their line number (1-based) and skipped.
+    pub fn read_run(dir: &Path, on_bad: &mut dyn FnMut(&Path, u64, BadLine)) -> Result<Speakers> {
         let path = dir.join("sentences.jsonl");
         let file = std::fs::File::open(&path).map_err(Error::io("reading", &path))?;
         let mut speakers = Speakers::default();
@@ -177,11 +177,42 @@ impl Speakers {
                 continue;
             }
             if let Err(bad) = speakers.add_line(line) {
-                on_bad(n, bad);
+                on_bad(&path, n, bad);
             }
         }
         Ok(speakers)
     }
+}
+
+/// The table `standpoint speakers` prints: one tab-separated line per key, after a header;
+/// aliases and roles as "name (sentences)" lists.
+///
+/// ```
+/// use standpoint_pipeline::speakers::{table_text, SpeakerEntry};
+/// let e = SpeakerEntry { key: "Marek Dvorak".into(), aliases: vec![("Dvorak".into(), 2)],
+///     roles: vec![], sentences: 5, direct: 4, documents: 2 };
+/// assert_eq!(table_text(&[e]).lines().nth(1), Some("5\t4\t2\tMarek Dvorak\tDvorak (2)\t"));
+/// ```
+pub fn table_text(table: &[SpeakerEntry]) -> String {
+    let list = |v: &[(String, u64)]| {
+        v.iter()
+            .map(|(n, c)| format!("{n} ({c})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut t = String::from("sentences\tdirect\tdocuments\tspeaker\taliases\troles\n");
+    for e in table {
+        t += &format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            e.sentences,
+            e.direct,
+            e.documents,
+            e.key,
+            list(&e.aliases),
+            list(&e.roles)
+        );
+    }
+    t
 }
 
 #[cfg(test)]
@@ -236,12 +267,16 @@ mod tests {
         );
         std::fs::write(dir.join("sentences.jsonl"), text).unwrap();
         let mut bad = Vec::new();
-        let s = Speakers::read_run(&dir, &mut |n, e| bad.push((n, e.to_string()))).unwrap();
+        let s = Speakers::read_run(&dir, &mut |p, n, e| {
+            assert!(p.ends_with("sentences.jsonl"));
+            bad.push((n, e.to_string()))
+        })
+        .unwrap();
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].0, 2);
         assert_eq!(s.table()[0].sentences, 2);
         std::fs::remove_dir_all(&dir).unwrap();
-        match Speakers::read_run(&dir, &mut |_, _| {}) {
+        match Speakers::read_run(&dir, &mut |_, _, _| {}) {
             Err(Error::Io { path, .. }) => assert!(path.ends_with("sentences.jsonl")),
             other => panic!("{:?}", other.map(|s| s.table())),
         }

@@ -11,7 +11,7 @@
 //! | `swap` | a stance cue right before the target swapped for its opposite (support ↔ oppose, back ↔ reject, welcome ↔ condemn, endorse ↔ denounce, praise ↔ criticise, in favour of ↔ opposed to, vote for ↔ vote against, support for ↔ opposition to) | flipped |
 //! | `negate` | negation inserted before the cue ("supports" → "does not support") | FAVOR cue → AGAINST; AGAINST cue → NONE |
 //! | `unnegate` | negation removed ("did not oppose" → "opposed") | the cue's side |
-//! | `difficulty` | the target in a sentence about obstacles, delays or slim chances (this module's own wording) | NONE |
+//! | `difficulty` | the target in a sentence about obstacles, delays or slim chances (this module's own wording; version 3 adds two more per target) | NONE |
 //! | `question` | the target asked about, or a comment on it declined | NONE |
 //! | `reported` | a short stanced training sentence quoted with a speaker | unchanged |
 //! | `pronoun` | the target's mention replaced by "it"/"they", a sentence naming the target given as context | unchanged |
@@ -705,7 +705,7 @@ fn pronoun_for(text: &str, (s, e): (usize, usize), target: &str) -> Option<Strin
 }
 
 /// The newest generator version ([`augment_version`]).
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
 
 /// Every generated example for `examples` with the first generator version (what the runs
 /// that recorded "rules v1" were trained on). See [`augment_version`].
@@ -716,13 +716,79 @@ pub fn augment(examples: &[Example], seed: u64) -> Vec<Augmented> {
 /// Every generated example for `examples` (seeded: the same input, seed and version give the
 /// same output, in the same order). Frame kinds use each distinct short target once per frame
 /// drawn; context kinds pair examples of the same target. Version 2 adds [`Kind::Indirect`]
-/// after version 1's output, which it leaves unchanged.
+/// after version 1's output, which it leaves unchanged; version 3 adds two more
+/// [`Kind::Difficulty`] sentences per frame target after version 2's output, in other wordings
+/// (difficult, not easy, slow, slim chances: words that read as opposition to a model that has
+/// only seen them in stanced text).
 pub fn augment_version(examples: &[Example], seed: u64, version: u32) -> Vec<Augmented> {
     let mut out = augment_v1(examples, seed);
     if version >= 2 {
         indirect(examples, seed, &mut out);
     }
+    if version >= 3 {
+        more_difficulty(examples, seed, &mut out);
+    }
     out
+}
+
+/// Version 3's difficulty frames (this module's own wording, as [`DIFFICULTY`]).
+const DIFFICULTY_V3: &[&str] = &[
+    "It will not be easy for the two camps to agree on {t}.",
+    "Diplomats describe the path to {t} as complicated and slow.",
+    "Even its strongest backers concede that {t} faces long odds.",
+    "Securing {t} has proved harder than negotiators expected.",
+    "{T} remains a distant prospect, according to diplomats.",
+    "Agreeing on {t} is proving difficult for the coalition partners.",
+    "Money for {t} has been difficult to find.",
+    "Progress toward {t} has been painfully slow, mediators said.",
+    "Opposition in the upper house makes {t} difficult to pass.",
+    "Both governments say {t} will require difficult compromises.",
+    "The chances of {t} look slim after the latest round of talks.",
+    "Aides acknowledged that winning approval for {t} would be a hard fight.",
+];
+
+/// Version 3: two distinct [`DIFFICULTY_V3`] frames for each frame target of version 1.
+fn more_difficulty(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
+    let mut rng = SplitMix64::new(seed ^ 0x6469_6666_6963_756c);
+    for e in frame_sources(examples) {
+        let first = rng.below(DIFFICULTY_V3.len());
+        let second = (first + 1 + rng.below(DIFFICULTY_V3.len() - 1)) % DIFFICULTY_V3.len();
+        for f in [first, second] {
+            let n = out.len();
+            out.push(Augmented {
+                example: Example {
+                    id: format!("aug-{}-{n}-{}", Kind::Difficulty.as_str(), e.id),
+                    text: fill(DIFFICULTY_V3[f], &e.target),
+                    target: e.target.clone(),
+                    label: Label::None,
+                    seen: None,
+                    context: String::new(),
+                    source_label: None,
+                },
+                kind: Kind::Difficulty,
+            });
+        }
+    }
+}
+
+/// One example per distinct short target written as it is in its own text (natural phrases,
+/// not lemmas): the sources of the frame kinds.
+fn frame_sources(examples: &[Example]) -> Vec<&Example> {
+    let mut seen_targets = std::collections::BTreeSet::new();
+    let mut sources: Vec<&Example> = Vec::new();
+    for e in examples {
+        if frame_target(&e.target)
+            && (word_count(&e.target) > 1 || e.target.len() > 7)
+            && !["this ", "that ", "these ", "those "]
+                .iter()
+                .any(|d| e.target.trim().to_lowercase().starts_with(d))
+            && find_word(&e.text, e.target.trim()).is_some()
+            && seen_targets.insert(e.target.trim().to_lowercase())
+        {
+            sources.push(e);
+        }
+    }
+    sources
 }
 
 /// Speakers and verbs of indirect speech.
@@ -906,21 +972,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
     }
 
     // Frames over distinct short targets.
-    let mut seen_targets = std::collections::BTreeSet::new();
-    let mut frame_sources: Vec<&Example> = Vec::new();
-    for e in examples {
-        // Only targets written as they are in their own text: natural phrases, not lemmas.
-        if frame_target(&e.target)
-            && (word_count(&e.target) > 1 || e.target.len() > 7)
-            && !["this ", "that ", "these ", "those "]
-                .iter()
-                .any(|d| e.target.trim().to_lowercase().starts_with(d))
-            && find_word(&e.text, e.target.trim()).is_some()
-            && seen_targets.insert(e.target.trim().to_lowercase())
-        {
-            frame_sources.push(e);
-        }
-    }
+    let frame_sources = frame_sources(examples);
     for e in &frame_sources {
         let d = DIFFICULTY[rng.below(DIFFICULTY.len())];
         push(
@@ -1211,6 +1263,31 @@ mod tests {
             );
         }
         assert_eq!(words_and_gaps("We, us.").concat(), "We, us.");
+    }
+
+    #[test]
+    fn version_three_adds_two_other_difficulty_frames_per_target() {
+        let data = vec![
+            ex("We need the levy on sugar now.", "the levy on sugar", Label::Favor),
+            ex("The sugar levy is a tax grab.", "the levy on sugar", Label::Against),
+            ex("We reject the new pipeline.", "the new pipeline", Label::Against),
+        ];
+        let v2 = augment_version(&data, 5, 2);
+        let v3 = augment_version(&data, 5, 3);
+        assert_eq!(&v3[..v2.len()], &v2[..]);
+        let added = &v3[v2.len()..];
+        assert_eq!(added.len(), 4, "{added:?}");
+        for pair in added.chunks(2) {
+            assert_ne!(pair[0].example.text, pair[1].example.text);
+            assert_eq!(pair[0].example.target, pair[1].example.target);
+        }
+        for a in added {
+            assert_eq!(a.kind, Kind::Difficulty);
+            assert_eq!(a.example.label, Label::None);
+            assert!(a.example.text.to_lowercase().contains(&a.example.target));
+        }
+        let ids: std::collections::HashSet<_> = v3.iter().map(|a| &a.example.id).collect();
+        assert_eq!(ids.len(), v3.len(), "ids are unique");
     }
 
     #[test]

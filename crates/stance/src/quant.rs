@@ -139,7 +139,9 @@ impl QLinear {
                         .to_kind(Kind::Int)
                         .contiguous();
                 let packed = q.f_fbgemm_pack_quantized_matrix()?;
-                let mut bias = b.to_kind(Kind::Float).contiguous();
+                // A copy: `to_kind` and `contiguous` return the same storage when nothing changes, and
+                // the correction below adds in place.
+                let mut bias = b.to_kind(Kind::Float).copy();
                 // The weight the kernel multiplies by, in fp32.
                 let deq = (q.to_kind(Kind::Float) - zero_point as f64) * scale * rows.unsqueeze(1);
                 if let Some(Inputs { mean, .. }) = act {

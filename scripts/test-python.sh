@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The Python package (issue 27): builds ./python with maturin into a fresh virtual environment
-# (maturin and pytest from PyPI), then runs its pytest suite and the doctests of the package,
+# (maturin, pytest and numpy from PyPI), then runs its pytest suite and the doctests of the package,
 # which compare it with the `standpoint` binary (built here when missing).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
+# libtorch (the native module links it) and the encoder the classifier tests read.
+source scripts/env.sh
 venv=$(mktemp -d "${TMPDIR:-/tmp}/standpoint-pyvenv.XXXXXX")
 trap 'rm -rf "$venv"' EXIT
 python3 -m venv "$venv"

@@ -1,8 +1,30 @@
 //! The `standpoint` Python package's native module (`standpoint._standpoint`): segmentation
-//! and attribution with byte *and* character offsets (Python slices strings by characters).
-//! Built with maturin (`pip install ./python`); the Python layer is `python/standpoint/`.
+//! and attribution with byte *and* character offsets (Python slices strings by characters), and
+//! the stance classifiers (libtorch, GIL released while they compute). Built with maturin
+//! (`pip install ./python`); the Python layer is `python/standpoint/`.
 
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use numpy::{PyArray3, PyArrayMethods};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use standpoint_stance::{BoxedClassifier, Error as StanceError, Precision};
+
+create_exception!(
+    standpoint,
+    ModelError,
+    PyOSError,
+    "A model, its manifest or its encoder could not be loaded (missing or broken files), or \
+     the model failed while reading."
+);
+create_exception!(
+    standpoint,
+    InputError,
+    PyValueError,
+    "Input the library refuses, with the message the command-line tool gives."
+);
 
 /// Character offset of every byte offset that starts a character (and of the end): byte
 /// offsets from the Rust crates become Python string indices.
@@ -162,9 +184,153 @@ fn attribute(py: Python<'_>, text: &str) -> Vec<Attribution> {
     })
 }
 
+/// The classifier behind `standpoint.Classifier` (the Python layer resolves names and the
+/// encoder). Calls from several Python threads take turns (a lock, waited for with the GIL
+/// released); each call releases the GIL while the model computes.
+#[pyclass(module = "standpoint")]
+struct NativeClassifier {
+    inner: Mutex<BoxedClassifier>,
+    manifest: PathBuf,
+    precision: Precision,
+}
+
+fn model_error(e: StanceError) -> PyErr {
+    ModelError::new_err(e.to_string())
+}
+
+#[pymethods]
+impl NativeClassifier {
+    #[new]
+    #[pyo3(signature = (manifest, encoder_dir, precision = "fp32", threads = None))]
+    fn new(
+        py: Python<'_>,
+        manifest: PathBuf,
+        encoder_dir: PathBuf,
+        precision: &str,
+        threads: Option<usize>,
+    ) -> PyResult<NativeClassifier> {
+        let mut precision: Precision = precision
+            .parse()
+            .map_err(|e: String| InputError::new_err(e))?;
+        if precision == Precision::Int8 && standpoint_stance::int8_available().is_err() {
+            precision = Precision::Fp32;
+        }
+        if let Some(0) = threads {
+            return Err(InputError::new_err("threads must be at least 1"));
+        }
+        let paths = standpoint_stance::factory::ModelPaths {
+            encoder_dir,
+            precision,
+        };
+        let inner = py
+            .allow_threads(|| {
+                standpoint_stance::set_threads(threads);
+                standpoint_stance::factory::load_classifier(&manifest, &paths)
+            })
+            .map_err(model_error)?;
+        Ok(NativeClassifier {
+            inner: Mutex::new(inner),
+            manifest,
+            precision,
+        })
+    }
+
+    /// predict(texts, targets) -> numpy.ndarray of shape (len(texts), len(targets), 3)
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+        targets: Vec<String>,
+    ) -> PyResult<Bound<'py, PyArray3<f32>>> {
+        if let Some(i) = targets.iter().position(|t| t.trim().is_empty()) {
+            return Err(InputError::new_err(format!("target {i} is empty")));
+        }
+        let (n, m) = (texts.len(), targets.len());
+        let probs = py
+            .allow_threads(|| {
+                if n == 0 || m == 0 {
+                    return Ok(Vec::new());
+                }
+                let s: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let t: Vec<&str> = targets.iter().map(String::as_str).collect();
+                // A panic in another call leaves the model as it was (inference only).
+                let clf = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+                clf.predict(&s, &t)
+            })
+            .map_err(model_error)?;
+        if probs.len() != n * m {
+            return Err(ModelError::new_err(format!(
+                "the model gave {} probabilities for {n} x {m} pairs",
+                probs.len()
+            )));
+        }
+        let flat: Vec<f32> = probs
+            .iter()
+            .flat_map(|p| [p.favor, p.against, p.none])
+            .collect();
+        let array = numpy::PyArray1::from_vec(py, flat);
+        array
+            .reshape([n, m, 3])
+            .map_err(|e| PyTypeError::new_err(e.to_string()))
+    }
+
+    /// The manifest the classifier was loaded from.
+    #[getter]
+    fn manifest(&self) -> PathBuf {
+        self.manifest.clone()
+    }
+
+    /// "fp32" or "int8": the precision the encoders run in (int8 falls back to fp32 where this
+    /// machine has no int8 kernels).
+    #[getter]
+    fn precision(&self) -> String {
+        self.precision.to_string()
+    }
+
+    /// The classifier's short name ("encoder-head", "cross-encoder", "ensemble", ...).
+    #[getter]
+    fn name(&self) -> String {
+        let clf = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        clf.name().to_string()
+    }
+}
+
+/// model_manifest(spec) -> str: the manifest a model spec means (a shipped model's name is
+/// looked up as the command-line tool does; anything else is a path).
+#[pyfunction]
+fn model_manifest(spec: PathBuf) -> PyResult<PathBuf> {
+    standpoint_stance::locate::model_manifest(Some(&spec))
+        .map_err(|e| ModelError::new_err(e.to_string()))
+}
+
+/// encoder_dir(explicit=None) -> str: the encoder folder the command-line tool would use.
+#[pyfunction]
+#[pyo3(signature = (explicit = None))]
+fn encoder_dir(explicit: Option<PathBuf>) -> PathBuf {
+    standpoint_stance::locate::encoder_dir(explicit.as_deref())
+}
+
+/// default_precision(manifest) -> str | None: the precision a manifest asks for, if any.
+#[pyfunction]
+fn default_precision(manifest: PathBuf) -> PyResult<Option<String>> {
+    standpoint_stance::manifest::Manifest::default_precision(&manifest)
+        .map(|p| p.map(|p| p.to_string()))
+        .map_err(model_error)
+}
+
 /// The native module.
 #[pymodule]
 fn _standpoint(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeClassifier>()?;
+    m.add_function(wrap_pyfunction!(model_manifest, m)?)?;
+    m.add_function(wrap_pyfunction!(encoder_dir, m)?)?;
+    m.add_function(wrap_pyfunction!(default_precision, m)?)?;
+    m.add("ModelError", m.py().get_type::<ModelError>())?;
+    m.add("InputError", m.py().get_type::<InputError>())?;
+    m.add(
+        "NAMED_MODELS",
+        standpoint_stance::locate::NAMED_MODELS.to_vec(),
+    )?;
     m.add_class::<Span>()?;
     m.add_class::<Sentence>()?;
     m.add_class::<Attribution>()?;

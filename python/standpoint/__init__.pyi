@@ -1,4 +1,7 @@
-from typing import List, Optional
+import os
+from typing import List, Optional, Sequence, Tuple, Union
+
+import numpy
 
 __version__: str
 
@@ -36,3 +39,31 @@ def segment(text: str) -> List[Sentence]:
 
 def attribute(text: str) -> List[Attribution]:
     """Find who said what: quotes, reported speech, cues, sources and speakers."""
+
+LABELS: Tuple[str, str, str]
+
+class ModelError(OSError):
+    """A model, its manifest or its encoder could not be loaded, or the model failed."""
+
+class InputError(ValueError):
+    """Input the library refuses, with the command-line tool's message."""
+
+class Classifier:
+    """A stance classifier: "default", "cross", "ensemble" or a manifest path."""
+    def __init__(
+        self,
+        model: Union[str, "os.PathLike[str]"] = "default",
+        *,
+        precision: Optional[str] = None,
+        threads: Optional[int] = None,
+        encoder: Optional[Union[str, "os.PathLike[str]"]] = None,
+    ) -> None: ...
+    @property
+    def manifest(self) -> "os.PathLike[str]": ...
+    @property
+    def precision(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    def predict(
+        self, texts: Sequence[str], targets: Union[str, Sequence[str]]
+    ) -> "numpy.ndarray": ...

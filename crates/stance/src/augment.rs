@@ -1268,9 +1268,21 @@ mod tests {
     #[test]
     fn version_three_adds_two_other_difficulty_frames_per_target() {
         let data = vec![
-            ex("We need the levy on sugar now.", "the levy on sugar", Label::Favor),
-            ex("The sugar levy is a tax grab.", "the levy on sugar", Label::Against),
-            ex("We reject the new pipeline.", "the new pipeline", Label::Against),
+            ex(
+                "We need the levy on sugar now.",
+                "the levy on sugar",
+                Label::Favor,
+            ),
+            ex(
+                "The sugar levy is a tax grab.",
+                "the levy on sugar",
+                Label::Against,
+            ),
+            ex(
+                "We reject the new pipeline.",
+                "the new pipeline",
+                Label::Against,
+            ),
         ];
         let v2 = augment_version(&data, 5, 2);
         let v3 = augment_version(&data, 5, 3);

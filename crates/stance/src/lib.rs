@@ -88,6 +88,21 @@ pub use standpoint_types::Precision;
 pub fn int8_available() -> Result<(), String> {
     quant::int8_available()
 }
+
+/// Sets torch's thread budget for inference in this process: intra-op threads = `threads`
+/// (default: the machine's cores). Returns the number set.
+///
+/// ```
+/// assert_eq!(standpoint_stance::set_threads(Some(2)), 2);
+/// ```
+#[cfg(feature = "model")]
+pub fn set_threads(threads: Option<usize>) -> usize {
+    let n = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    tch::set_num_threads(n as i32);
+    n
+}
 #[cfg(feature = "model")]
 pub use model::{
     Encoder, EncoderBackend, EncoderHeadClassifier, Head, HeadTrainer, TrainConfig,
@@ -99,4 +114,4 @@ pub use pairs::{NliClassifier, SequenceClassifier};
 pub use standpoint_types::{CountMismatch, Label, ParseLabelError, Probs, StanceClassifier};
 
 /// A boxed classifier of this crate, as the manifest factory and [`Ensemble`] hold them.
-pub type BoxedClassifier = Box<dyn StanceClassifier<Error = Error>>;
+pub type BoxedClassifier = Box<dyn StanceClassifier<Error = Error> + Send>;

@@ -23,11 +23,7 @@ pub fn encoder_dir(a: &ModelArgs) -> PathBuf {
 /// Sets torch's thread budget: intra-op threads = `--threads` (default: cores), one inter-op
 /// thread, so that nothing oversubscribes the machine.
 pub fn set_threads(threads: Option<usize>) -> usize {
-    let n = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    tch::set_num_threads(n as i32);
-    n
+    standpoint_stance::set_threads(threads)
 }
 
 /// The precision `--precision` asks for, else the model manifest's `"precision"`, else fp32;

@@ -318,6 +318,192 @@ fn default_precision(manifest: PathBuf) -> PyResult<Option<String>> {
         .map_err(model_error)
 }
 
+/// A run's events for Python: skipped records and repeated ids become warnings (returned),
+/// checkpoints call the progress callback, and a pending Ctrl-C (or an exception from the
+/// callback) stops the run at the checkpoint, resumable.
+struct PyEvents {
+    progress: Option<PyObject>,
+    warnings: Vec<String>,
+    stop: Option<PyErr>,
+}
+
+impl standpoint_pipeline::run::Events for PyEvents {
+    fn skipped(&mut self, b: &standpoint_pipeline::read::Bad) {
+        self.warnings.push(format!("{b}; skipped"));
+    }
+
+    fn duplicate_id(&mut self, d: &standpoint_pipeline::read::Doc) {
+        self.warnings.push(format!(
+            "{}:{}: id {} was used by an earlier document; both are kept (counted in run.json \
+             as duplicate_ids)",
+            d.file, d.line, d.id
+        ));
+    }
+
+    fn checkpoint(&mut self, state: &standpoint_pipeline::checkpoint::State) {
+        Python::with_gil(|py| {
+            if let Err(e) = py.check_signals() {
+                self.stop.get_or_insert(e);
+                return;
+            }
+            if let Some(cb) = &self.progress {
+                if let Err(e) = cb.call1(py, (state.items_done, state.documents, state.sentences)) {
+                    self.stop.get_or_insert(e);
+                }
+            }
+        });
+    }
+
+    fn stop_requested(&mut self) -> bool {
+        self.stop.is_some()
+    }
+}
+
+fn run_error(e: standpoint_pipeline::Error) -> PyErr {
+    match e {
+        standpoint_pipeline::Error::Io { .. } => PyOSError::new_err(e.to_string()),
+        other => InputError::new_err(other.to_string()),
+    }
+}
+
+/// run_corpus(inputs, out, targets, manifest, encoder_dir, ...) -> (summary, warnings): the
+/// work of `standpoint run` (the same run folder; a rerun with the same settings resumes).
+#[pyfunction]
+#[pyo3(signature = (inputs, out, targets, manifest, encoder_dir, *, precision = "fp32",
+                    threads = None, id_field = "id".to_string(), text_field = "text".to_string(),
+                    group_by = None, fresh = false, progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn run_corpus(
+    py: Python<'_>,
+    inputs: Vec<PathBuf>,
+    out: PathBuf,
+    targets: Vec<String>,
+    manifest: PathBuf,
+    encoder_dir: PathBuf,
+    precision: &str,
+    threads: Option<usize>,
+    id_field: String,
+    text_field: String,
+    group_by: Option<Vec<String>>,
+    fresh: bool,
+    progress: Option<PyObject>,
+) -> PyResult<(PyObject, Vec<String>)> {
+    use standpoint_pipeline::run::{Opened, RunDir, RunOptions};
+    let mut precision: Precision = precision.parse().map_err(InputError::new_err)?;
+    if precision == Precision::Int8 && standpoint_stance::int8_available().is_err() {
+        precision = Precision::Fp32;
+    }
+    let targets = standpoint_pipeline::targets::read_targets(&targets, None)
+        .map_err(|e| InputError::new_err(e.to_string()))?;
+    let group_by = group_by.unwrap_or_else(|| {
+        ["source", "date:month", "source+date:month", "speaker"]
+            .map(String::from)
+            .to_vec()
+    });
+    let groupings = standpoint_aggregate::groupings(&group_by)
+        .map_err(|e| InputError::new_err(e.to_string()))?;
+    let paths = standpoint_stance::factory::ModelPaths {
+        encoder_dir,
+        precision,
+    };
+    let fingerprint =
+        standpoint_stance::factory::run_fingerprint(&manifest, &paths, &[]).map_err(model_error)?;
+    let spec = standpoint_pipeline::checkpoint::RunSpec {
+        inputs,
+        format: "auto".into(),
+        id_field,
+        text_field,
+        targets,
+        model: manifest.clone(),
+        groupings,
+        evidence: 3,
+        rule: standpoint_aggregate::DecisionRule {
+            margin: 0.2,
+            min_stance_sentences: 1,
+            z: 1.96,
+        },
+        chunk_docs: 64,
+        max_doc_bytes: 1_000_000,
+        attribution: Vec::new(),
+        model_fingerprint: Some(fingerprint),
+        precision: (precision != Precision::Fp32).then(|| precision.to_string()),
+    };
+    let mut events = PyEvents {
+        progress,
+        warnings: Vec::new(),
+        stop: None,
+    };
+    let result = py.allow_threads(|| -> Result<_, PyErr> {
+        let dir = match RunDir::open(&out, spec, None, fresh).map_err(run_error)? {
+            Opened::Complete(state) => return Ok(state),
+            Opened::Ready(dir) => dir,
+        };
+        let threads = standpoint_stance::set_threads(threads);
+        let classifier =
+            standpoint_stance::factory::load_classifier(&manifest, &paths).map_err(model_error)?;
+        let targets = dir.state().spec.targets.clone();
+        let rule = dir.state().spec.rule;
+        let pipeline = standpoint_pipeline::Pipeline::new(classifier, targets)
+            .evidence(3)
+            .rule(rule)
+            .batch_sentences(1024);
+        let options = RunOptions {
+            segment_threads: 1,
+            classifier_threads: threads,
+            strict: false,
+        };
+        dir.execute(&pipeline, &options, &mut events)
+            .map_err(run_error)
+    });
+    let state = match (result, events.stop.take()) {
+        (Err(_), Some(stop)) => return Err(stop),
+        (r, _) => r?,
+    };
+    let summary = pyo3::types::PyDict::new(py);
+    summary.set_item("documents", state.documents)?;
+    summary.set_item("sentences", state.sentences)?;
+    summary.set_item("errors", state.errors)?;
+    summary.set_item("duplicate_ids", state.duplicate_ids)?;
+    summary.set_item("items", state.items_done)?;
+    summary.set_item("seconds", state.seconds)?;
+    summary.set_item("complete", state.complete)?;
+    Ok((summary.into_any().unbind(), events.warnings))
+}
+
+/// write_report(run_dir, path, max_documents=1000, max_groups=40, max_series=7) -> list[str]:
+/// the run's HTML page (as `standpoint report`); returns the notes it made.
+#[pyfunction]
+#[pyo3(signature = (run_dir, path, max_documents = 1000, max_groups = 40, max_series = 7))]
+fn write_report(
+    py: Python<'_>,
+    run_dir: PathBuf,
+    path: PathBuf,
+    max_documents: usize,
+    max_groups: usize,
+    max_series: usize,
+) -> PyResult<Vec<String>> {
+    py.allow_threads(|| {
+        let run = standpoint_report::RunFolder::load(
+            &run_dir,
+            standpoint_report::Limits {
+                documents: max_documents,
+                errors: 20,
+            },
+        )
+        .map_err(|e| InputError::new_err(e.to_string()))?;
+        let page = standpoint_report::render(
+            &run,
+            &standpoint_report::Options {
+                max_groups,
+                max_series,
+            },
+        );
+        std::fs::write(&path, page)
+            .map_err(|e| PyOSError::new_err(format!("writing {}: {e}", path.display())))?;
+        Ok(run.notes.clone())
+    })
+}
+
 /// The native module.
 #[pymodule]
 fn _standpoint(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -325,6 +511,8 @@ fn _standpoint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model_manifest, m)?)?;
     m.add_function(wrap_pyfunction!(encoder_dir, m)?)?;
     m.add_function(wrap_pyfunction!(default_precision, m)?)?;
+    m.add_function(wrap_pyfunction!(run_corpus, m)?)?;
+    m.add_function(wrap_pyfunction!(write_report, m)?)?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add(

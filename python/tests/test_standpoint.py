@@ -158,3 +158,114 @@ def test_predict_releases_the_gil_and_threads_share_a_classifier(rubio_sentences
     assert ticks > 20, f"the main thread ran only {ticks} times while predict ran"
     assert results[0].shape == (len(texts), 2, 3)
     assert (results[0] == results[1]).all()
+
+
+# --- runs (pandas)
+
+WIRE = ROOT / "tests" / "data" / "corpus" / "wire.jsonl"
+
+
+def cli_sentences(out):
+    rows = {}
+    for line in (out / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        for t, s in r["stance"].items():
+            rows[(r["doc"], r["index"], t)] = (s["label"], s["favor"], s["against"], s["none"], r.get("speaker"))
+    return rows
+
+
+def test_run_matches_the_cli_from_a_path_and_from_a_dataframe(tmp_path):
+    pd = pytest.importorskip("pandas")
+    theirs = tmp_path / "cli"
+    cli("run", str(WIRE), "--target", "a ceasefire", "--target", "concessions", "--threads", "1",
+        "--no-progress", "--out", str(theirs))
+    want = cli_sentences(theirs)
+    assert want
+    from_path = standpoint.run(WIRE, ["a ceasefire", "concessions"], threads=1, progress=False,
+                               out=tmp_path / "py")
+    assert cli_sentences(from_path.out) == want
+    df = pd.read_json(WIRE, lines=True)
+    from_df = standpoint.run(df, ["a ceasefire", "concessions"], threads=1, progress=False)
+    s = from_df.sentences
+    got = {(r.doc, r.index, r.target): (r.label, r.favor, r.against, r.none,
+                                        None if pd.isna(r.speaker) else r.speaker)
+           for r in s.itertuples()}
+    assert set(got) == set(want)
+    for k, (label, *p, speaker) in want.items():
+        assert got[k][0] == label and got[k][4] == speaker, k
+        assert max(abs(a - b) for a, b in zip(got[k][1:4], p)) <= 1e-6, k
+    # Documented columns and dtypes.
+    assert list(s.columns) == ["doc", "index", "start", "end", "text", "speaker", "attribution",
+                               "target", "label", "favor", "against", "none"]
+    for c in ("index", "start", "end"):
+        assert s[c].dtype == "int64"
+    for c in ("favor", "against", "none"):
+        assert s[c].dtype == "float64"
+    d, g = from_df.documents, from_df.groups
+    assert set(d["doc"]) == set(df["id"]) and set(d["decision"]) <= {"FAVOR", "AGAINST", "MIXED", "NONE"}
+    assert {"all", "source", "date:month", "speaker"} <= set(g["grouping"])
+    months = set(g.loc[g["grouping"] == "date:month", "group"])
+    assert months and all(len(m) == 7 and m[4] == "-" for m in months), months
+    page = from_df.report()
+    assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_run_skips_bad_records_with_the_cli_message_and_goes_on(tmp_path):
+    records = [
+        {"id": "ok-1", "text": "We support a ceasefire. Talks resume."},
+        {"id": "no-text", "body": "The text field is missing."},
+        {"id": "ok-2", "text": "A ceasefire now would only help the militias."},
+    ]
+    with pytest.warns(UserWarning, match="no-text|line 2"):
+        r = standpoint.run(records, "a ceasefire", threads=1, progress=False, group_by=[])
+    assert r.summary["documents"] == 2 and r.summary["errors"] == 1
+    assert any("line 2" in w or "no-text" in w for w in r.warnings), r.warnings
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(standpoint.InputError, match="body"):
+        standpoint.run(pd.DataFrame(records), "a ceasefire", text="body", id="missing", progress=False)
+    with pytest.raises(ValueError):
+        standpoint.run(records, [], progress=False)
+
+
+def test_an_interrupted_run_resumes_to_the_same_outputs(tmp_path):
+    docs = [{"id": f"d{i}", "source": "S", "date": "2026-03-01",
+             "text": f"Group {i} backs a ceasefire. Talks go on in city {i}."} for i in range(150)]
+    calls = []
+
+    def stop_at_first_checkpoint(records, documents, sentences):
+        calls.append(records)
+        raise KeyboardInterrupt
+
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=stop_at_first_checkpoint)
+    assert calls == [64]
+    state = json.loads((out / "state.json").read_text())
+    assert state["items_done"] == 64 and not state["complete"]
+    ticks = []
+    resumed = standpoint.run(docs, "a ceasefire", out=out, threads=1,
+                             progress=lambda r, d, s: ticks.append(r))
+    assert ticks[-1] == 150 and ticks[0] > 64
+    assert resumed.summary["documents"] == 150
+    once = standpoint.run(docs, "a ceasefire", out=tmp_path / "once", threads=1, progress=False)
+    for f in ("sentences.jsonl", "documents.csv", "groups.csv"):  # documents.jsonl names the input file
+        assert (out / f).read_bytes() == (once.out / f).read_bytes(), f
+    # A complete folder is not run again.
+    again = standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=lambda *a: ticks.append(-1))
+    assert again.summary["documents"] == 150 and ticks[-1] != -1
+
+
+def test_the_code_of_docs_python_md_runs(monkeypatch, capsys):
+    pytest.importorskip("pandas")
+    doc = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in doc.split("```python\n")[1:]]
+    assert len(blocks) >= 3
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("STANDPOINT_SHARED_DATA", str(SHARED))
+    namespace = {}
+    for code in blocks:
+        exec(compile(code, "docs/python.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert "Run(" in printed and "a ceasefire" in printed
+    assert namespace["page"].is_file()
+    assert namespace["run"].summary["documents"] == 7

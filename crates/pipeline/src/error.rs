@@ -201,6 +201,15 @@ pub enum Error {
         "--strict: bad record {0} (outputs so far are kept; rerun without --strict to skip it)"
     )]
     Strict(String),
+    /// The driver asked the run to stop ([`crate::run::Events::stop_requested`]); everything up
+    /// to the last checkpoint is written and the same run resumes from there.
+    #[error(
+        "stopped after {items_done} input records; run again with the same settings to resume"
+    )]
+    Stopped {
+        /// Input records done (the checkpoint).
+        items_done: u64,
+    },
     /// The reader thread panicked (a bug).
     #[error("the reader thread panicked")]
     ReaderPanicked,

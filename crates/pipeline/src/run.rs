@@ -75,6 +75,11 @@ pub trait Events {
     fn duplicate_id(&mut self, _doc: &Doc) {}
     /// A chunk was written and checkpointed.
     fn checkpoint(&mut self, _state: &State) {}
+    /// Asked after every checkpoint: `true` stops the run there ([`Error::Stopped`]), resumable
+    /// (an interrupt in an embedding program, such as Ctrl-C in Python).
+    fn stop_requested(&mut self) -> bool {
+        false
+    }
 }
 
 /// Ignores every event.
@@ -329,6 +334,11 @@ impl RunDir {
                 break;
             }
             events.checkpoint(&state);
+            if events.stop_requested() {
+                return Err(Error::Stopped {
+                    items_done: state.items_done,
+                });
+            }
         }
         if let Some(f) = strict_failure {
             return Err(Error::Strict(f));
@@ -515,5 +525,95 @@ impl Outputs {
             tails.insert(name.to_string(), tail_hash(&p, *n)?);
         }
         Ok((lengths, tails))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkpoint::RunSpec;
+    use standpoint_types::{CountMismatch, Probs};
+
+    struct Flat;
+    impl StanceClassifier for Flat {
+        type Error = CountMismatch;
+        fn name(&self) -> &str {
+            "flat"
+        }
+        fn predict(&self, s: &[&str], t: &[&str]) -> std::result::Result<Vec<Probs>, Self::Error> {
+            Ok(vec![Probs::new(0.2, 0.3, 0.5); s.len() * t.len()])
+        }
+    }
+
+    /// Stops after the first checkpoint it sees.
+    struct StopAfterOne(u64);
+    impl Events for StopAfterOne {
+        fn stop_requested(&mut self) -> bool {
+            self.0 += 1;
+            self.0 == 1
+        }
+    }
+
+    fn spec(input: &Path) -> RunSpec {
+        RunSpec {
+            inputs: vec![input.to_path_buf()],
+            format: "jsonl".into(),
+            id_field: "id".into(),
+            text_field: "text".into(),
+            targets: vec!["a ceasefire".into()],
+            model: "flat.json".into(),
+            groupings: standpoint_aggregate::groupings(&[]).unwrap(),
+            evidence: 1,
+            rule: standpoint_aggregate::DecisionRule::default(),
+            chunk_docs: 2,
+            max_doc_bytes: 10_000,
+            attribution: Vec::new(),
+            model_fingerprint: None,
+            precision: None,
+        }
+    }
+
+    #[test]
+    fn a_stop_request_leaves_a_resumable_run_that_finishes_like_one_run() {
+        let root = std::env::temp_dir().join(format!("standpoint-stop-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let input = root.join("in.jsonl");
+        let docs: String = (0..7)
+            .map(|i| {
+                format!("{{\"id\":\"d{i}\",\"text\":\"A ceasefire now, say {i}. Talks go on.\"}}\n")
+            })
+            .collect();
+        std::fs::write(&input, docs).unwrap();
+        let pipeline = Pipeline::new(Flat, vec!["a ceasefire".into()]);
+        let options = RunOptions::default();
+        let (stopped, whole) = (root.join("stopped"), root.join("whole"));
+
+        let Opened::Ready(dir) = RunDir::open(&stopped, spec(&input), None, false).unwrap() else {
+            panic!("a new folder is ready");
+        };
+        match dir.execute(&pipeline, &options, &mut StopAfterOne(0)) {
+            Err(Error::Stopped { items_done }) => assert_eq!(items_done, 2),
+            other => panic!("{other:?}"),
+        }
+        let Opened::Ready(dir) = RunDir::open(&stopped, spec(&input), None, false).unwrap() else {
+            panic!("the stopped run resumes");
+        };
+        assert_eq!(dir.state().items_done, 2);
+        let resumed = dir.execute(&pipeline, &options, &mut NoEvents).unwrap();
+
+        let Opened::Ready(dir) = RunDir::open(&whole, spec(&input), None, false).unwrap() else {
+            panic!("a new folder is ready");
+        };
+        let once = dir.execute(&pipeline, &options, &mut NoEvents).unwrap();
+        assert_eq!((resumed.documents, resumed.sentences), (7, once.sentences));
+        for f in ["sentences.jsonl", "documents.jsonl"] {
+            assert_eq!(
+                std::fs::read(stopped.join(f)).unwrap(),
+                std::fs::read(whole.join(f)).unwrap(),
+                "{f}"
+            );
+        }
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

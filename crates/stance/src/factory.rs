@@ -161,6 +161,34 @@ pub fn model_fingerprint(path: &Path, paths: &ModelPaths) -> Result<String, Erro
     Ok(format!("{:016x}", h.0))
 }
 
+/// What a run records of its model, so that a resume or merge never mixes two: the model's
+/// contents ([`model_fingerprint`]) and each attribution tagger folder's
+/// ([`folder_fingerprint`]), joined with `+`.
+///
+/// ```
+/// use standpoint_stance::factory::{model_fingerprint, run_fingerprint, ModelPaths};
+/// let dir = std::env::temp_dir().join(format!("sp-runfp-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let m = dir.join("m.json");
+/// std::fs::write(&m, r#"{"kind":"lexical"}"#).unwrap();
+/// let paths = ModelPaths::default();
+/// assert_eq!(run_fingerprint(&m, &paths, &[]).unwrap(), model_fingerprint(&m, &paths).unwrap());
+/// assert!(run_fingerprint(&m, &paths, &[dir.clone()]).unwrap().contains('+'));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn run_fingerprint(
+    model: &Path,
+    paths: &ModelPaths,
+    attribution: &[PathBuf],
+) -> Result<String, Error> {
+    let mut fp = model_fingerprint(model, paths)?;
+    for dir in attribution {
+        fp.push('+');
+        fp.push_str(&folder_fingerprint(dir)?);
+    }
+    Ok(fp)
+}
+
 /// A hash of every regular file directly in `dir` (names and contents, in name order): for
 /// model folders without a manifest, such as an attribution tagger's.
 ///

@@ -30,12 +30,11 @@ pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {
         encoder_dir: crate::model_setup::encoder_dir(&a.model),
         ..Default::default()
     };
-    let mut fp = standpoint_stance::factory::model_fingerprint(&spec.model, &paths)?;
-    for dir in &spec.attribution {
-        fp.push('+');
-        fp.push_str(&standpoint_stance::factory::folder_fingerprint(dir)?);
-    }
-    spec.model_fingerprint = Some(fp);
+    spec.model_fingerprint = Some(standpoint_stance::factory::run_fingerprint(
+        &spec.model,
+        &paths,
+        &spec.attribution,
+    )?);
     let precision = crate::model_setup::precision(&a.model)?;
     spec.precision =
         (precision != standpoint_stance::Precision::Fp32).then(|| precision.to_string());

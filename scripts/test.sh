@@ -25,6 +25,9 @@ echo "== cargo test"
 cargo test --workspace
 echo "== the Python package (scripts/test-python.sh: a fresh venv, maturin, pytest)"
 STANDPOINT_BIN="$PWD/target/debug/standpoint" bash scripts/test-python.sh
+echo "== every crate packages for crates.io and builds from its package (cargo package --workspace)"
+# The Python extension (publish = false) is shipped as a wheel, not a crate.
+cargo package --workspace --exclude standpoint-python --allow-dirty --quiet
 echo "== Slurm end to end (scripts/slurm-e2e.sh; installs slurm-wlm and munge when missing)"
 set +e
 bash scripts/slurm-e2e.sh

@@ -504,6 +504,64 @@ fn write_report(
     })
 }
 
+/// sample_run(run_dir, target, n, out, seed=1, stratify_by=None, add=False) -> dict: draws a
+/// sample of the run's sentences for hand labelling (as `standpoint sample`).
+#[pyfunction]
+#[pyo3(signature = (run_dir, target, n, out, seed = 1, stratify_by = None, add = false))]
+#[allow(clippy::too_many_arguments)]
+fn sample_run<'py>(
+    py: Python<'py>,
+    run_dir: PathBuf,
+    target: &str,
+    n: usize,
+    out: PathBuf,
+    seed: u64,
+    stratify_by: Option<&str>,
+    add: bool,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    if n == 0 {
+        return Err(InputError::new_err("n must be at least 1"));
+    }
+    let written = py
+        .allow_threads(|| {
+            standpoint_validate::sample_file(&standpoint_validate::SampleRequest {
+                run_dir: &run_dir,
+                target,
+                n,
+                seed,
+                stratify_by,
+                out: &out,
+                add,
+            })
+        })
+        .map_err(|e| InputError::new_err(e.to_string()))?;
+    let d = pyo3::types::PyDict::new(py);
+    d.set_item("rows", written.rows)?;
+    d.set_item("new", written.new)?;
+    d.set_item("population", written.population)?;
+    d.set_item("design", written.design)?;
+    d.set_item("path", out)?;
+    Ok(d)
+}
+
+/// estimate_run(run_dir, labels, group_by=None, level=0.95) -> str: corrected shares and net
+/// with valid intervals from a hand-labelled sample (as `standpoint estimate --json`), as JSON.
+#[pyfunction]
+#[pyo3(signature = (run_dir, labels, group_by = None, level = 0.95))]
+fn estimate_run(
+    py: Python<'_>,
+    run_dir: PathBuf,
+    labels: PathBuf,
+    group_by: Option<&str>,
+    level: f64,
+) -> PyResult<String> {
+    py.allow_threads(|| {
+        let report = standpoint_validate::estimate_with(&run_dir, &labels, None, group_by, level)
+            .map_err(|e| InputError::new_err(e.to_string()))?;
+        serde_json::to_string(&report).map_err(|e| InputError::new_err(e.to_string()))
+    })
+}
+
 /// The native module.
 #[pymodule]
 fn _standpoint(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -513,6 +571,8 @@ fn _standpoint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(default_precision, m)?)?;
     m.add_function(wrap_pyfunction!(run_corpus, m)?)?;
     m.add_function(wrap_pyfunction!(write_report, m)?)?;
+    m.add_function(wrap_pyfunction!(sample_run, m)?)?;
+    m.add_function(wrap_pyfunction!(estimate_run, m)?)?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add(

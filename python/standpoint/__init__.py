@@ -40,8 +40,10 @@ from ._standpoint import (
     attribute,
     default_precision,
     encoder_dir,
+    estimate_run,
     model_manifest,
     run_corpus,
+    sample_run,
     segment,
     write_report,
 )
@@ -56,7 +58,9 @@ __all__ = [
     "Sentence",
     "Span",
     "attribute",
+    "estimate",
     "run",
+    "sample",
     "segment",
     "__version__",
 ]
@@ -347,3 +351,41 @@ def run(
     for message in skipped:
         warnings.warn(message, stacklevel=2)
     return Run(out, summary, skipped, keep)
+
+
+def _run_dir(run_or_path: Union["Run", str, os.PathLike]) -> str:
+    return str(run_or_path.out if isinstance(run_or_path, Run) else run_or_path)
+
+
+def sample(
+    run: Union[Run, str, os.PathLike],
+    target: str,
+    n: int,
+    out: Union[str, os.PathLike],
+    *,
+    seed: int = 1,
+    stratify_by: Optional[str] = None,
+    add: bool = False,
+) -> dict:
+    """Draws ``n`` of a run's sentences toward ``target`` for hand labelling into ``out``
+    (``.csv`` for a spreadsheet, or ``.jsonl``), as ``standpoint sample``: with known inclusion
+    probabilities, stratified by a grouping, ``speaker`` or the predicted ``label`` if asked;
+    ``add=True`` draws ``n`` more into the same file (same seed and design, labels kept).
+    Returns ``rows``, ``new``, ``population``, ``design`` and ``path``. Fill the file's
+    ``label`` column (FAVOR, AGAINST, NONE; SKIP), then call :func:`estimate`."""
+    return sample_run(_run_dir(run), target, n, str(out), seed, stratify_by, add)
+
+
+def estimate(
+    run: Union[Run, str, os.PathLike],
+    labels: Union[str, os.PathLike],
+    *,
+    group_by: Optional[str] = None,
+    level: float = 0.95,
+) -> dict:
+    """Corrected shares (FAVOR, AGAINST, NONE) and net score with valid ``level`` intervals from
+    the hand-labelled sample ``labels`` of ``run`` (prediction-powered, PPI++, beside the
+    labels-only and the classifier's own), as ``standpoint estimate --json``; per group with
+    ``group_by`` (a grouping such as ``source`` or ``date:month``, or ``speaker``). See
+    docs/validation.md."""
+    return json.loads(estimate_run(_run_dir(run), str(labels), group_by, level))

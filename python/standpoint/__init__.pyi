@@ -2,6 +2,7 @@ import os
 from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy
+import pandas
 
 __version__: str
 
@@ -67,3 +68,54 @@ class Classifier:
     def predict(
         self, texts: Sequence[str], targets: Union[str, Sequence[str]]
     ) -> "numpy.ndarray": ...
+
+class Run:
+    """A run folder as ``standpoint run`` writes it, with its tables as pandas DataFrames."""
+    out: "os.PathLike[str]"
+    summary: dict
+    warnings: List[str]
+    @property
+    def sentences(self) -> "pandas.DataFrame": ...
+    @property
+    def documents(self) -> "pandas.DataFrame": ...
+    @property
+    def groups(self) -> "pandas.DataFrame": ...
+    def report(self, path: Optional[Union[str, "os.PathLike[str]"]] = None) -> "os.PathLike[str]": ...
+
+def run(
+    data: object,
+    targets: Union[str, Sequence[str]],
+    *,
+    text: str = "text",
+    id: str = "id",
+    group_by: Optional[Sequence[str]] = None,
+    model: Union[str, "os.PathLike[str]"] = "default",
+    out: Optional[Union[str, "os.PathLike[str]"]] = None,
+    threads: Optional[int] = None,
+    precision: Optional[str] = None,
+    encoder: Optional[Union[str, "os.PathLike[str]"]] = None,
+    fresh: bool = False,
+    progress: object = True,
+) -> Run:
+    """Segment, attribute, classify and summarise a corpus (``standpoint run``)."""
+
+def sample(
+    run: Union[Run, str, "os.PathLike[str]"],
+    target: str,
+    n: int,
+    out: Union[str, "os.PathLike[str]"],
+    *,
+    seed: int = 1,
+    stratify_by: Optional[str] = None,
+    add: bool = False,
+) -> dict:
+    """Draw a run's sentences for hand labelling (``standpoint sample``)."""
+
+def estimate(
+    run: Union[Run, str, "os.PathLike[str]"],
+    labels: Union[str, "os.PathLike[str]"],
+    *,
+    group_by: Optional[str] = None,
+    level: float = 0.95,
+) -> dict:
+    """Corrected shares and net with valid intervals (``standpoint estimate --json``)."""

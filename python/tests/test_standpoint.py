@@ -269,3 +269,46 @@ def test_the_code_of_docs_python_md_runs(monkeypatch, capsys):
     assert "Run(" in printed and "a ceasefire" in printed
     assert namespace["page"].is_file()
     assert namespace["run"].summary["documents"] == 7
+
+
+def test_ctrl_c_stops_a_run_at_a_checkpoint(tmp_path):
+    import signal
+    docs = [{"id": f"d{i}", "text": f"Group {i} backs a ceasefire."} for i in range(200)]
+    sent = []
+
+    def press_ctrl_c_once(records, documents, sentences):
+        if not sent:
+            sent.append(records)
+            os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl-C
+
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=press_ctrl_c_once)
+    state = json.loads((out / "state.json").read_text())
+    assert not state["complete"] and 0 < state["items_done"] < 200
+    assert standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=False).summary["documents"] == 200
+
+
+def test_sample_and_estimate_match_the_cli(tmp_path):
+    pd = pytest.importorskip("pandas")
+    r = standpoint.run(WIRE, "a ceasefire", threads=1, progress=False, out=tmp_path / "run")
+    drawn = standpoint.sample(r, "a ceasefire", 12, tmp_path / "mine.csv", seed=5)
+    assert (drawn["rows"], drawn["new"], drawn["population"]) == (12, 12, r.summary["sentences"])
+    cli("sample", str(r.out), "--target", "a ceasefire", "--n", "12", "--seed", "5",
+        "--out", str(tmp_path / "theirs.csv"))
+    mine = pd.read_csv(tmp_path / "mine.csv", keep_default_na=False)
+    theirs = pd.read_csv(tmp_path / "theirs.csv", keep_default_na=False)
+    assert mine.equals(theirs)
+    # Hand labels: here the classifier's own, except two turned around.
+    mine["label"] = mine["prediction"]
+    mine.loc[:1, "label"] = ["FAVOR", "AGAINST"]
+    mine.to_csv(tmp_path / "labelled.csv", index=False)
+    got = standpoint.estimate(r, tmp_path / "labelled.csv")
+    cli("estimate", str(r.out), "--labels", str(tmp_path / "labelled.csv"),
+        "--json", str(tmp_path / "cli.json"))
+    assert got == json.loads((tmp_path / "cli.json").read_text())
+    assert got["labels"] == 12
+    with pytest.raises(standpoint.InputError, match="label"):
+        mine.loc[2, "label"] = "MAYBE"
+        mine.to_csv(tmp_path / "bad.csv", index=False)
+        standpoint.estimate(r, tmp_path / "bad.csv")

@@ -144,7 +144,7 @@ impl Attributor {
             }
         }
         let mut found = kept;
-        speakers::resolve(text, &mut found);
+        speakers::resolve(text, &doc.sentences, &mut found);
         found
     }
 }

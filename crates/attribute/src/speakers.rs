@@ -1300,8 +1300,13 @@ fn antecedent(text: &str, at: usize) -> Option<String> {
     (start < words.len()).then(|| words[start..].join(" "))
 }
 
-/// Fills `speaker` and `role` of each attribution with a source.
-pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
+/// Fills `speaker` and `role` of each attribution with a source; `sentences` are the
+/// document's sentences in order (a pronoun's referent is looked for by sentence).
+pub(crate) fn resolve(text: &str, sentences: &[crate::Span], found: &mut [Attribution]) {
+    let sentence_start = |at: usize| {
+        let i = sentences.partition_point(|s| s.start <= at);
+        i.checked_sub(1).map_or(0, |i| sentences[i].start)
+    };
     let names = Names::new(named(text));
     // The direct quotes' words: a pronoun in the narrative ("he said") does not refer to
     // someone the quoted speaker named ("… we supported Stalin against Hitler,” he writes).
@@ -1383,10 +1388,20 @@ pub(crate) fn resolve(text: &str, found: &mut [Attribution]) {
             let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
             // The names are in text order: the last before the pronoun that fits.
             let before = names.all.partition_point(|(at, _)| *at < src.start);
-            let named_before = names.all[..before]
+            let last_named = names.all[..before]
                 .iter()
                 .rev()
                 .find(|(at, e)| fits(e) && !in_quote(*at));
+            // Centering: of the fitting people named in the sentence of that last name (up to
+            // the pronoun), the first, the sentence's subject as a rule ("Trump is like George
+            // Patton. He hates losing": Trump).
+            let named_before = last_named.and_then(|(last_at, _)| {
+                let from = sentence_start(*last_at);
+                let first = names.all.partition_point(|(at, _)| *at < from);
+                names.all[first..before]
+                    .iter()
+                    .find(|(at, e)| fits(e) && !in_quote(*at))
+            });
             let last_person = last_person.as_ref().filter(|(_, e)| fits(e)).cloned();
             match (named_before, &last_person) {
                 (Some((at, _)), Some((p, last))) if *p > *at => Some(last.clone()),

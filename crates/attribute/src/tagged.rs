@@ -266,7 +266,7 @@ impl Attributor {
         }
         self.rule_sources(&doc, &mut found);
         subject_sources(&doc, &mut found);
-        speakers::resolve(text, &mut found);
+        speakers::resolve(text, &doc.sentences, &mut found);
         found
     }
 

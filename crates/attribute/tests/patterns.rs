@@ -470,3 +470,17 @@ fn a_pronoun_outside_quotes_skips_the_names_inside_them() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_pronoun_prefers_the_subject_of_the_sentence_that_last_named_someone() {
+    // Centering: "he" is the sentence's subject, not the last person it named.
+    let t = "Senator John Smith praised Mayor Tom Brown at the rally in Dover on Friday. \
+             \u{201c}We owe the city a great deal,\u{201d} he said.";
+    let found = summary(t);
+    assert_eq!(speakers(&found).last(), Some(&s("John Smith")), "{found:?}");
+    // Still the last sentence that names someone, not an earlier one.
+    let t = "Governor Ann Lee opened the session. Later, Senator John Smith praised Mayor Tom \
+             Brown at the rally. \u{201c}We owe the city a great deal,\u{201d} he said.";
+    let found = summary(t);
+    assert_eq!(speakers(&found).last(), Some(&s("John Smith")), "{found:?}");
+}

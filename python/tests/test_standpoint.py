@@ -282,8 +282,14 @@ def test_ctrl_c_stops_a_run_at_a_checkpoint(tmp_path):
             os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl-C
 
     out = tmp_path / "run"
-    with pytest.raises(KeyboardInterrupt):
-        standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=press_ctrl_c_once)
+    # Python's own Ctrl-C handler, as in a terminal (a shell's background job starts with
+    # SIGINT ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=press_ctrl_c_once)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     state = json.loads((out / "state.json").read_text())
     assert not state["complete"] and 0 < state["items_done"] < 200
     assert standpoint.run(docs, "a ceasefire", out=out, threads=1, progress=False).summary["documents"] == 200

@@ -11,7 +11,7 @@ venv=$(mktemp -d "${TMPDIR:-/tmp}/standpoint-pyvenv.XXXXXX")
 trap 'rm -rf "$venv"' EXIT
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
-"$venv/bin/pip" install --quiet "maturin>=1.7,<2" "pytest>=7" "pandas>=1.5"
+"$venv/bin/pip" install --quiet "maturin>=1.7,<2" "pytest>=7" "pandas>=1.5" "polars>=0.20"
 # The wheel shares the workspace's target folder, so a second run compiles little.
 start=$(date +%s)
 CARGO_TARGET_DIR="$root/target" "$venv/bin/pip" install --quiet ./python

@@ -318,3 +318,15 @@ def test_sample_and_estimate_match_the_cli(tmp_path):
         mine.loc[2, "label"] = "MAYBE"
         mine.to_csv(tmp_path / "bad.csv", index=False)
         standpoint.estimate(r, tmp_path / "bad.csv")
+
+
+def test_run_reads_a_polars_dataframe_like_the_file(tmp_path):
+    pl = pytest.importorskip("polars")
+    df = pl.read_ndjson(WIRE)
+    r = standpoint.run(df, ["a ceasefire", "concessions"], threads=1, progress=False)
+    want = standpoint.run(WIRE, ["a ceasefire", "concessions"], threads=1, progress=False)
+    assert cli_sentences(r.out) == cli_sentences(want.out)
+    months = set(r.groups.loc[r.groups["grouping"] == "date:month", "group"])
+    assert months == set(want.groups.loc[want.groups["grouping"] == "date:month", "group"])
+    with pytest.raises(standpoint.InputError, match="body"):
+        standpoint.run(df, "a ceasefire", text="body", progress=False)

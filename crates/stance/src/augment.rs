@@ -754,19 +754,8 @@ fn more_difficulty(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
         let first = rng.below(DIFFICULTY_V3.len());
         let second = (first + 1 + rng.below(DIFFICULTY_V3.len() - 1)) % DIFFICULTY_V3.len();
         for f in [first, second] {
-            let n = out.len();
-            out.push(Augmented {
-                example: Example {
-                    id: format!("aug-{}-{n}-{}", Kind::Difficulty.as_str(), e.id),
-                    text: fill(DIFFICULTY_V3[f], &e.target),
-                    target: e.target.clone(),
-                    label: Label::None,
-                    seen: None,
-                    context: String::new(),
-                    source_label: None,
-                },
-                kind: Kind::Difficulty,
-            });
+            let text = fill(DIFFICULTY_V3[f], &e.target);
+            push(out, Kind::Difficulty, e, text, String::new(), Label::None);
         }
     }
 }
@@ -864,19 +853,8 @@ fn indirect(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
             })
             .collect();
         let frame = INDIRECT[rng.below(INDIRECT.len())];
-        let n = out.len();
-        out.push(Augmented {
-            example: Example {
-                id: format!("aug-indirect-{n}-{}", e.id),
-                text: format!("{frame} {body}"),
-                target: e.target.clone(),
-                label: e.label,
-                seen: None,
-                context: String::new(),
-                source_label: None,
-            },
-            kind: Kind::Indirect,
-        });
+        let text = format!("{frame} {body}");
+        push(out, Kind::Indirect, e, text, String::new(), e.label);
     }
 }
 
@@ -905,24 +883,34 @@ fn words_and_gaps(text: &str) -> Vec<&str> {
     out
 }
 
+/// Appends a generated example of `src`'s target, with id `aug-KIND-N-SOURCEID` (N: its
+/// position in `out`).
+fn push(
+    out: &mut Vec<Augmented>,
+    kind: Kind,
+    src: &Example,
+    text: String,
+    context: String,
+    label: Label,
+) {
+    let n = out.len();
+    out.push(Augmented {
+        example: Example {
+            id: format!("aug-{}-{n}-{}", kind.as_str(), src.id),
+            text,
+            target: src.target.clone(),
+            label,
+            seen: None,
+            context,
+            source_label: None,
+        },
+        kind,
+    });
+}
+
 fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
     let mut rng = SplitMix64::new(seed ^ 0x0061_7567_6d65_6e74);
     let mut out = Vec::new();
-    let mut push = |kind: Kind, src: &Example, text: String, context: String, label: Label| {
-        let n = out.len();
-        out.push(Augmented {
-            example: Example {
-                id: format!("aug-{}-{n}-{}", kind.as_str(), src.id),
-                text,
-                target: src.target.clone(),
-                label,
-                seen: None,
-                context,
-                source_label: None,
-            },
-            kind,
-        });
-    };
 
     // Edits of cues before the target, in short non-tweet texts (in a long text or a tweet
     // one verb does not carry the stance).
@@ -947,7 +935,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
             };
             if flipped_ok {
                 if let Some(t) = unnegate_cue(&e.text, &ws, &cue) {
-                    push(Kind::Unnegate, e, t, String::new(), cue.side);
+                    push(&mut out, Kind::Unnegate, e, t, String::new(), cue.side);
                 }
             }
             continue;
@@ -956,6 +944,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
             continue;
         }
         push(
+            &mut out,
             Kind::Swap,
             e,
             swap_cue(&e.text, &ws, &cue),
@@ -967,7 +956,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
                 Label::Favor => Label::Against,
                 _ => Label::None,
             };
-            push(Kind::Negate, e, t, String::new(), label);
+            push(&mut out, Kind::Negate, e, t, String::new(), label);
         }
     }
 
@@ -976,6 +965,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
     for e in &frame_sources {
         let d = DIFFICULTY[rng.below(DIFFICULTY.len())];
         push(
+            &mut out,
             Kind::Difficulty,
             e,
             fill(d, &e.target),
@@ -985,6 +975,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
         if rng.below(2) == 0 {
             let q = QUESTION[rng.below(QUESTION.len())];
             push(
+                &mut out,
                 Kind::Question,
                 e,
                 fill(q, &e.target),
@@ -1009,6 +1000,7 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
         let body = e.text.trim().trim_end_matches(['.', '!']);
         let speaker = SPEAKERS[rng.below(SPEAKERS.len())];
         push(
+            &mut out,
             Kind::Reported,
             e,
             format!("\"{body},\" {speaker}."),
@@ -1057,12 +1049,13 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
                 let replaced = full.and_then(|m| pronoun_for(&e.text, m, &e.target));
                 if let (Some(t), false) = (replaced, naming.is_empty()) {
                     let ctx = &examples[naming[rng.below(naming.len())]].text;
-                    push(Kind::Pronoun, e, t, ctx.clone(), e.label);
+                    push(&mut out, Kind::Pronoun, e, t, ctx.clone(), e.label);
                 } else if rng.below(4) == 0 && !short.is_empty() {
                     let j = short[rng.below(short.len())];
                     let other = &examples[j];
                     if j != i && !other.target.eq_ignore_ascii_case(&e.target) {
                         push(
+                            &mut out,
                             Kind::Context,
                             e,
                             e.text.clone(),
@@ -1080,7 +1073,14 @@ fn augment_v1(examples: &[Example], seed: u64) -> Vec<Augmented> {
                     .collect();
                 if !stanced.is_empty() {
                     let ctx = &examples[stanced[rng.below(stanced.len())]].text;
-                    push(Kind::Guard, e, e.text.clone(), ctx.clone(), Label::None);
+                    push(
+                        &mut out,
+                        Kind::Guard,
+                        e,
+                        e.text.clone(),
+                        ctx.clone(),
+                        Label::None,
+                    );
                 }
             }
         }

@@ -194,6 +194,12 @@ struct NativeClassifier {
     precision: Precision,
 }
 
+/// The precision named `name` ("fp32" / "int8"), fp32 where this machine cannot run int8.
+fn usable_precision(name: &str) -> PyResult<Precision> {
+    let asked: Precision = name.parse().map_err(InputError::new_err)?;
+    Ok(standpoint_stance::usable_precision(asked).0)
+}
+
 fn model_error(e: StanceError) -> PyErr {
     ModelError::new_err(e.to_string())
 }
@@ -209,12 +215,7 @@ impl NativeClassifier {
         precision: &str,
         threads: Option<usize>,
     ) -> PyResult<NativeClassifier> {
-        let mut precision: Precision = precision
-            .parse()
-            .map_err(|e: String| InputError::new_err(e))?;
-        if precision == Precision::Int8 && standpoint_stance::int8_available().is_err() {
-            precision = Precision::Fp32;
-        }
+        let precision = usable_precision(precision)?;
         if let Some(0) = threads {
             return Err(InputError::new_err("threads must be at least 1"));
         }
@@ -389,10 +390,7 @@ fn run_corpus(
     progress: Option<PyObject>,
 ) -> PyResult<(PyObject, Vec<String>)> {
     use standpoint_pipeline::run::{Opened, RunDir, RunOptions};
-    let mut precision: Precision = precision.parse().map_err(InputError::new_err)?;
-    if precision == Precision::Int8 && standpoint_stance::int8_available().is_err() {
-        precision = Precision::Fp32;
-    }
+    let precision = usable_precision(precision)?;
     let targets = standpoint_pipeline::targets::read_targets(&targets, None)
         .map_err(|e| InputError::new_err(e.to_string()))?;
     let group_by = group_by.unwrap_or_else(|| {

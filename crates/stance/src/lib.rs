@@ -89,6 +89,24 @@ pub fn int8_available() -> Result<(), String> {
     quant::int8_available()
 }
 
+/// The precision a model can run in here when `asked` is wanted: `asked`, or fp32 with the
+/// reason when it is int8 and this machine has no int8 kernels.
+///
+/// ```
+/// use standpoint_stance::{usable_precision, Precision};
+/// assert_eq!(usable_precision(Precision::Fp32), (Precision::Fp32, None));
+/// ```
+#[cfg(feature = "model")]
+pub fn usable_precision(asked: Precision) -> (Precision, Option<String>) {
+    match asked {
+        Precision::Int8 => match int8_available() {
+            Ok(()) => (asked, None),
+            Err(why) => (Precision::Fp32, Some(why)),
+        },
+        Precision::Fp32 => (asked, None),
+    }
+}
+
 /// Sets torch's thread budget for inference in this process: intra-op threads = `threads`
 /// (default: the machine's cores). Returns the number set.
 ///

@@ -41,14 +41,11 @@ pub fn precision(a: &ModelArgs) -> Result<standpoint_stance::Precision> {
 
 /// `asked`, or fp32 with a message when it is int8 and this machine cannot run int8.
 pub fn usable(asked: standpoint_stance::Precision) -> standpoint_stance::Precision {
-    use standpoint_stance::Precision;
-    if asked == Precision::Int8 {
-        if let Err(why) = standpoint_stance::int8_available() {
-            warn!("standpoint: --precision int8 falls back to fp32: {why}");
-            return Precision::Fp32;
-        }
+    let (precision, fell_back) = standpoint_stance::usable_precision(asked);
+    if let Some(why) = fell_back {
+        warn!("standpoint: --precision int8 falls back to fp32: {why}");
     }
-    asked
+    precision
 }
 
 /// Loads the classifier `--model` names, in `--precision` ([`precision`]).

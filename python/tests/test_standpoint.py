@@ -208,6 +208,11 @@ def test_run_matches_the_cli_from_a_path_and_from_a_dataframe(tmp_path):
     assert months and all(len(m) == 7 and m[4] == "-" for m in months), months
     page = from_df.report()
     assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    # Never over one of the run's own files.
+    state = (from_df.out / "state.json").read_bytes()
+    with pytest.raises(standpoint.InputError, match="state.json"):
+        from_df.report(from_df.out / "state.json")
+    assert (from_df.out / "state.json").read_bytes() == state
 
 
 def test_run_skips_bad_records_with_the_cli_message_and_goes_on(tmp_path):

@@ -148,26 +148,26 @@ pub struct RunArgs {
     /// (e.g. source, speaker, date:week), or several crossed with "+" (source+date:month: one
     /// line per source over time in the report); may be repeated. "all" is always there.
     /// "speaker" uses the input's speaker field, else the speakers found in the text.
-    #[arg(long = "group-by", default_values_t = ["source".to_string(), "date:month".to_string(), "source+date:month".to_string(), "speaker".to_string()])]
+    #[arg(long = "group-by", default_values_t = standpoint_pipeline::run::defaults::GROUP_BY.map(String::from))]
     pub group_by: Vec<String>,
     /// Evidence sentences kept per side for each document and group.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = standpoint_pipeline::run::defaults::EVIDENCE)]
     pub evidence: usize,
     /// Net score needed for a FAVOR/AGAINST decision (else MIXED).
-    #[arg(long, default_value_t = 0.2, value_parser = margin)]
+    #[arg(long, default_value_t = standpoint_aggregate::DecisionRule::default().margin, value_parser = margin)]
     pub margin: f64,
     /// Stance-bearing sentences needed for any decision but NONE.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = standpoint_aggregate::DecisionRule::default().min_stance_sentences)]
     pub min_stance_sentences: u64,
     /// Documents per chunk (the unit of checkpointing).
-    #[arg(long, default_value_t = 64, value_parser = positive)]
+    #[arg(long, default_value_t = standpoint_pipeline::run::defaults::CHUNK_DOCS, value_parser = positive)]
     pub chunk_docs: usize,
     /// Sentences per classifier call (a chunk's sentences go in calls of this size; larger calls
     /// let the encoder batch more sentences of one length together).
-    #[arg(long, default_value_t = 1024, value_parser = positive)]
+    #[arg(long, default_value_t = standpoint_pipeline::run::defaults::BATCH_SENTENCES, value_parser = positive)]
     pub batch_sentences: usize,
     /// Documents larger than this are reported and skipped.
-    #[arg(long, default_value_t = 1_000_000, value_parser = positive)]
+    #[arg(long, default_value_t = standpoint_pipeline::run::defaults::MAX_DOC_BYTES, value_parser = positive)]
     pub max_doc_bytes: usize,
     /// Stop at the first bad record (exit 2) instead of reporting and skipping it.
     #[arg(long)]

@@ -339,10 +339,18 @@ impl<C: StanceClassifier> Pipeline<C> {
             classifier,
             targets,
             splitter: Splitter::default(),
-            evidence: 3,
+            evidence: run::defaults::EVIDENCE,
             rule: DecisionRule::default(),
-            batch_sentences: 1024,
+            batch_sentences: run::defaults::BATCH_SENTENCES,
         }
+    }
+
+    /// The pipeline of a run: its targets, evidence and decision rule from `spec` (what the
+    /// run folder records, so that a resume classifies as the run began).
+    pub fn for_run(classifier: C, spec: &checkpoint::RunSpec) -> Pipeline<C> {
+        Pipeline::new(classifier, spec.targets.clone())
+            .evidence(spec.evidence)
+            .rule(spec.rule)
     }
 
     /// Evidence sentences kept per side and target.

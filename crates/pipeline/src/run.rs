@@ -66,6 +66,21 @@ use crate::shard::Shard;
 use crate::sink::{write_final, Lines, Provenance, Sink, DOC_CSV_HEADER};
 use crate::{Pipeline, Segmented, Splitter, StanceClassifier};
 
+/// `standpoint run`'s defaults, shared by the command line and the Python package so that the
+/// same call makes the same run folder.
+pub mod defaults {
+    /// Groupings besides "all".
+    pub const GROUP_BY: [&str; 4] = ["source", "date:month", "source+date:month", "speaker"];
+    /// Evidence sentences kept per side for each document and group.
+    pub const EVIDENCE: usize = 3;
+    /// Documents per chunk (the unit of checkpointing).
+    pub const CHUNK_DOCS: usize = 64;
+    /// Sentences per classifier call.
+    pub const BATCH_SENTENCES: usize = 1024;
+    /// Documents larger than this are reported and skipped.
+    pub const MAX_DOC_BYTES: usize = 1_000_000;
+}
+
 /// What happens during a run, for whoever drives it (the CLI prints these). Every method has
 /// an empty default.
 pub trait Events {

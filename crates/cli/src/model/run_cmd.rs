@@ -54,7 +54,7 @@ fn spec_without_fingerprint(a: &RunArgs) -> Result<RunSpec> {
         rule: DecisionRule {
             margin: a.margin,
             min_stance_sentences: a.min_stance_sentences,
-            z: 1.96,
+            ..DecisionRule::default()
         },
         chunk_docs: a.chunk_docs,
         max_doc_bytes: a.max_doc_bytes,
@@ -201,10 +201,8 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
         None => standpoint_stance::Precision::Fp32,
     };
     let classifier = load_classifier_in(&a.model, precision)?;
-    let mut pipeline = Pipeline::new(classifier, start.spec.targets.clone())
-        .evidence(start.spec.evidence)
-        .rule(start.spec.rule)
-        .batch_sentences(a.batch_sentences);
+    let mut pipeline =
+        Pipeline::for_run(classifier, &start.spec).batch_sentences(a.batch_sentences);
     if !start.spec.attribution.is_empty() {
         let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None, precision)?;
         pipeline = pipeline.attribution(Arc::new(tagger));

@@ -144,7 +144,7 @@ impl Attributor {
             }
         }
         let mut found = kept;
-        speakers::resolve(text, &doc.sentences, &mut found);
+        speakers::resolve(doc, &mut found);
         found
     }
 }

@@ -1,7 +1,7 @@
 //! Speakers: source mentions linked within the document to the fullest name given, with the
 //! role or title that came with it.
 
-use crate::words::{tokens, WordSet};
+use crate::words::{tokens, Doc, WordSet};
 use crate::{Attribution, Span};
 
 /// Words of titles and roles that come before a name.
@@ -1300,13 +1300,11 @@ fn antecedent(text: &str, at: usize) -> Option<String> {
     (start < words.len()).then(|| words[start..].join(" "))
 }
 
-/// Fills `speaker` and `role` of each attribution with a source; `sentences` are the
-/// document's sentences in order (a pronoun's referent is looked for by sentence).
-pub(crate) fn resolve(text: &str, sentences: &[crate::Span], found: &mut [Attribution]) {
-    let sentence_start = |at: usize| {
-        let i = sentences.partition_point(|s| s.start <= at);
-        i.checked_sub(1).map_or(0, |i| sentences[i].start)
-    };
+/// Fills `speaker` and `role` of each attribution with a source in `doc` (a pronoun's
+/// referent is looked for by sentence).
+pub(crate) fn resolve(doc: &Doc<'_>, found: &mut [Attribution]) {
+    let text = doc.text;
+    let sentence_start = |at: usize| doc.sentence_at(at).map_or(0, |s| s.start);
     let names = Names::new(named(text));
     // The direct quotes' words: a pronoun in the narrative ("he said") does not refer to
     // someone the quoted speaker named ("… we supported Stalin against Hitler,” he writes).

@@ -266,7 +266,7 @@ impl Attributor {
         }
         self.rule_sources(&doc, &mut found);
         subject_sources(&doc, &mut found);
-        speakers::resolve(text, &doc.sentences, &mut found);
+        speakers::resolve(&doc, &mut found);
         found
     }
 

@@ -10,9 +10,10 @@ use standpoint_stance::factory::ModelPaths;
 use standpoint_stance::manifest::{AdaptedRecord, Manifest};
 use standpoint_stance::{EncoderHeadClassifier, Label};
 
-use crate::model_setup::{encoder_dir, set_threads};
+use crate::model_setup::encoder_dir;
 use standpoint_cli::args::TrainArgs;
 use standpoint_cli::Outcome;
+use standpoint_stance::set_threads;
 
 /// The labelled (text, target, label) pairs of sample files, each file checked as `estimate`
 /// checks it (one run, target and design; no sentence twice; known labels).

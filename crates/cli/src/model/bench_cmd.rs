@@ -14,10 +14,11 @@ use standpoint_stance::bench::{
 };
 use standpoint_stance::BoxedClassifier;
 
-use crate::model_setup::{load_classifier, set_threads};
+use crate::model_setup::load_classifier;
 use standpoint_cli::args::{BenchArgs, BenchWorkerArgs, ModelArgs};
 use standpoint_cli::Outcome;
 use standpoint_stance::locate::NAMED_MODELS;
+use standpoint_stance::set_threads;
 use standpoint_stance::speed::peak_rss_mib;
 
 fn skip(e: &standpoint_stance::Error) {

@@ -8,9 +8,10 @@ use standpoint_pipeline::lines::{ClassifyWriter, SentenceLines};
 use standpoint_pipeline::CONTEXT_SENTENCES;
 use standpoint_segment::Segmenter;
 
-use crate::model_setup::{load_classifier, set_threads};
+use crate::model_setup::load_classifier;
 use standpoint_cli::args::ClassifyArgs;
 use standpoint_cli::Outcome;
+use standpoint_stance::set_threads;
 
 pub fn run(a: ClassifyArgs) -> Result<Outcome> {
     set_threads(a.model.threads);

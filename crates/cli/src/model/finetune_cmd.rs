@@ -11,11 +11,12 @@ use standpoint_stance::checkpoint::CheckpointSpec;
 use standpoint_stance::manifest::Manifest;
 use standpoint_stance::{CrossEncoder, CrossEncoderTrainer, FineTuneConfig, StanceClassifier};
 
-use crate::model_setup::{encoder_dir, set_threads};
+use crate::model_setup::encoder_dir;
 use crate::train_cmd::{score_dev, training_files};
 use standpoint_cli::args::FinetuneArgs;
 use standpoint_cli::Outcome;
 use standpoint_stance::eval::DevScores;
+use standpoint_stance::set_threads;
 use standpoint_stance::train::shared_dir;
 use standpoint_stance::train::{
     apply_teacher, augment_file, cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix,

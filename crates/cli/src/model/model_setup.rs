@@ -1,6 +1,6 @@
 //! The model for a command: its manifest and encoder found from any folder
-//! (`standpoint_stance::locate`), the classifier built by `standpoint_stance::factory`, and the
-//! thread budget.
+//! (`standpoint_stance::locate`), the classifier built by `standpoint_stance::factory` (the
+//! thread budget is `standpoint_stance::set_threads`).
 
 use std::path::PathBuf;
 
@@ -18,12 +18,6 @@ pub fn manifest_path(a: &ModelArgs) -> Result<PathBuf> {
 /// The encoder folder for `--encoder`.
 pub fn encoder_dir(a: &ModelArgs) -> PathBuf {
     locate::encoder_dir(a.encoder.as_deref())
-}
-
-/// Sets torch's thread budget: intra-op threads = `--threads` (default: cores), one inter-op
-/// thread, so that nothing oversubscribes the machine.
-pub fn set_threads(threads: Option<usize>) -> usize {
-    standpoint_stance::set_threads(threads)
 }
 
 /// The precision `--precision` asks for, else the model manifest's `"precision"`, else fp32;

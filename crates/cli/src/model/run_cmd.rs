@@ -19,8 +19,9 @@ use standpoint_pipeline::targets::read_targets;
 use standpoint_pipeline::Pipeline;
 use standpoint_stance::locate;
 
-use crate::model_setup::{bar, load_classifier_in, manifest_path, set_threads};
+use crate::model_setup::{bar, load_classifier_in, manifest_path};
 use crate::tagger_cmd;
+use standpoint_stance::set_threads;
 
 /// The run's settings from the arguments.
 pub fn spec_of(a: &RunArgs) -> Result<RunSpec> {

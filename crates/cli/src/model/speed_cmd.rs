@@ -9,9 +9,10 @@ use standpoint_stance::data::read_jsonl;
 use standpoint_stance::speed::{batch_speeds, distinct_texts, peak_rss_mib, profile};
 use standpoint_stance::{Encoder, EncoderBackend};
 
-use crate::model_setup::{encoder_dir, set_threads};
+use crate::model_setup::encoder_dir;
 use standpoint_cli::args::{BackendArg, SpeedArgs};
 use standpoint_cli::Outcome;
+use standpoint_stance::set_threads;
 use standpoint_stance::train::shared_dir;
 
 /// sentence-transformers 3.0.1 on this machine kind, 2 threads (../shared/notes), by batch size.

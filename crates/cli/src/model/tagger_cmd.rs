@@ -14,7 +14,7 @@ use standpoint_pipeline::attributions::{read_gold, write_attributions};
 use standpoint_pipeline::Attribute;
 use standpoint_stance::locate;
 
-use crate::model_setup::set_threads;
+use standpoint_stance::set_threads;
 use standpoint_stance::tagger::{
     tag_ensemble, SpanTagger, TaggedSpan, TaggerConfig, TaggerExample, TaggerManifest,
     TaggerTrainer,

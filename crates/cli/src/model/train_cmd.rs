@@ -13,9 +13,10 @@ use standpoint_stance::train::{
 };
 use standpoint_stance::{Encoder, HeadTrainer, TrainConfig};
 
-use crate::model_setup::{encoder_dir, set_threads};
+use crate::model_setup::encoder_dir;
 use standpoint_cli::args::TrainArgs;
 use standpoint_cli::Outcome;
+use standpoint_stance::set_threads;
 
 /// A progress bar for `embed_examples`, drawn when encoding is needed (not for cache hits).
 pub fn embed_progress(what: String) -> impl FnMut(EmbedEvent<'_>) {

@@ -26,8 +26,17 @@ cargo test --workspace
 echo "== the Python package (scripts/test-python.sh: a fresh venv, maturin, pytest)"
 STANDPOINT_BIN="$PWD/target/debug/standpoint" bash scripts/test-python.sh
 echo "== every crate packages for crates.io and builds from its package (cargo package --workspace)"
-# The Python extension (publish = false) is shipped as a wheel, not a crate.
-cargo package --workspace --exclude standpoint-python --allow-dirty --quiet
+# The Python extension (publish = false) is shipped as a wheel, not a crate. Cargo treats the
+# packaged crates like registry crates: it unpacks them once per version (into its registry
+# folder) and never rebuilds them, so a later run after an API change would verify against the
+# first run's copies. Those copies and their builds go first (no standpoint crate comes from
+# crates.io); the check builds in its own target folder so that the workspace's stay intact.
+pkg_target="$PWD/target/package-check"
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/standpoint-*-[0-9]* \
+  "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/standpoint-*-[0-9]*.crate \
+  "$pkg_target"/debug/.fingerprint/standpoint-* "$pkg_target"/debug/build/standpoint-* \
+  "$pkg_target"/debug/deps/*standpoint_*
+CARGO_TARGET_DIR="$pkg_target" cargo package --workspace --exclude standpoint-python --allow-dirty --quiet
 echo "== Slurm end to end (scripts/slurm-e2e.sh; installs slurm-wlm and munge when missing)"
 set +e
 bash scripts/slurm-e2e.sh

@@ -642,10 +642,12 @@ pub struct FinetuneArgs {
     /// teacher's probabilities are cached in the checkpoint folder.
     #[arg(long, value_name = "MANIFEST")]
     pub teacher: Option<PathBuf>,
-    /// Start from this cross-encoder's adapters and classifier (its manifest.json) instead of
-    /// fresh ones: continue an earlier model's training in a later session, e.g. on a new
-    /// `--limit` sample (another `--seed`). Same encoder, `--rank` and `--alpha`.
-    #[arg(long, value_name = "MANIFEST", conflicts_with = "bi_encoder")]
+    /// Start from this model (its manifest.json) instead of fresh weights: continue an earlier
+    /// model's training in a later session, e.g. on a new `--limit` sample (another `--seed`).
+    /// A cross-encoder starts from a cross-encoder's adapters and classifier (same encoder,
+    /// `--rank` and `--alpha`); `--bi-encoder` from an `encoder_head` model's head (same
+    /// `--hidden`) and its adapters when it has them, e.g. from `models/default/manifest.json`.
+    #[arg(long, value_name = "MANIFEST")]
     pub init: Option<PathBuf>,
     /// Precision the teacher reads in: `fp32`, or `int8` (about twice as fast; measured
     /// within a tenth of a point on the behavioural suite for the MPNet teacher).

@@ -5,7 +5,7 @@
 //! adapters are merged into the encoder's weights ([`crate::Encoder::load_adapted`]) and the
 //! model runs as an [`crate::EncoderHeadClassifier`] whose manifest names the adapters.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tch::nn;
 use tch::{Device, Tensor};
@@ -13,7 +13,7 @@ use tch::{Device, Tensor};
 use crate::checkpoint::{CheckpointSpec, Fingerprint};
 use crate::cross::{FineTuneConfig, FineTuneExample, TrainEvent};
 use crate::model::Head;
-use crate::native::{save_tensors, Adapters, NativeBert};
+use crate::native::{save_tensors, Adapters, NativeBert, WeightFile};
 use crate::trainer;
 use crate::{Error, Probs, StanceClassifier};
 
@@ -106,6 +106,33 @@ pub struct BiEncoderTrainer {
     pub hidden: usize,
     /// Checkpoints (and resume).
     pub checkpoint: Option<CheckpointSpec>,
+    /// Start from this `encoder_head` model (its manifest.json) instead of a fresh head: its
+    /// head (same hidden width) and, when the manifest names them, its encoder adapters (same
+    /// rank and alpha). From the shipped default (no adapters), training starts from exactly
+    /// the default's readings; from a bi-encoder, it continues that model in a later session.
+    pub init: Option<std::path::PathBuf>,
+}
+
+/// The head file and, when named, the adapter file (with rank and alpha) of the
+/// `encoder_head` manifest at `path`.
+#[allow(clippy::type_complexity)]
+fn init_files(path: &Path) -> Result<(usize, PathBuf, Option<(PathBuf, usize, f64)>), Error> {
+    match crate::manifest::Manifest::load(path)? {
+        crate::manifest::Manifest::EncoderHead(m) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let adapters = m
+                .adapters
+                .as_ref()
+                .map(|a| (dir.join(&a.file), a.rank, a.alpha));
+            Ok((m.hidden, dir.join(&m.head_file), adapters))
+        }
+        _ => Err(Error::ModelFiles {
+            path: path.to_path_buf(),
+            message: "a bi-encoder can only start from an encoder_head manifest (the default \
+                      model or a bi-encoder)"
+                .into(),
+        }),
+    }
 }
 
 impl BiEncoderTrainer {
@@ -136,6 +163,9 @@ impl BiEncoderTrainer {
             let vars = nn::VarStore::new(Device::Cpu);
             let adapters = Adapters::init(&vars.root(), &bert.dense_shapes(), c.rank, c.alpha)?;
             let head = Head::new(bert.dim() as usize, self.hidden.max(1));
+            if let Some(init) = &self.init {
+                self.start_from(init, &bert, &adapters, &head)?;
+            }
             let model = BiEncoder {
                 bert,
                 adapters,
@@ -206,7 +236,77 @@ impl BiEncoderTrainer {
         let mut f = trainer::config_fingerprint("bi-encoder v1", &self.config);
         f.add_u64(self.hidden as u64);
         trainer::add_encoder(&mut f, encoder_dir)?;
+        if let Some(init) = &self.init {
+            let (_, head, adapters) = init_files(init)?;
+            f.add_str("init");
+            f.add_str(&crate::cross::file_fingerprint(&head)?.hex());
+            if let Some((file, _, _)) = adapters {
+                f.add_str(&crate::cross::file_fingerprint(&file)?.hex());
+            }
+        }
         trainer::add_examples(&mut f, examples);
         Ok(f)
+    }
+}
+
+impl BiEncoderTrainer {
+    /// Copies the head (and the adapters, when named) of the `encoder_head` model at `init`
+    /// into the fresh trainable variables.
+    fn start_from(
+        &self,
+        init: &Path,
+        bert: &NativeBert,
+        adapters: &Adapters,
+        head: &Head,
+    ) -> Result<(), Error> {
+        let c = &self.config;
+        let (hidden, head_file, adapter_spec) = init_files(init)?;
+        if hidden != self.hidden {
+            return Err(Error::ModelFiles {
+                path: init.to_path_buf(),
+                message: format!(
+                    "its head has hidden width {hidden}; start from it with --hidden {hidden}"
+                ),
+            });
+        }
+        let from_head = Head::load(&head_file, bert.dim() as usize, hidden)?;
+        let from_adapters = match &adapter_spec {
+            Some((file, rank, alpha)) => {
+                if *rank != c.rank || *alpha != c.alpha {
+                    return Err(Error::ModelFiles {
+                        path: init.to_path_buf(),
+                        message: format!(
+                            "it has rank {rank} and alpha {alpha}; continue it with --rank {rank} --alpha {alpha}"
+                        ),
+                    });
+                }
+                let mut w = WeightFile::open(
+                    file,
+                    "adapter weights",
+                    "run `standpoint finetune --bi-encoder`",
+                )?;
+                Some(w.adapters(&bert.dense_shapes(), *rank, *alpha)?)
+            }
+            None => None,
+        };
+        tch::no_grad(|| -> Result<(), Error> {
+            for ((_, to), (_, from)) in head.variables().iter().zip(from_head.variables()) {
+                to.shallow_clone().copy_(&from);
+            }
+            if let Some(from) = &from_adapters {
+                for (to, from) in adapters.layers.iter().zip(&from.layers) {
+                    for (t, f) in [
+                        (&to.qkv, &from.qkv),
+                        (&to.out, &from.out),
+                        (&to.up, &from.up),
+                        (&to.down, &from.down),
+                    ] {
+                        t.a.shallow_clone().copy_(&f.a);
+                        t.b.shallow_clone().copy_(&f.b);
+                    }
+                }
+            }
+            Ok(())
+        })
     }
 }

@@ -420,11 +420,40 @@ pub struct CrossEncoderTrainer {
 /// # Errors
 /// The manifest cannot be read, is not a cross-encoder's, or its weight file is missing.
 pub fn continued_from(manifest: &Path) -> Result<crate::manifest::ContinuedFrom, Error> {
-    let (m, weights) = init_files(manifest)?;
+    use crate::manifest::Manifest;
+    let dir = manifest.parent().unwrap_or(Path::new("."));
+    // The weights a run starts from: a cross-encoder's adapter file; an encoder_head model's
+    // head file, then its adapter file when it names one.
+    let (files, training) = match Manifest::load(manifest)? {
+        Manifest::CrossEncoder(m) => (vec![dir.join(&m.adapter_file)], m.training),
+        Manifest::EncoderHead(m) => {
+            let mut files = vec![dir.join(&m.head_file)];
+            files.extend(m.adapters.as_ref().map(|a| dir.join(&a.file)));
+            (files, m.training)
+        }
+        _ => {
+            return Err(Error::ModelFiles {
+                path: manifest.to_path_buf(),
+                message: "training can continue only from a cross-encoder or an encoder_head \
+                          model"
+                    .into(),
+            })
+        }
+    };
+    let weights = match files.as_slice() {
+        [one] => file_fingerprint(one)?.hex(),
+        many => {
+            let mut f = Fingerprint::default();
+            for file in many {
+                f.add_str(&file_fingerprint(file)?.hex());
+            }
+            f.hex()
+        }
+    };
     Ok(crate::manifest::ContinuedFrom {
         manifest: manifest.display().to_string(),
-        weights: file_fingerprint(&weights)?.hex(),
-        training: m.training,
+        weights,
+        training,
     })
 }
 
@@ -444,7 +473,7 @@ fn init_files(path: &Path) -> Result<(CrossEncoderManifest, std::path::PathBuf),
 }
 
 /// A fingerprint of a file's bytes.
-fn file_fingerprint(path: &Path) -> Result<Fingerprint, Error> {
+pub(crate) fn file_fingerprint(path: &Path) -> Result<Fingerprint, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,

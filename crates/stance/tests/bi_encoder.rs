@@ -61,6 +61,7 @@ fn bi_encoder_learns_and_its_merged_form_reads_the_same() {
         },
         hidden: 64,
         checkpoint: None,
+        init: None,
     }
     .train(&encoder_dir(), &train, |e| {
         if let standpoint_stance::TrainEvent::Epoch { mean_loss, .. } = e {
@@ -110,6 +111,46 @@ fn bi_encoder_learns_and_its_merged_form_reads_the_same() {
     }
     assert_eq!(b[0].label(), Label::Favor, "{b:?}");
     assert_eq!(b[3].label(), Label::Against, "{b:?}");
+
+    // Started from the saved model (`finetune --bi-encoder --init`) at learning rate 0, a run
+    // ends where that model is; with another hidden width or rank it is refused.
+    let path = t.path("manifest.json");
+    standpoint_stance::manifest::Manifest::EncoderHead(manifest.clone())
+        .save(&path)
+        .unwrap();
+    let trainer = |hidden: usize, rank: usize, lr: f64| BiEncoderTrainer {
+        config: FineTuneConfig {
+            epochs: 1,
+            rank,
+            alpha: 8.0,
+            learning_rate: lr,
+            batch_size: 4,
+            max_length: 32,
+            ..FineTuneConfig::default()
+        },
+        hidden,
+        checkpoint: None,
+        init: Some(path.clone()),
+    };
+    let same = trainer(64, 4, 0.0)
+        .train(&encoder_dir(), &train, |_| Ok(()))
+        .unwrap();
+    let c = same.predict(&held, &targets).unwrap();
+    for (x, y) in a.iter().zip(&c) {
+        for (p, q) in x.as_array().iter().zip(y.as_array()) {
+            assert!((p - q).abs() < 1e-5, "{a:?} vs {c:?}");
+        }
+    }
+    let moved = trainer(64, 4, 5e-2)
+        .train(&encoder_dir(), &train, |_| Ok(()))
+        .unwrap();
+    assert_ne!(moved.predict(&held, &targets).unwrap(), a);
+    for (hidden, rank, flag) in [(32, 4, "--hidden 64"), (64, 8, "--rank 4")] {
+        let err = trainer(hidden, rank, 0.0)
+            .train(&encoder_dir(), &train, |_| Ok(()))
+            .unwrap_err();
+        assert!(err.to_string().contains(flag), "{err}");
+    }
 
     // A damaged adapter file is an error naming it.
     std::fs::write(t.path("adapters.safetensors"), b"not tensors").unwrap();

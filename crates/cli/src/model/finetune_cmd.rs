@@ -130,11 +130,6 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     if let Some(teacher) = &a.teacher {
         soften(&a, teacher, &checkpoint.dir, &mut train, labelled)?;
     }
-    if a.bi_encoder {
-        return bi_encoder(&a, &config, &record, &enc_dir, &shared, checkpoint, &train);
-    }
-    let mut progress = crate::model_setup::StepBar::new(config.epochs);
-    let started = Instant::now();
     let continued = match &a.init {
         Some(init) => Some(Box::new(
             standpoint_stance::continued_from(init).with_context(|| {
@@ -143,6 +138,18 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         )),
         None => None,
     };
+    if a.bi_encoder {
+        let run = BiRun {
+            config: &config,
+            record: &record,
+            enc_dir: &enc_dir,
+            shared: &shared,
+            continued,
+        };
+        return bi_encoder(&a, run, checkpoint, &train);
+    }
+    let mut progress = crate::model_setup::StepBar::new(config.epochs);
+    let started = Instant::now();
     let model: CrossEncoder = CrossEncoderTrainer {
         config: config.clone(),
         checkpoint: Some(checkpoint),
@@ -250,17 +257,30 @@ fn read_articles(path: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// What `finetune` has settled before a bi-encoder run.
+struct BiRun<'a> {
+    config: &'a FineTuneConfig,
+    record: &'a [(String, usize)],
+    enc_dir: &'a Path,
+    shared: &'a Path,
+    continued: Option<Box<standpoint_stance::manifest::ContinuedFrom>>,
+}
+
 /// `finetune --bi-encoder`: trains, scores and writes the adapters, the head and an
 /// `encoder_head` manifest naming both.
 fn bi_encoder(
     a: &FinetuneArgs,
-    config: &FineTuneConfig,
-    record: &[(String, usize)],
-    enc_dir: &Path,
-    shared: &Path,
+    run: BiRun<'_>,
     checkpoint: CheckpointSpec,
     train: &[standpoint_stance::FineTuneExample<'_>],
 ) -> Result<Outcome> {
+    let BiRun {
+        config,
+        record,
+        enc_dir,
+        shared,
+        continued,
+    } = run;
     use standpoint_stance::manifest::AdapterSpec;
     use standpoint_stance::train::head_manifest;
     use standpoint_stance::{BiEncoderTrainer, TrainConfig};
@@ -271,6 +291,7 @@ fn bi_encoder(
         config: config.clone(),
         hidden: a.hidden,
         checkpoint: Some(checkpoint),
+        init: a.init.clone(),
     }
     .train(enc_dir, train, |event| {
         let Some((epoch, _, model)) = progress.event(event, started) else {
@@ -308,6 +329,9 @@ fn bi_encoder(
                 rank: config.rank,
                 alpha: config.alpha,
             });
+            if let Some(t) = &mut m.training {
+                t.continued_from = continued.clone();
+            }
         }
         manifest.save(&a.out.join("manifest.json"))
     })?;

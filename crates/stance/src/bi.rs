@@ -12,6 +12,7 @@ use tch::{Device, Tensor};
 
 use crate::checkpoint::{CheckpointSpec, Fingerprint};
 use crate::cross::{FineTuneConfig, FineTuneExample, TrainEvent};
+use crate::manifest::EncoderHeadManifest;
 use crate::model::Head;
 use crate::native::{save_tensors, Adapters, NativeBert, WeightFile};
 use crate::trainer;
@@ -110,21 +111,14 @@ pub struct BiEncoderTrainer {
     /// head (same hidden width) and, when the manifest names them, its encoder adapters (same
     /// rank and alpha). From the shipped default (no adapters), training starts from exactly
     /// the default's readings; from a bi-encoder, it continues that model in a later session.
-    pub init: Option<std::path::PathBuf>,
+    pub init: Option<PathBuf>,
 }
 
-/// The head file and, when named, the adapter file (with rank and alpha) of the
-/// `encoder_head` manifest at `path`.
-#[allow(clippy::type_complexity)]
-fn init_files(path: &Path) -> Result<(usize, PathBuf, Option<(PathBuf, usize, f64)>), Error> {
+/// The `encoder_head` manifest at `path` and the folder its files are named from.
+fn init_manifest(path: &Path) -> Result<(EncoderHeadManifest, &Path), Error> {
     match crate::manifest::Manifest::load(path)? {
         crate::manifest::Manifest::EncoderHead(m) => {
-            let dir = path.parent().unwrap_or(Path::new("."));
-            let adapters = m
-                .adapters
-                .as_ref()
-                .map(|a| (dir.join(&a.file), a.rank, a.alpha));
-            Ok((m.hidden, dir.join(&m.head_file), adapters))
+            Ok((m, path.parent().unwrap_or(Path::new("."))))
         }
         _ => Err(Error::ModelFiles {
             path: path.to_path_buf(),
@@ -237,12 +231,8 @@ impl BiEncoderTrainer {
         f.add_u64(self.hidden as u64);
         trainer::add_encoder(&mut f, encoder_dir)?;
         if let Some(init) = &self.init {
-            let (_, head, adapters) = init_files(init)?;
-            f.add_str("init");
-            f.add_str(&crate::cross::file_fingerprint(&head)?.hex());
-            if let Some((file, _, _)) = adapters {
-                f.add_str(&crate::cross::file_fingerprint(&file)?.hex());
-            }
+            f.add_str("init")
+                .add_str(&crate::cross::start_weights(init)?.0);
         }
         trainer::add_examples(&mut f, examples);
         Ok(f)
@@ -260,53 +250,40 @@ impl BiEncoderTrainer {
         head: &Head,
     ) -> Result<(), Error> {
         let c = &self.config;
-        let (hidden, head_file, adapter_spec) = init_files(init)?;
-        if hidden != self.hidden {
+        let (m, dir) = init_manifest(init)?;
+        if m.hidden != self.hidden {
             return Err(Error::ModelFiles {
                 path: init.to_path_buf(),
                 message: format!(
-                    "its head has hidden width {hidden}; start from it with --hidden {hidden}"
+                    "its head has hidden width {h}; start from it with --hidden {h}",
+                    h = m.hidden
                 ),
             });
         }
-        let from_head = Head::load(&head_file, bert.dim() as usize, hidden)?;
-        let from_adapters = match &adapter_spec {
-            Some((file, rank, alpha)) => {
-                if *rank != c.rank || *alpha != c.alpha {
-                    return Err(Error::ModelFiles {
-                        path: init.to_path_buf(),
-                        message: format!(
-                            "it has rank {rank} and alpha {alpha}; continue it with --rank {rank} --alpha {alpha}"
-                        ),
-                    });
-                }
-                let mut w = WeightFile::open(
-                    file,
-                    "adapter weights",
-                    "run `standpoint finetune --bi-encoder`",
-                )?;
-                Some(w.adapters(&bert.dense_shapes(), *rank, *alpha)?)
+        let from_head = Head::load(&dir.join(&m.head_file), bert.dim() as usize, m.hidden)?;
+        if let Some(a) = &m.adapters {
+            if a.rank != c.rank || a.alpha != c.alpha {
+                return Err(Error::ModelFiles {
+                    path: init.to_path_buf(),
+                    message: format!(
+                        "it has rank {r} and alpha {al}; continue it with --rank {r} --alpha {al}",
+                        r = a.rank,
+                        al = a.alpha
+                    ),
+                });
             }
-            None => None,
-        };
-        tch::no_grad(|| -> Result<(), Error> {
+            let mut w = WeightFile::open(
+                &dir.join(&a.file),
+                "adapter weights",
+                "run `standpoint finetune --bi-encoder`",
+            )?;
+            adapters.copy_from(&w.adapters(&bert.dense_shapes(), a.rank, a.alpha)?);
+        }
+        tch::no_grad(|| {
             for ((_, to), (_, from)) in head.variables().iter().zip(from_head.variables()) {
                 to.shallow_clone().copy_(&from);
             }
-            if let Some(from) = &from_adapters {
-                for (to, from) in adapters.layers.iter().zip(&from.layers) {
-                    for (t, f) in [
-                        (&to.qkv, &from.qkv),
-                        (&to.out, &from.out),
-                        (&to.up, &from.up),
-                        (&to.down, &from.down),
-                    ] {
-                        t.a.shallow_clone().copy_(&f.a);
-                        t.b.shallow_clone().copy_(&f.b);
-                    }
-                }
-            }
-            Ok(())
-        })
+        });
+        Ok(())
     }
 }

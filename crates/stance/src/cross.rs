@@ -420,10 +420,23 @@ pub struct CrossEncoderTrainer {
 /// # Errors
 /// The manifest cannot be read, is not a cross-encoder's, or its weight file is missing.
 pub fn continued_from(manifest: &Path) -> Result<crate::manifest::ContinuedFrom, Error> {
+    let (weights, training) = start_weights(manifest)?;
+    Ok(crate::manifest::ContinuedFrom {
+        manifest: manifest.display().to_string(),
+        weights,
+        training,
+    })
+}
+
+/// A fingerprint (hex) of the weights a run started from the model at `manifest` begins
+/// with, and that model's training record: a cross-encoder's adapter file; an encoder_head
+/// model's head file, then its adapter file when it names one. Both trainers' checkpoint
+/// fingerprints and [`continued_from`] use it.
+pub(crate) fn start_weights(
+    manifest: &Path,
+) -> Result<(String, Option<crate::manifest::TrainingRecord>), Error> {
     use crate::manifest::Manifest;
     let dir = manifest.parent().unwrap_or(Path::new("."));
-    // The weights a run starts from: a cross-encoder's adapter file; an encoder_head model's
-    // head file, then its adapter file when it names one.
     let (files, training) = match Manifest::load(manifest)? {
         Manifest::CrossEncoder(m) => (vec![dir.join(&m.adapter_file)], m.training),
         Manifest::EncoderHead(m) => {
@@ -450,11 +463,7 @@ pub fn continued_from(manifest: &Path) -> Result<crate::manifest::ContinuedFrom,
             f.hex()
         }
     };
-    Ok(crate::manifest::ContinuedFrom {
-        manifest: manifest.display().to_string(),
-        weights,
-        training,
-    })
+    Ok((weights, training))
 }
 
 /// The cross-encoder manifest at `path` and its weight file.
@@ -473,7 +482,7 @@ fn init_files(path: &Path) -> Result<(CrossEncoderManifest, std::path::PathBuf),
 }
 
 /// A fingerprint of a file's bytes.
-pub(crate) fn file_fingerprint(path: &Path) -> Result<Fingerprint, Error> {
+fn file_fingerprint(path: &Path) -> Result<Fingerprint, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -564,9 +573,7 @@ impl CrossEncoderTrainer {
         let mut f = trainer::config_fingerprint("cross-encoder v1", &self.config);
         trainer::add_encoder(&mut f, encoder_dir)?;
         if let Some(init) = &self.init {
-            let (_, weights) = init_files(init)?;
-            f.add_str("init")
-                .add_str(&file_fingerprint(&weights)?.hex());
+            f.add_str("init").add_str(&start_weights(init)?.0);
         }
         trainer::add_examples(&mut f, examples);
         Ok(f)
@@ -635,18 +642,8 @@ impl CrossEncoderTrainer {
         let h = bert.dim();
         let w = file.take("classifier.weight", &[3, h])?;
         let b = file.take("classifier.bias", &[3])?;
+        adapters.copy_from(&from);
         tch::no_grad(|| {
-            for (to, from) in adapters.layers.iter().zip(&from.layers) {
-                for (t, f) in [
-                    (&to.qkv, &from.qkv),
-                    (&to.out, &from.out),
-                    (&to.up, &from.up),
-                    (&to.down, &from.down),
-                ] {
-                    t.a.shallow_clone().copy_(&f.a);
-                    t.b.shallow_clone().copy_(&f.b);
-                }
-            }
             classifier_w.shallow_clone().copy_(&w);
             classifier_b.shallow_clone().copy_(&b);
         });

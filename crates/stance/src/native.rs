@@ -804,6 +804,24 @@ impl Adapters {
         Ok(Adapters { layers, scale })
     }
 
+    /// Overwrites these adapters' tensors with `from`'s, in place (no gradient recorded):
+    /// a run that starts from an earlier model's adapters.
+    pub(crate) fn copy_from(&self, from: &Adapters) {
+        tch::no_grad(|| {
+            for (to, from) in self.layers.iter().zip(&from.layers) {
+                for (t, f) in [
+                    (&to.qkv, &from.qkv),
+                    (&to.out, &from.out),
+                    (&to.up, &from.up),
+                    (&to.down, &from.down),
+                ] {
+                    t.a.shallow_clone().copy_(&f.a);
+                    t.b.shallow_clone().copy_(&f.b);
+                }
+            }
+        });
+    }
+
     /// Every tensor with its file name (`layer.{i}.{part}.{a|b}`).
     pub(crate) fn named(&self) -> Vec<(String, &Tensor)> {
         let mut out = Vec::new();

@@ -668,8 +668,10 @@ pub struct FinetuneArgs {
     #[arg(long, default_value_t = 0.0)]
     pub augment: f64,
     /// Generator version of --augment: 1 (the first rules), 2 (adds indirect reported
-    /// speech), 3 (adds two more difficulty sentences per target). A run resumes only with the version it started with.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
+    /// speech), 3 (adds two more difficulty sentences per target), 4 (adds sentences about
+    /// something else after a stanced sentence on the target, NONE). A run resumes only with
+    /// the version it started with.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
     pub augment_version: u32,
     /// Checkpoint folder (trainable weights, optimiser state, position; replaced atomically).
     /// Default: `$XDG_CACHE_HOME/standpoint/train/` (or `~/.cache/...`) and a name made from

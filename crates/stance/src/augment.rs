@@ -17,6 +17,7 @@
 //! | `pronoun` | the target's mention replaced by "it"/"they", a sentence naming the target given as context | unchanged |
 //! | `guard` | a NONE sentence with a stanced sentence on the same target as context | NONE |
 //! | `context` | a stanced sentence with an unrelated training sentence as context | unchanged |
+//! | `unrelated` (version 4) | a sentence of another target's example that neither names this target nor refers back to anything (no pronoun or demonstrative), with a stanced sentence naming this target as its context | NONE |
 //!
 //! A cue only counts when its side agrees with the example's label and it is not already
 //! negated (for `swap` and `negate`), so a mislabelled or sarcastic row is skipped rather than
@@ -64,11 +65,14 @@ pub enum Kind {
     Guard,
     /// An unrelated context.
     Context,
+    /// A sentence about something else after a stanced sentence on the target: NONE
+    /// (version 4).
+    Unrelated,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Swap,
         Kind::Negate,
         Kind::Unnegate,
@@ -79,6 +83,7 @@ impl Kind {
         Kind::Pronoun,
         Kind::Guard,
         Kind::Context,
+        Kind::Unrelated,
     ];
 
     /// Its name (in ids and manifests).
@@ -94,6 +99,7 @@ impl Kind {
             Kind::Pronoun => "pronoun",
             Kind::Guard => "guard",
             Kind::Context => "context",
+            Kind::Unrelated => "unrelated",
         }
     }
 }
@@ -705,7 +711,7 @@ fn pronoun_for(text: &str, (s, e): (usize, usize), target: &str) -> Option<Strin
 }
 
 /// The newest generator version ([`augment_version`]).
-pub const LATEST: u32 = 3;
+pub const LATEST: u32 = 4;
 
 /// Every generated example for `examples` with the first generator version (what the runs
 /// that recorded "rules v1" were trained on). See [`augment_version`].
@@ -719,7 +725,9 @@ pub fn augment(examples: &[Example], seed: u64) -> Vec<Augmented> {
 /// after version 1's output, which it leaves unchanged; version 3 adds two more
 /// [`Kind::Difficulty`] sentences per frame target after version 2's output, in other wordings
 /// (difficult, not easy, slow, slim chances: words that read as opposition to a model that has
-/// only seen them in stanced text).
+/// only seen them in stanced text); version 4 adds [`Kind::Unrelated`] after version 3's output
+/// (a stance read through the context must not spill onto the next sentence when that one is
+/// about something else: "Read the rest here." after an attack on a candidate is not an attack).
 pub fn augment_version(examples: &[Example], seed: u64, version: u32) -> Vec<Augmented> {
     let mut out = augment_v1(examples, seed);
     if version >= 2 {
@@ -728,7 +736,113 @@ pub fn augment_version(examples: &[Example], seed: u64, version: u32) -> Vec<Aug
     if version >= 3 {
         more_difficulty(examples, seed, &mut out);
     }
+    if version >= 4 {
+        unrelated(examples, seed, &mut out);
+    }
     out
+}
+
+/// Words that may refer back to something named before (so a sentence holding one may be about
+/// the context's target): personal and possessive pronouns, demonstratives, "one", "such".
+const REFERRING: &[&str] = &[
+    "he",
+    "she",
+    "it",
+    "they",
+    "him",
+    "her",
+    "them",
+    "his",
+    "hers",
+    "its",
+    "their",
+    "theirs",
+    "himself",
+    "herself",
+    "itself",
+    "themselves",
+    "this",
+    "that",
+    "these",
+    "those",
+    "one",
+    "such",
+    "it's",
+    "he's",
+    "she's",
+    "they're",
+    "they've",
+    "there",
+    "here",
+    "so",
+    "too",
+    "either",
+    "neither",
+    "nothing",
+    "none",
+    "idea",
+    "plan",
+    "deal",
+    "proposal",
+    "move",
+];
+
+/// [`Kind::Unrelated`]: for a seeded quarter of the stanced examples whose short text names
+/// their target, one short sentence of an example with another target that names none of this
+/// target's words and holds no [`REFERRING`] word, read with the stanced text as its context:
+/// NONE toward this target, whatever the context says.
+fn unrelated(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
+    let mut rng = SplitMix64::new(seed ^ 0x756e_7265_6c61_7465);
+    let candidates: Vec<usize> = examples
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            short_text(&e.text, 25)
+                && !tweet(&e.text)
+                && !words(&e.text)
+                    .iter()
+                    .any(|w| REFERRING.contains(&w.lower.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    for e in examples {
+        if e.label == Label::None
+            || !short_text(&e.text, 40)
+            || is_pronoun(&e.target)
+            || find_word(&e.text, e.target.trim()).is_none()
+            || rng.below(4) != 0
+        {
+            continue;
+        }
+        // A few draws for a sentence that shares no word of the target with it.
+        let target_words: Vec<String> = words(&e.target)
+            .into_iter()
+            .map(|w| w.lower)
+            .filter(|w| w.len() > 3)
+            .collect();
+        for _ in 0..4 {
+            let o = &examples[candidates[rng.below(candidates.len())]];
+            let lower = o.text.to_lowercase();
+            if o.target.trim().eq_ignore_ascii_case(e.target.trim())
+                || o.text == e.text
+                || target_words.iter().any(|w| lower.contains(w.as_str()))
+            {
+                continue;
+            }
+            push(
+                out,
+                Kind::Unrelated,
+                e,
+                o.text.clone(),
+                e.text.clone(),
+                Label::None,
+            );
+            break;
+        }
+    }
 }
 
 /// Version 3's difficulty frames (this module's own wording, as [`DIFFICULTY`]).
@@ -1300,6 +1414,53 @@ mod tests {
         }
         let ids: std::collections::HashSet<_> = v3.iter().map(|a| &a.example.id).collect();
         assert_eq!(ids.len(), v3.len(), "ids are unique");
+    }
+
+    #[test]
+    fn version_four_reads_an_unrelated_sentence_after_a_stanced_one_as_none() {
+        let mut data: Vec<Example> = (0..40)
+            .map(|i| {
+                ex(
+                    &format!("We strongly support the levy on sugar in district {i}."),
+                    "the levy on sugar",
+                    Label::Favor,
+                )
+            })
+            .collect();
+        data.push(ex(
+            "The museum opens its new wing on Friday.",
+            "the museum",
+            Label::None,
+        ));
+        data.push(ex(
+            "The river flooded three villages overnight.",
+            "the river",
+            Label::None,
+        ));
+        data.push(ex(
+            "The sugar harvest was late again.",
+            "farming",
+            Label::None,
+        ));
+        let v3 = augment_version(&data, 5, 3);
+        let v4 = augment_version(&data, 5, 4);
+        assert_eq!(&v4[..v3.len()], &v3[..]);
+        let added = &v4[v3.len()..];
+        assert!(!added.is_empty());
+        for a in added {
+            assert_eq!(a.kind, Kind::Unrelated);
+            assert_eq!(a.example.label, Label::None);
+            assert_eq!(a.example.target, "the levy on sugar");
+            assert!(a.example.context.contains("support the levy on sugar"));
+            // Never a sentence with a pronoun ("its new wing") or a word of the target.
+            assert_eq!(
+                a.example.text, "The river flooded three villages overnight.",
+                "{a:?}"
+            );
+        }
+        assert_eq!(v4, augment_version(&data, 5, 4), "seeded");
+        let ids: std::collections::HashSet<_> = v4.iter().map(|a| &a.example.id).collect();
+        assert_eq!(ids.len(), v4.len(), "ids are unique");
     }
 
     #[test]

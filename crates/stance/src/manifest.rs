@@ -340,6 +340,37 @@ pub struct TrainingRecord {
     /// was trained; `None`: fresh weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continued_from: Option<Box<ContinuedFrom>>,
+    /// The teacher a student learned from (`finetune --bi-encoder --teacher`); `None`: labels
+    /// only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distilled_from: Option<Distillation>,
+}
+
+/// How a student learned from a teacher ([`TrainingRecord::distilled_from`]): enough, with the
+/// rest of the record, to run the same command again.
+///
+/// ```
+/// use standpoint_stance::manifest::Distillation;
+/// let d = Distillation { teacher: "models/candidates/mpnet-s3/manifest.json".into(),
+///     precision: "int8".into(), weight: 0.8,
+///     unlabelled: Some("attribution/polnear/train.jsonl".into()), unlabelled_pairs: 6000 };
+/// let json = serde_json::to_string(&d).unwrap();
+/// assert!(json.contains("\"weight\":0.8") && json.contains("mpnet-s3"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distillation {
+    /// The teacher's manifest, as given.
+    pub teacher: String,
+    /// The precision the teacher ran in (`fp32` or `int8`).
+    pub precision: String,
+    /// The teacher's share of each labelled example's target distribution.
+    pub weight: f64,
+    /// The unlabelled news file whose pairs the teacher alone labelled, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlabelled: Option<String>,
+    /// How many unlabelled pairs were asked for (0 without a file).
+    #[serde(default)]
+    pub unlabelled_pairs: usize,
 }
 
 /// The starting point of a run that continued an earlier model's training

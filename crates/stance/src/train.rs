@@ -334,6 +334,7 @@ pub fn cross_manifest(
             batch_size: config.batch_size,
             hard_none_weight,
             continued_from: None,
+            distilled_from: None,
         }),
         dev,
     })
@@ -368,6 +369,7 @@ pub fn head_manifest(
             batch_size: config.batch_size,
             hard_none_weight,
             continued_from: None,
+            distilled_from: None,
         }),
         dev,
         adapted: None,

@@ -331,6 +331,20 @@ fn bi_encoder(
             });
             if let Some(t) = &mut m.training {
                 t.continued_from = continued.clone();
+                t.distilled_from =
+                    a.teacher
+                        .as_ref()
+                        .map(|teacher| standpoint_stance::manifest::Distillation {
+                            teacher: teacher.display().to_string(),
+                            precision: a.teacher_precision.to_string(),
+                            weight: a.teacher_weight,
+                            unlabelled: a.unlabelled.as_ref().map(|u| u.display().to_string()),
+                            unlabelled_pairs: if a.unlabelled.is_some() {
+                                a.unlabelled_pairs
+                            } else {
+                                0
+                            },
+                        });
             }
         }
         manifest.save(&a.out.join("manifest.json"))

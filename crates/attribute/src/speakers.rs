@@ -713,6 +713,42 @@ pub fn clean_mention(mention: &str) -> String {
         .to_string()
 }
 
+/// Head nouns of organisations whose names go on with "of" ("Bureau of Prisons", "Bank of
+/// England", "Conference of Mayors").
+const ORG_HEADS: &[&str] = &[
+    "academy",
+    "agency",
+    "alliance",
+    "association",
+    "bank",
+    "board",
+    "bureau",
+    "center",
+    "centre",
+    "chamber",
+    "church",
+    "coalition",
+    "college",
+    "commission",
+    "committee",
+    "conference",
+    "council",
+    "court",
+    "department",
+    "federation",
+    "foundation",
+    "institute",
+    "league",
+    "ministry",
+    "office",
+    "organization",
+    "organisation",
+    "school",
+    "society",
+    "union",
+    "university",
+];
+static ORG_HEAD_WORDS: WordSet = WordSet::new(ORG_HEADS);
 static TITLES: WordSet = WordSet::new(TITLE_WORDS);
 static OPENER_WORDS: WordSet = WordSet::new(OPENERS);
 static HONORIFIC_WORDS: WordSet = WordSet::new(HONORIFICS);
@@ -745,6 +781,9 @@ fn capitalised(word: &str) -> bool {
 /// assert_eq!(split_name("a meeting scheduled for Monday"), (None, None));
 /// assert_eq!(split_name("Mayor Tomas Reyes of Brenn"),
 ///            (Some("Mayor of Brenn".into()), Some("Tomas Reyes".into())));
+/// assert_eq!(split_name("the Federal Bureau of Prisons"),
+///            (None, Some("Federal Bureau of Prisons".into())));
+/// assert_eq!(split_name("The Bank of England"), (None, Some("Bank of England".into())));
 /// ```
 pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     let mut words: Vec<&str> = mention
@@ -770,6 +809,46 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
         }
     }
     let is_name = |w: &str| capitalised(w) && !is_title(w);
+    // "the Federal Bureau of Prisons", "Bank of England", "the United States Conference of
+    // Mayors": an organisation's name runs through its "of" when the word before it is an
+    // organisation's head noun and a capitalised word follows.
+    if let Some(of) = words.iter().position(|w| *w == "of") {
+        let after = words[of + 1..]
+            .iter()
+            .take_while(|w| capitalised(w) && !is_title(w))
+            .count();
+        if of >= 1
+            && after > 0
+            && capitalised(words[of - 1])
+            && ORG_HEAD_WORDS.contains(words[of - 1])
+        {
+            let mut start = of - 1;
+            while start > 0
+                && of - start < 4
+                && capitalised(words[start - 1])
+                && !is_title(words[start - 1])
+                && !is_opener(words[start - 1])
+            {
+                start -= 1;
+            }
+            let end = of + 1 + after.min(3);
+            if end == words.len() {
+                let name = words[start..end]
+                    .iter()
+                    .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let role: Vec<&str> = words[..start]
+                    .iter()
+                    .copied()
+                    .skip_while(|w| ["the", "a", "an"].iter().any(|d| d.eq_ignore_ascii_case(w)))
+                    .collect();
+                let role = (!role.is_empty() && role.iter().any(|w| capitalised(w) || is_title(w)))
+                    .then(|| role.join(" "));
+                return (role, Some(name));
+            }
+        }
+    }
     // "Sen. Maria Lopez of the U.S. Senate foreign relations committee": the name before "of",
     // the rest joins the role.
     if let Some(of) = words.iter().position(|w| *w == "of") {
@@ -1381,7 +1460,7 @@ pub(crate) fn resolve(doc: &Doc<'_>, found: &mut [Attribution]) {
             let person = |e: &Entity| {
                 !e.name
                     .split_whitespace()
-                    .any(|w| NOT_PERSON_WORDS.contains(w))
+                    .any(|w| NOT_PERSON_WORDS.contains(w) || ORG_HEAD_WORDS.contains(w))
             };
             let fits = |e: &Entity| e.female.is_none_or(|f| f == want) && person(e);
             // The names are in text order: the last before the pronoun that fits.

@@ -54,7 +54,15 @@ pub(crate) fn tokens(text: &str, span: Span) -> Vec<Tok> {
                     // Keep it only when a letter or digit follows (or an abbreviation ends).
                     let rest = &s[j + d.len_utf8()..];
                     let next_alnum = rest.chars().next().is_some_and(|n| n.is_alphanumeric());
-                    let abbrev = d == '.' && ABBREVIATIONS.contains(&&s[i..j]);
+                    // An initial in a name ("John D. Podesta", "Rep. G.K. Butterfield"):
+                    // single capitals joined by periods, then a space and a capitalised word.
+                    let initial = d == '.'
+                        && s[i..j]
+                            .split('.')
+                            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+                        && rest.starts_with(' ')
+                        && rest[1..].chars().next().is_some_and(char::is_uppercase);
+                    let abbrev = d == '.' && (initial || ABBREVIATIONS.contains(&&s[i..j]));
                     if next_alnum || abbrev {
                         end = j + d.len_utf8();
                         it.next();
@@ -215,6 +223,38 @@ mod tests {
                 "fine",
                 ".",
                 "\u{201d}"
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_keep_their_period_inside_a_name() {
+        let text = "said Rep. G.K. Butterfield and John D. Podesta of Plan B.";
+        let t: Vec<&str> = tokens(
+            text,
+            Span {
+                start: 0,
+                end: text.len(),
+            },
+        )
+        .iter()
+        .map(|t| t.text(text))
+        .collect();
+        assert_eq!(
+            t,
+            [
+                "said",
+                "Rep.",
+                "G.K.",
+                "Butterfield",
+                "and",
+                "John",
+                "D.",
+                "Podesta",
+                "of",
+                "Plan",
+                "B",
+                "."
             ]
         );
     }

@@ -484,3 +484,31 @@ fn a_pronoun_prefers_the_subject_of_the_sentence_that_last_named_someone() {
     let found = summary(t);
     assert_eq!(speakers(&found).last(), Some(&s("John Smith")), "{found:?}");
 }
+
+#[test]
+fn names_keep_their_initials_and_organisations_their_of_phrase() {
+    let t = "\u{201c}This is a disgusting day,\u{201d} said Rep. G.K. Butterfield, head of the \
+             caucus. \u{201c}It was common ground,\u{201d} said John D. Podesta.";
+    let found = summary(t);
+    assert_eq!(
+        speakers(&found),
+        [s("G.K. Butterfield"), s("John D. Podesta")],
+        "{found:?}"
+    );
+    let t = "Inmates are mostly black men, according to the Federal Bureau of Prisons.";
+    let found = summary(t);
+    assert_eq!(
+        speakers(&found),
+        [s("Federal Bureau of Prisons")],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_pronoun_is_never_an_organisation() {
+    // "she" skips the board (the sentence's subject) for the person it hired.
+    let t = "The Illinois Board of Elections hired Jill Martin on Monday. \
+             \u{201c}We count every vote,\u{201d} she said.";
+    let found = summary(t);
+    assert_eq!(speakers(&found).last(), Some(&s("Jill Martin")), "{found:?}");
+}

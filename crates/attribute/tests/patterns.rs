@@ -510,5 +510,9 @@ fn a_pronoun_is_never_an_organisation() {
     let t = "The Illinois Board of Elections hired Jill Martin on Monday. \
              \u{201c}We count every vote,\u{201d} she said.";
     let found = summary(t);
-    assert_eq!(speakers(&found).last(), Some(&s("Jill Martin")), "{found:?}");
+    assert_eq!(
+        speakers(&found).last(),
+        Some(&s("Jill Martin")),
+        "{found:?}"
+    );
 }

@@ -787,8 +787,8 @@ const REFERRING: &[&str] = &[
     "move",
 ];
 
-/// [`Kind::Unrelated`]: for a seeded quarter of the stanced examples whose short text names
-/// their target, one short sentence of an example with another target that names none of this
+/// [`Kind::Unrelated`]: for each stanced example whose short text names its target, one short
+/// sentence of an example with another target that names none of this
 /// target's words and holds no [`REFERRING`] word, read with the stanced text as its context:
 /// NONE toward this target, whatever the context says.
 fn unrelated(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
@@ -813,7 +813,6 @@ fn unrelated(examples: &[Example], seed: u64, out: &mut Vec<Augmented>) {
             || !short_text(&e.text, 40)
             || is_pronoun(&e.target)
             || find_word(&e.text, e.target.trim()).is_none()
-            || rng.below(4) != 0
         {
             continue;
         }

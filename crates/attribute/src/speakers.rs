@@ -812,46 +812,24 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     // "the Federal Bureau of Prisons", "Bank of England", "the United States Conference of
     // Mayors": an organisation's name runs through its "of" when the word before it is an
     // organisation's head noun and a capitalised word follows.
-    if let Some(of) = words.iter().position(|w| *w == "of") {
+    let of = words.iter().position(|w| *w == "of");
+    if let Some(of) = of.filter(|&of| of >= 1) {
         let after = words[of + 1..]
             .iter()
             .take_while(|w| capitalised(w) && !is_title(w))
             .count();
-        if of >= 1
-            && after > 0
+        let end = of + 1 + after.min(3);
+        if after > 0
+            && end == words.len()
             && capitalised(words[of - 1])
             && ORG_HEAD_WORDS.contains(words[of - 1])
         {
-            let mut start = of - 1;
-            while start > 0
-                && of - start < 4
-                && capitalised(words[start - 1])
-                && !is_title(words[start - 1])
-                && !is_opener(words[start - 1])
-            {
-                start -= 1;
-            }
-            let end = of + 1 + after.min(3);
-            if end == words.len() {
-                let name = words[start..end]
-                    .iter()
-                    .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let role: Vec<&str> = words[..start]
-                    .iter()
-                    .copied()
-                    .skip_while(|w| ["the", "a", "an"].iter().any(|d| d.eq_ignore_ascii_case(w)))
-                    .collect();
-                let role = (!role.is_empty() && role.iter().any(|w| capitalised(w) || is_title(w)))
-                    .then(|| role.join(" "));
-                return (role, Some(name));
-            }
+            return name_and_role(&words, name_start(&words, of - 1, 3), end);
         }
     }
     // "Sen. Maria Lopez of the U.S. Senate foreign relations committee": the name before "of",
     // the rest joins the role.
-    if let Some(of) = words.iter().position(|w| *w == "of") {
+    if let Some(of) = of {
         if of >= 1 && is_name(words[of - 1]) && of + 1 < words.len() {
             let (role, name) = split_name(&words[..of].join(" "));
             // A person: a full name or a titled one ("Residents of Brenn" is not).
@@ -867,15 +845,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     while end > 0 && !is_name(words[end - 1]) {
         end -= 1;
     }
-    let mut start = end;
-    while start > 0
-        && end - start < 4
-        && capitalised(words[start - 1])
-        && !is_title(words[start - 1])
-        && !is_opener(words[start - 1])
-    {
-        start -= 1;
-    }
+    let start = name_start(&words, end, 4);
     if start == end || only_time(&words[start..end].join(" ")) {
         // No name; a weekday or a month is none ("a meeting scheduled for Monday").
         return (None, None);
@@ -894,6 +864,28 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     if trailing || of_phrase {
         return (None, None);
     }
+    name_and_role(&words, start, end)
+}
+
+/// Where the run of at most `max` capitalised words (not titles, not openers) that ends before
+/// `end` starts.
+fn name_start(words: &[&str], end: usize, max: usize) -> usize {
+    let mut start = end;
+    while start > 0
+        && end - start < max
+        && capitalised(words[start - 1])
+        && !is_title(words[start - 1])
+        && !is_opener(words[start - 1])
+    {
+        start -= 1;
+    }
+    start
+}
+
+/// The name `words[start..end]` (a possessive "'s" dropped) and the role before it: honorifics
+/// and a leading article left out, abbreviated titles written out, and none unless a word of it
+/// is capitalised or a title.
+fn name_and_role(words: &[&str], start: usize, end: usize) -> (Option<String>, Option<String>) {
     let name: Vec<&str> = words[start..end]
         .iter()
         .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))

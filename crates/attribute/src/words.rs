@@ -197,19 +197,19 @@ impl WordSet {
 mod tests {
     use super::*;
 
+    /// The tokens of all of `text`, as text.
+    fn token_texts(text: &str) -> Vec<&str> {
+        let all = Span {
+            start: 0,
+            end: text.len(),
+        };
+        tokens(text, all).iter().map(|t| t.text(text)).collect()
+    }
+
     #[test]
     fn tokens_keep_abbreviations_and_inner_marks() {
         let text = "Dr. Amira Haddad’s U.S. plan, “fine.”";
-        let t: Vec<&str> = tokens(
-            text,
-            Span {
-                start: 0,
-                end: text.len(),
-            },
-        )
-        .iter()
-        .map(|t| t.text(text))
-        .collect();
+        let t = token_texts(text);
         assert_eq!(
             t,
             [
@@ -230,16 +230,7 @@ mod tests {
     #[test]
     fn initials_keep_their_period_inside_a_name() {
         let text = "said Rep. G.K. Butterfield and John D. Podesta of Plan B.";
-        let t: Vec<&str> = tokens(
-            text,
-            Span {
-                start: 0,
-                end: text.len(),
-            },
-        )
-        .iter()
-        .map(|t| t.text(text))
-        .collect();
+        let t = token_texts(text);
         assert_eq!(
             t,
             [

@@ -48,17 +48,43 @@ def words(s):
     return [w for w in WORD.findall(s.replace("\u2019s", "").replace("'s", ""))]
 
 
-def source_names(text):
-    """The names a gold source answers to (its last word, its last capitalised word), or None.
+ORG_HEADS = {
+    'academy', 'agency', 'alliance', 'association', 'bank', 'board', 'bureau', 'center', 'centre',
+    'chamber', 'church', 'coalition', 'college', 'commission', 'committee', 'conference', 'council',
+    'court', 'department', 'federation', 'foundation', 'institute', 'league', 'ministry', 'office',
+    'organization', 'organisation', 'school', 'society', 'union', 'university', 'services', 'affairs',
+}
+
+
+def head_names(head):
+    """Last word and last capitalised word of one noun phrase, or an empty set."""
+    ws = words(head)
+    caps = [w for w in ws if w[0].isupper() and norm(w) not in UNNAMED]
+    return {norm(ws[-1]), norm(caps[-1])} if caps else set()
+
+
+def source_names(text, strict=False):
+    """The names a gold source answers to, or None: its last word and its last capitalised word.
     Parenthesised asides and appositions after a comma are left out first: "Rep. G.K. Butterfield
-    (D-N.C.), head of the Congressional Black Caucus" answers to Butterfield."""
+    (D-N.C.), head of the Congressional Black Caucus" answers to Butterfield. Unless `strict`
+    (the measure as first written), also the words before its first "of" ("Rep. Elijah Cummings of
+    Maryland" answers to Cummings, "the Department of Veterans Affairs" to Department, its head
+    word) and each conjunct of a coordination ("Obama and Clinton", "France and Germany"; not an
+    organisation's name such as "Securities and Exchange Commission")."""
     text = re.sub(r"\([^)]*\)", " ", text)
     head = text.split(",")[0]
-    ws = words(head) or words(text)
-    caps = [w for w in ws if w[0].isupper() and norm(w) not in UNNAMED]
-    if not caps:
+    names = head_names(head) if words(head) else head_names(text)
+    if not names:
         return None
-    return {norm(ws[-1]), norm(caps[-1])}
+    if strict:
+        return names
+    before_of = re.split(r"\s(?:of|from)\s", head)[0]
+    names |= head_names(before_of)
+    last = norm((words(head) or [''])[-1])
+    if last not in ORG_HEADS:
+        for part in re.split(r"\s(?:and|&)\s", head):
+            names |= head_names(part)
+    return names
 
 
 def speaker_names(s):
@@ -72,6 +98,8 @@ def main():
     ap.add_argument('--gold', default=DEFAULT_GOLD)
     ap.add_argument('--json')
     ap.add_argument('--errors', type=int, default=0, help='print N wrong and N missed sentences')
+    ap.add_argument('--strict', action='store_true',
+                    help="the measure as first written: no \"of\" phrase cut, no conjuncts")
     a = ap.parse_args()
     gold = {}
     for line in open(a.gold, encoding='utf-8'):
@@ -96,7 +124,7 @@ def main():
             if not c:
                 continue
             src = b' '.join(text[s:e] for s, e in sorted(spans(att['source']))).decode('utf-8', 'replace')
-            atts.append((c, source_names(src), src))
+            atts.append((c, source_names(src, a.strict), src))
         for s in sentences[doc_id]:
             a0, b0 = s['start'], s['end']
             over = [(names, src) for c, names, src in atts if any(min(b0, e) > max(a0, st) for st, e in c)]

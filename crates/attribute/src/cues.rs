@@ -456,6 +456,14 @@ const DETERMINERS: &[&str] = &[
 pub(crate) fn mention_end(toks: &[Tok], k: usize, floor: usize, text: &str) -> usize {
     let mut e = k;
     while e > floor && BETWEEN.contains(&lower(&toks[e - 1], text).as_str()) {
+        // "Theresa May said": a capitalised word after a capitalised one is a name, not the
+        // modal.
+        if e - 1 > floor
+            && matches!(toks[e - 1].text(text), "May" | "Will")
+            && capitalised(&toks[e - 2], text)
+        {
+            break;
+        }
         e -= 1;
     }
     e
@@ -492,6 +500,20 @@ fn capitalised(t: &Tok, text: &str) -> bool {
             .is_some_and(|c| c.is_uppercase())
 }
 
+/// Whether token `k`, an "and" or "&", joins the words of an organisation's name: capitalised
+/// words on both sides and an organisation's head noun among the capitalised words after it
+/// ("House Oversight and Government Reform Committee", "Securities and Exchange Commission").
+fn joins_org_name(toks: &[Tok], k: usize, text: &str) -> bool {
+    matches!(lower(&toks[k], text).as_str(), "and" | "&")
+        && k > 0
+        && capitalised(&toks[k - 1], text)
+        && toks[k + 1..]
+            .iter()
+            .take(5)
+            .take_while(|t| capitalised(t, text))
+            .any(|t| crate::speakers::is_org_head(t.text(text)))
+}
+
 /// A source mention that ends right before token `end` (exclusive), reading leftwards at most
 /// 9 tokens, stopping at punctuation and clause words. Requires a pronoun, a capitalised word or
 /// an opening determiner; returns the token range.
@@ -510,7 +532,10 @@ pub(crate) fn source_before(toks: &[Tok], end: usize, text: &str) -> Option<(usi
             break;
         }
         // A mention never holds a clause word or a verb of saying ("… said Washington").
-        if NOT_IN_SOURCE.contains(&s.to_lowercase().as_str()) || is_cue(s) {
+        if (NOT_IN_SOURCE.contains(&s.to_lowercase().as_str())
+            && !joins_org_name(toks, i - 1, text))
+            || is_cue(s)
+        {
             break;
         }
         i -= 1;
@@ -559,7 +584,10 @@ pub(crate) fn source_after(toks: &[Tok], start: usize, text: &str) -> Option<(us
         if !t.word && !matches!(t.text(text), "’" | "'" | "(" | ")" | "-") {
             break;
         }
-        if j > start && NOT_IN_SOURCE.contains(&lower(t, text).as_str()) {
+        if j > start
+            && NOT_IN_SOURCE.contains(&lower(t, text).as_str())
+            && !joins_org_name(toks, j, text)
+        {
             break;
         }
         j += 1;

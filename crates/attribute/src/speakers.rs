@@ -162,6 +162,7 @@ const TITLE_WORDS: &[&str] = &[
     "staffer",
     "surrogate",
     "delegate",
+    "del.",
     "donor",
 ];
 
@@ -410,6 +411,7 @@ const TITLE_ABBREVIATIONS: &[(&str, &str)] = &[
     ("Amb.", "Ambassador"),
     ("Atty.", "Attorney"),
     ("Supt.", "Superintendent"),
+    ("Del.", "Delegate"),
 ];
 
 /// Words of time: a mention made of them alone names nobody ("Monday", "last week").
@@ -698,7 +700,11 @@ pub fn clean_mention(mention: &str) -> String {
                     "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
                 )
             });
-        if BREAKS.contains(bare)
+        // "the House Oversight and Government Reform Committee", "the Commission on
+        // Presidential Debates": a connector inside an organisation's name.
+        let in_org = matches!(bare, "and" | "on" | "for" | "&")
+            && org_run(&words[start..]).is_some_and(|(a, b)| a + start < i && i < b + start);
+        if (BREAKS.contains(bare) && !in_org)
             || adverbial_in
             || (bare.len() > 3 && bare.ends_with("ly") && bare != "family")
             || (prev_name && bare.len() > 3 && bare.ends_with("ed"))
@@ -711,6 +717,106 @@ pub fn clean_mention(mention: &str) -> String {
         .join(" ")
         .trim_end_matches([',', ';', ':'])
         .to_string()
+}
+
+/// Title words of a person ("Chamber of Commerce President Tom Donohue"): an organisation's
+/// name never runs through them.
+const PERSON_TITLES: &[&str] = &[
+    "president",
+    "secretary",
+    "minister",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "gov.",
+    "governor",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "mayor",
+    "leader",
+    "chief",
+    "ambassador",
+    "executive",
+    "ceo",
+    "founder",
+    "head",
+    "speaker",
+    "deputy",
+    "adviser",
+    "advisor",
+    "aide",
+    "manager",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "prof.",
+    "professor",
+    "judge",
+    "attorney",
+    "general",
+    "gen.",
+    "commissioner",
+];
+static PERSON_TITLE_WORDS: WordSet = WordSet::new(PERSON_TITLES);
+
+/// The organisation's name that ends `words` (word indices `start..end`, `end` the length),
+/// if there is one: a run of capitalised words joined by "of", "on", "for", "and", "&" (and
+/// "the" after "of" or "for"), holding an organisation's head noun ([`ORG_HEADS`]) that is its
+/// last word or is followed by its complement ("Securities and Exchange Commission",
+/// "Commission on Presidential Debates", "Center for Media and Public Affairs"), never through
+/// a person's title, and with nothing capitalised before it but an opening "The".
+fn org_run(words: &[&str]) -> Option<(usize, usize)> {
+    let end = words.len();
+    let bare = |w: &str| w.trim_end_matches([',', ';', ':', '.']).to_string();
+    let cap = |i: usize| capitalised(words[i]) && !PERSON_TITLE_WORDS.contains(&bare(words[i]));
+    if end == 0 || !cap(end - 1) {
+        return None;
+    }
+    let mut start = end - 1;
+    while start > 0 && end - start < 10 {
+        let w = bare(words[start - 1]);
+        let connector = match w.as_str() {
+            "of" | "on" | "for" | "and" | "&" => start >= 2 && cap(start - 2),
+            "the" => start >= 2 && matches!(words[start - 2], "of" | "for"),
+            _ => false,
+        };
+        if cap(start - 1) && !words[start - 1].ends_with(',') {
+            start -= 1;
+        } else if connector {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    while start < end && !capitalised(words[start]) {
+        start += 1;
+    }
+    if words[start].eq_ignore_ascii_case("the") {
+        start += 1;
+    }
+    let head = (start..end).position(|i| ORG_HEAD_WORDS.contains(&bare(words[i])))?;
+    // "Stephen Vladeck of the University of Texas": a name before the first "of" that holds no
+    // head noun is a person's, the organisation comes after it.
+    if let Some(of) = (start..end).find(|&i| matches!(words[i], "of" | "on" | "for")) {
+        if head + start > of {
+            return None;
+        }
+    }
+    let connectors = (start..end).any(|i| !capitalised(words[i]) || words[i] == "&");
+    // Nothing capitalised before the run but "The" ("the nonpartisan Commission on ...").
+    let clear_before = words[..start]
+        .iter()
+        .all(|w| !capitalised(w) || w.eq_ignore_ascii_case("the"));
+    (connectors && head + start + 1 < end || ORG_HEAD_WORDS.contains(&bare(words[end - 1])))
+        .then_some((start, end))
+        .filter(|&(a, b)| b - a >= 2 && clear_before && connectors)
 }
 
 /// Head nouns of organisations whose names go on with "of" ("Bureau of Prisons", "Bank of
@@ -749,6 +855,11 @@ const ORG_HEADS: &[&str] = &[
     "university",
 ];
 static ORG_HEAD_WORDS: WordSet = WordSet::new(ORG_HEADS);
+
+/// Whether `word` is an organisation's head noun ("Committee", "Bureau").
+pub(crate) fn is_org_head(word: &str) -> bool {
+    ORG_HEAD_WORDS.contains(word.trim_end_matches([',', ';', ':', '.']))
+}
 static TITLES: WordSet = WordSet::new(TITLE_WORDS);
 static OPENER_WORDS: WordSet = WordSet::new(OPENERS);
 static HONORIFIC_WORDS: WordSet = WordSet::new(HONORIFICS);
@@ -758,6 +869,34 @@ static MALE_MENTIONS: WordSet = WordSet::new(MALE_WORDS);
 
 fn is_title(word: &str) -> bool {
     TITLES.contains(word)
+}
+
+/// Title words that are also surnames ("Charlie King", "Jim Justice", "Jack White").
+const SURNAME_TITLES: &[&str] = &[
+    "king", "justice", "judge", "marshal", "prince", "pope", "white", "mayor",
+];
+static SURNAME_TITLE_WORDS: WordSet = WordSet::new(SURNAME_TITLES);
+
+/// Whether `words[i]`, a title word, is a surname here: capitalised, right after a capitalised
+/// word that is neither a title nor an organisation's head noun, and ending the capitalised
+/// run ("Charlie King, a Democrat"; not "the Obama White House", "Supreme Court Justice").
+fn surname_title(words: &[&str], i: usize) -> bool {
+    SURNAME_TITLE_WORDS.contains(words[i])
+        && capitalised(words[i])
+        && i > 0
+        && capitalised(words[i - 1])
+        && !is_title(words[i - 1])
+        && !ORG_HEAD_WORDS.contains(words[i - 1])
+        && !words[i - 1].ends_with(['.', ','])
+        && words
+            .get(i + 1)
+            .is_none_or(|w| !capitalised(w) && !matches!(*w, "of" | "for"))
+}
+
+/// Whether `words[i]` can be a word of a name: capitalised and not a title (unless the title is
+/// a surname here, [`surname_title`]).
+fn name_word(words: &[&str], i: usize) -> bool {
+    capitalised(words[i]) && (!is_title(words[i]) || surname_title(words, i))
 }
 
 fn is_opener(word: &str) -> bool {
@@ -808,15 +947,26 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
             );
         }
     }
-    let is_name = |w: &str| capitalised(w) && !is_title(w);
+    // "the House Oversight and Government Reform Committee": an organisation's name with its
+    // connectors.
+    if let Some((start, end)) = org_run(&words) {
+        return name_and_role(&words, start, end);
+    }
+    let is_name = |i: usize| name_word(&words, i);
     // "the Federal Bureau of Prisons", "Bank of England", "the United States Conference of
     // Mayors": an organisation's name runs through its "of" when the word before it is an
     // organisation's head noun and a capitalised word follows.
     let of = words.iter().position(|w| *w == "of");
-    if let Some(of) = of.filter(|&of| of >= 1) {
+    // "the Commission on Presidential Debates", "the Center for American Progress" too.
+    let org_of = words
+        .iter()
+        .position(|w| matches!(*w, "of" | "on" | "for"))
+        .filter(|&p| p >= 1 && ORG_HEAD_WORDS.contains(words[p - 1]));
+    if let Some(of) = org_of.or(of).filter(|&of| of >= 1) {
+        // Title words are names here: "Department of Justice", "of Homeland Security".
         let after = words[of + 1..]
             .iter()
-            .take_while(|w| capitalised(w) && !is_title(w))
+            .take_while(|w| capitalised(w))
             .count();
         let end = of + 1 + after.min(3);
         if after > 0
@@ -830,7 +980,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     // "Sen. Maria Lopez of the U.S. Senate foreign relations committee": the name before "of",
     // the rest joins the role.
     if let Some(of) = of {
-        if of >= 1 && is_name(words[of - 1]) && of + 1 < words.len() {
+        if of >= 1 && is_name(of - 1) && of + 1 < words.len() {
             let (role, name) = split_name(&words[..of].join(" "));
             // A person: a full name or a titled one ("Residents of Brenn" is not).
             let person = name.as_ref().is_some_and(|n| n.contains(' ')) || role.is_some();
@@ -842,7 +992,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
         }
     }
     let mut end = words.len();
-    while end > 0 && !is_name(words[end - 1]) {
+    while end > 0 && !is_name(end - 1) {
         end -= 1;
     }
     let start = name_start(&words, end, 4);
@@ -854,7 +1004,7 @@ pub fn split_name(mention: &str) -> (Option<String>, Option<String>) {
     // not a name (words after the capitalised run, or an of-phrase before it).
     let trailing = words[end..].iter().any(|w| !is_title(w));
     let of_phrase = start > 0 && matches!(words[start - 1], "of" | "in" | "from" | "at");
-    if of_phrase && !trailing && start >= 2 && is_name(words[start - 2]) {
+    if of_phrase && !trailing && start >= 2 && is_name(start - 2) {
         // "Mayor Tomas Reyes of Brenn": the name comes before the place.
         let (role, name) = split_name(&words[..start - 1].join(" "));
         let place = words[start - 1..end].join(" ");
@@ -873,8 +1023,7 @@ fn name_start(words: &[&str], end: usize, max: usize) -> usize {
     let mut start = end;
     while start > 0
         && end - start < max
-        && capitalised(words[start - 1])
-        && !is_title(words[start - 1])
+        && name_word(words, start - 1)
         && !is_opener(words[start - 1])
     {
         start -= 1;
@@ -1314,7 +1463,39 @@ fn by_name(names: &Names, mention: &str) -> Option<Entity> {
     };
     // A name in capitals (a transcript's "PENCE:") is the document's "Mike Pence" when it has
     // one; otherwise it stays as written (it may be an acronym: "FBI").
-    let full = fullest(&name).or_else(|| {
+    // A first name alone ("Krystal", after "Krystal Correa, 24, said") is the document's one
+    // person of that first name, when all its names of that first word share one surname.
+    let by_first = || {
+        // Only a bare name ("Krystal", "Mr. Lou"): "the Florida senator" is no first name.
+        let bare = mention
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
+            .filter(|w| !w.is_empty() && !HONORIFIC_WORDS.contains(w))
+            .eq(std::iter::once(name.as_str()));
+        // Nor an acronym ("ESPN"), nor a headline's run ("HUFFPOLLSTER VIA EMAIL", "ESPN Fires
+        // Schilling Over").
+        let acronym = |w: &str| w.len() > 1 && !w.chars().any(char::is_lowercase);
+        if !bare
+            || name.contains(' ')
+            || !capitalised(&name)
+            || acronym(&name)
+            || ORG_HEAD_WORDS.contains(&name)
+        {
+            return None;
+        }
+        let mut same = names.all.iter().map(|(_, e)| &e.name).filter(|n| {
+            n.split_whitespace().count() >= 2 && n.split_whitespace().next() == Some(&name)
+        });
+        let first = same.next()?;
+        if first.split_whitespace().count() > 3 || first.split_whitespace().any(acronym) {
+            return None;
+        }
+        let last = first.split_whitespace().last();
+        same.all(|n| n.split_whitespace().last() == last)
+            .then(|| fullest(first))
+            .flatten()
+    };
+    let full = fullest(&name).or_else(by_first).or_else(|| {
         let capitals = name.chars().any(char::is_alphabetic)
             && !name.chars().any(char::is_lowercase)
             && !name.contains(' ');

@@ -31,7 +31,7 @@ impl Tok {
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Sr", "Jr",
     "St", "Prof", "Rev", "Gen", "Adm", "Maj", "Cmdr", "Pres", "Sec", "Atty", "U.S", "U.N", "U.K",
-    "E.U", "D.C", "Inc", "Co", "Corp", "Ltd", "No", "vs", "a.m", "p.m", "ret", "Ret",
+    "E.U", "D.C", "Inc", "Co", "Corp", "Ltd", "No", "vs", "a.m", "p.m", "ret", "Ret", "Del",
 ];
 
 /// The tokens of `text[span]`.

@@ -516,3 +516,64 @@ fn a_pronoun_is_never_an_organisation() {
         "{found:?}"
     );
 }
+
+#[test]
+fn surnames_that_are_title_words_modals_or_months_stay_in_the_name() {
+    let t = "\u{201c}It does not matter,\u{201d} said Charlie King, a New York Democrat. \
+             British Prime Minister Theresa May said the talks would go on. \
+             \u{201c}It is unfair,\u{201d} said Del. Stacey Plaskett.";
+    let found = summary(t);
+    assert_eq!(
+        speakers(&found),
+        [s("Charlie King"), s("Theresa May"), s("Stacey Plaskett")],
+        "{found:?}"
+    );
+    // A title word before a name, and "the Obama White House", are still no surname.
+    let t = "Justice Ruth Ginsburg said the law was clear.";
+    assert_eq!(speakers(&summary(t)), [s("Ruth Ginsburg")]);
+}
+
+#[test]
+fn organisations_keep_their_and_on_and_for() {
+    let t = "The House Oversight and Government Reform Committee said it would vote. \
+             The nonpartisan Commission on Presidential Debates says there was a problem. \
+             \u{201c}We object,\u{201d} said the Securities and Exchange Commission. \
+             The Department of Homeland Security said the threat was low.";
+    let found = summary(t);
+    assert_eq!(
+        speakers(&found),
+        [
+            s("House Oversight and Government Reform Committee"),
+            s("Commission on Presidential Debates"),
+            s("Securities and Exchange Commission"),
+            s("Department of Homeland Security"),
+        ],
+        "{found:?}"
+    );
+    // A person before the organisation stays the speaker; "and" between two people still
+    // ends the mention.
+    let t = "\u{201c}It was a long shot,\u{201d} said Stephen Vladeck of the University of Texas. \
+             Chamber of Commerce President Tom Donohue said the deal was bad.";
+    let found = summary(t);
+    assert_eq!(
+        speakers(&found),
+        [s("Stephen Vladeck"), s("Tom Donohue")],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_first_name_alone_is_the_one_person_of_that_first_name() {
+    let t = "Krystal Correa, 24, lives in Phoenix. \u{201c}It makes me afraid,\u{201d} \
+             Krystal said.";
+    let found = summary(t);
+    assert_eq!(speakers(&found), [s("Krystal Correa")], "{found:?}");
+    // Two people of that first name: neither.
+    let t = "Tom Ebeling met Tom Brady. \u{201c}It was fun,\u{201d} Tom said.";
+    let found = summary(t);
+    assert_eq!(speakers(&found), [s("Tom")], "{found:?}");
+    // "the Florida senator" is no first name of "Florida Legislature".
+    let t = "The Florida Legislature met. \u{201c}It is hard,\u{201d} said the Florida senator.";
+    let found = summary(t);
+    assert_ne!(speakers(&found), [s("Florida Legislature")], "{found:?}");
+}

@@ -126,6 +126,8 @@ pub(crate) const BUILTIN_ABBREVIATIONS: &[(&str, AbbrKind)] = &[
     ("ariz", Regular),
     ("ark", Regular),
     ("calif", Regular),
+    // Delaware, and a delegate's title ("Del. Stacey Plaskett")
+    ("del", Regular),
     ("colo", Regular),
     ("conn", Regular),
     ("fla", Regular),

@@ -787,9 +787,7 @@ fn org_run(words: &[&str]) -> Option<(usize, usize)> {
             "the" => start >= 2 && matches!(words[start - 2], "of" | "for"),
             _ => false,
         };
-        if cap(start - 1) && !words[start - 1].ends_with(',') {
-            start -= 1;
-        } else if connector {
+        if (cap(start - 1) && !words[start - 1].ends_with(',')) || connector {
             start -= 1;
         } else {
             break;

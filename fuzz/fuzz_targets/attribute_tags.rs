@@ -1,7 +1,7 @@
 #![no_main]
 //! Attributions from a tagger's spans: any text and any spans (outside the text, off char
 //! boundaries, reversed, overlapping) give spans inside the text on char boundaries and no
-//! panic. The first byte gives the number of spans, five bytes each (kind, start, end).
+//! panic, alone or combined with the rules. The first byte gives the number of spans, five bytes each (kind, start, end).
 use libfuzzer_sys::fuzz_target;
 use standpoint_attribute::{Attributor, Span, Tag, TagKind};
 
@@ -27,7 +27,18 @@ fuzz_target!(|data: &[u8]| {
             },
         })
         .collect();
-    for a in Attributor::default().from_tags(text, &tags) {
+    let attributor = Attributor::default();
+    let tagged = attributor.from_tags(text, &tags);
+    // The combined path keeps some of these and adds the rules' where none overlaps.
+    let combined = attributor.combine(text, tagged.clone());
+    for (i, a) in combined.iter().enumerate() {
+        for b in &combined[i + 1..] {
+            let clash = a.content.iter().any(|x| b.content.iter().any(|y| x.start < y.end && y.start < x.end));
+            let both_tagged = tagged.contains(a) && tagged.contains(b);
+            assert!(!clash || both_tagged, "a rules attribution overlaps a kept one");
+        }
+    }
+    for a in tagged.into_iter().chain(combined) {
         assert!(!a.content.is_empty());
         for s in a.content.iter().chain(&a.cue).chain(a.source.iter()) {
             assert!(s.start < s.end && s.end <= text.len());

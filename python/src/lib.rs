@@ -416,6 +416,7 @@ fn run_corpus(
         chunk_docs: defaults::CHUNK_DOCS,
         max_doc_bytes: defaults::MAX_DOC_BYTES,
         attribution: Vec::new(),
+        combine: false,
         model_fingerprint: Some(fingerprint),
         precision: (precision != Precision::Fp32).then(|| precision.to_string()),
     };

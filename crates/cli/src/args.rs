@@ -198,6 +198,11 @@ pub struct RunArgs {
     /// more, an ensemble. Better attribution, slower (docs/attribution.md).
     #[arg(long, value_name = "DIR")]
     pub tagger: Vec<PathBuf>,
+    /// With --tagger: keep the tagger's direct quotes and the attributions whose cue is a
+    /// reporting word, and let the rules find the rest (the path with the most right speakers on
+    /// PolNeAR dev; docs/attribution.md).
+    #[arg(long, requires = "tagger")]
+    pub combine: bool,
     #[command(flatten)]
     pub report_limits: ReportLimits,
     /// Threads for sentence segmentation (rayon).
@@ -263,6 +268,10 @@ pub struct AttributeArgs {
     /// attributions.
     #[arg(long, requires = "tagger")]
     pub tags: bool,
+    /// Keep the tagger's direct quotes and the attributions whose cue is a reporting word, and
+    /// let the rules find the rest.
+    #[arg(long, requires = "tagger", conflicts_with = "tags")]
+    pub combine: bool,
     /// Numeric precision of the tagger's encoder: `fp32` (default) or `int8` (quantised at
     /// load; falls back to fp32 with a message where this CPU has no int8 kernels).
     #[arg(long, requires = "tagger")]

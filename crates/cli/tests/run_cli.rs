@@ -1265,6 +1265,75 @@ fn the_attribution_tagger_finds_speakers_in_a_run_and_is_part_of_its_identity() 
     assert!(!dir.path("nothing").exists());
 }
 
+/// `run --tagger default --combine`: the tagger's reporting attributions and the rules' for the
+/// rest. The run records it, a resume without `--combine` is refused, its speakers are those
+/// `attribute --tagger default --combine` finds, and they differ from the tagger's alone.
+#[test]
+fn the_combined_path_is_recorded_refuses_a_mix_and_matches_attribute() {
+    let dir = TempDir::new("run-combined");
+    let model = lexical_model(&dir);
+    let corpus = root().join("tests/data/corpus/wire.jsonl");
+    let out = dir.path("combined");
+    let go = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            corpus.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--tagger",
+            "default",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = go(&out, &["--combine"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(manifest["attribution"]["combined_with"], "rules");
+    // The same folder without --combine is another run.
+    let o = go(&out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("attribution"), "{}", stderr(&o));
+    let speakers = |extra: &[&str]| -> std::collections::BTreeSet<(String, String)> {
+        let o = standpoint()
+            .arg("attribute")
+            .args(["--tagger", "default"])
+            .args(extra)
+            .arg(&corpus)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .flat_map(|d| {
+                let id = d["id"].as_str().unwrap().to_string();
+                d["quotes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|q| Some((id.clone(), q["speaker"].as_str()?.to_string())))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let in_run: std::collections::BTreeSet<(String, String)> = read(&out.join("sentences.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter_map(|s| Some((s["doc"].as_str()?.into(), s["speaker"].as_str()?.into())))
+        .collect();
+    let combined = speakers(&["--combine"]);
+    assert!(in_run.is_subset(&combined), "{in_run:?} {combined:?}");
+    assert!(!in_run.is_empty());
+    assert_ne!(
+        combined,
+        speakers(&[]),
+        "--combine changed nothing on these stories"
+    );
+}
+
 /// Issue 23, failures 1 and 2: the model at the same path edited (or retrained) between a kill
 /// and the resume, or between the shards of one run, is refused and the message names what
 /// differs; harmless differences (checkpoint spacing, the same input spelled another way) are

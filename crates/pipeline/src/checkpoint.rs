@@ -53,6 +53,10 @@ pub struct RunSpec {
     /// The attribution tagger folder(s) that found speakers; empty: the rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<PathBuf>,
+    /// With a tagger: keep its direct quotes and reporting attributions and let the rules find
+    /// the rest (`standpoint_attribute::Attributor::combine`, `run --tagger … --combine`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub combine: bool,
     /// A hash of the model's contents (manifest, weights, encoder; taggers): the same path may
     /// hold another model after a retrain or an edit, and a run must not mix two.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,7 +78,7 @@ impl RunSpec {
     /// #     id_field: "id".into(), text_field: "text".into(), targets: vec!["x".into()],
     /// #     model: "m.json".into(), groupings: vec![standpoint_aggregate::GroupBy::All],
     /// #     evidence: 3, rule: Default::default(), chunk_docs: 64, max_doc_bytes: 1 << 20,
-    /// #     attribution: Vec::new(), model_fingerprint: Some("1".into()),
+    /// #     attribution: Vec::new(), combine: false, model_fingerprint: Some("1".into()),
     /// #     precision: None };
     /// let mut other = spec.clone();
     /// other.chunk_docs = 8;
@@ -99,7 +103,8 @@ impl RunSpec {
                 .attribution
                 .iter()
                 .zip(&other.attribution)
-                .all(|(a, b)| same_path(a, b));
+                .all(|(a, b)| same_path(a, b))
+            && self.combine == other.combine;
         let checks = [
             (same_inputs, "inputs"),
             (self.format == other.format, "format"),
@@ -424,6 +429,7 @@ mod tests {
             chunk_docs: 64,
             max_doc_bytes: 1000,
             attribution: Vec::new(),
+            combine: false,
             model_fingerprint: Some("0123456789abcdef".into()),
             precision: Some("int8".into()),
         };

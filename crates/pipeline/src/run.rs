@@ -32,7 +32,8 @@
 //!     inputs: vec![corpus], format: "auto".into(), id_field: "id".into(),
 //!     text_field: "text".into(), targets: vec!["x".into()], model: "undecided".into(),
 //!     groupings: vec![GroupBy::All], evidence: 3, rule: Default::default(),
-//!     chunk_docs: 64, max_doc_bytes: 1 << 20, attribution: Vec::new(), model_fingerprint: None, precision: None,
+//!     chunk_docs: 64, max_doc_bytes: 1 << 20, attribution: Vec::new(), combine: false, model_fingerprint: None,
+//!     precision: None,
 //! };
 //! let Opened::Ready(dir) = RunDir::open(&tmp.join("out"), spec.clone(), None, false).unwrap() else {
 //!     unreachable!()
@@ -583,6 +584,7 @@ mod tests {
             chunk_docs: 2,
             max_doc_bytes: 10_000,
             attribution: Vec::new(),
+            combine: false,
             model_fingerprint: None,
             precision: None,
         }

@@ -285,7 +285,10 @@ pub fn write_final(dir: &Path, state: &State, how: Provenance<'_>) -> Result<f64
         "attribution": if state.spec.attribution.is_empty() {
             serde_json::json!("rules")
         } else {
-            serde_json::json!({"tagger": state.spec.attribution})
+            match state.spec.combine {
+                true => serde_json::json!({"tagger": state.spec.attribution, "combined_with": "rules"}),
+                false => serde_json::json!({"tagger": state.spec.attribution}),
+            }
         },
         "groupings": state.spec.groupings.iter().map(GroupBy::name).collect::<Vec<_>>(),
         "evidence_per_side": state.spec.evidence,

@@ -75,6 +75,7 @@ fn spec_without_fingerprint(a: &RunArgs) -> Result<RunSpec> {
                 Ok(dir)
             })
             .collect::<Result<_>>()?,
+        combine: a.combine,
         model_fingerprint: None,
         precision: None,
     })
@@ -205,7 +206,8 @@ pub fn run(mut a: RunArgs) -> Result<Outcome> {
     let mut pipeline =
         Pipeline::for_run(classifier, &start.spec).batch_sentences(a.batch_sentences);
     if !start.spec.attribution.is_empty() {
-        let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None, precision)?;
+        let tagger = tagger_cmd::TaggerAttribution::load(&start.spec.attribution, None, precision)?
+            .combined(start.spec.combine);
         pipeline = pipeline.attribution(Arc::new(tagger));
     }
     let options = RunOptions {

@@ -30,6 +30,9 @@ fn kind_names() -> Vec<String> {
 pub struct TaggerAttribution {
     taggers: Mutex<Vec<SpanTagger>>,
     decoder: Attributor,
+    /// The rules fill in where the tagger's attributions are no reporting ones
+    /// ([`Attributor::combine`]).
+    combine: bool,
 }
 
 impl TaggerAttribution {
@@ -67,7 +70,23 @@ impl TaggerAttribution {
         Ok(TaggerAttribution {
             taggers: Mutex::new(taggers),
             decoder: Attributor::default(),
+            combine: false,
         })
+    }
+
+    /// With `combine`, the tagger's reporting attributions and the rules' for the rest.
+    pub fn combined(mut self, combine: bool) -> TaggerAttribution {
+        self.combine = combine;
+        self
+    }
+
+    /// The attributions of `text` from its labelled spans `tags`.
+    fn decode(&self, text: &str, tags: &[Tag]) -> Vec<Attribution> {
+        let found = self.decoder.from_tags(text, tags);
+        match self.combine {
+            true => self.decoder.combine(text, found),
+            false => found,
+        }
     }
 
     /// The labelled spans of `text`.
@@ -91,7 +110,7 @@ impl TaggerAttribution {
 impl Attribute for TaggerAttribution {
     fn find(&self, text: &str) -> std::result::Result<Vec<Attribution>, String> {
         let tags = self.tags(text)?;
-        Ok(self.decoder.from_tags(text, &tags))
+        Ok(self.decode(text, &tags))
     }
 }
 
@@ -99,7 +118,8 @@ impl Attribute for TaggerAttribution {
 pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
     set_threads(a.threads);
     let precision = crate::model_setup::usable(a.precision.unwrap_or_default());
-    let tagger = TaggerAttribution::load(&a.tagger, a.encoder.as_deref(), precision)?;
+    let tagger =
+        TaggerAttribution::load(&a.tagger, a.encoder.as_deref(), precision)?.combined(a.combine);
     standpoint_cli::commands::for_each_document(&a, |out, doc| {
         let tags = match tagger.tags(&doc.text) {
             Ok(tags) => tags,
@@ -115,7 +135,7 @@ pub fn attribute(a: AttributeArgs) -> Result<Outcome> {
             serde_json::to_writer(&mut *out, &serde_json::json!({"id": doc.id, "tags": tags}))?;
             out.write_all(b"\n")?;
         } else {
-            write_attributions(out, &doc.id, &tagger.decoder.from_tags(&doc.text, &tags))?;
+            write_attributions(out, &doc.id, &tagger.decode(&doc.text, &tags))?;
         }
         Ok(Ok(()))
     })

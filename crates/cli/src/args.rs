@@ -632,6 +632,11 @@ pub struct FinetuneArgs {
     /// the target is named, no side is taken) by this factor.
     #[arg(long, default_value_t = 1.0)]
     pub hard_none_weight: f64,
+    /// Labelled JSONL files whose labels are the sentiment of the text toward the target, not
+    /// the stance it takes (NewsMTSC): read with the target "sentiment toward T", so the model
+    /// learns the two tasks apart; not augmented; may be repeated.
+    #[arg(long = "sentiment-data", value_name = "JSONL")]
+    pub sentiment_data: Vec<PathBuf>,
     /// Train on a seeded random sample of this many examples (quick runs).
     #[arg(long)]
     pub limit: Option<usize>,

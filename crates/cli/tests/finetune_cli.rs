@@ -357,3 +357,43 @@ fn init_continues_an_earlier_model_and_records_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sentiment_data_is_read_under_its_task_word_and_not_twice() {
+    let t = TempDir::new("sentiment");
+    let train = toy_training_file(&t.0);
+    let sentiment = t.path("sentiment.jsonl");
+    let rows: String = [
+        ("Trump's campaign was outspent.", "AGAINST"),
+        ("Trump won.", "FAVOR"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (text, label))| {
+        let row = serde_json::json!({"id": format!("s{i}"), "text": text,
+                                         "target": "Donald Trump", "label": label});
+        format!("{row}\n")
+    })
+    .collect();
+    std::fs::write(&sentiment, rows).unwrap();
+    // The stance file is also given as sentiment data: it is read once, as sentiment.
+    let mut c = finetune_cmd(&t, "model", "checkpoint", 1);
+    c.arg("--sentiment-data").arg(&sentiment);
+    c.arg("--sentiment-data").arg(&train);
+    let o = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("2 examples of"), "{stderr}");
+    assert!(stderr.contains("read as sentiment"), "{stderr}");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(t.path("model").join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let data = manifest["training"]["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2, "{data:?}");
+    for d in data {
+        assert!(d[0].as_str().unwrap().ends_with("(as sentiment)"), "{d}");
+    }
+    assert_eq!(data[0][1], 2);
+    assert_eq!(data[1][1], 15);
+}

@@ -154,6 +154,39 @@ pub fn read_mix(
     Ok(mix)
 }
 
+/// The target under which a sentiment-labelled example is read: a task word in front of the
+/// target, so one model learns sentiment toward a target (NewsMTSC's labels) apart from the
+/// stance taken toward it (every other set's, and what `run` asks).
+///
+/// ```
+/// assert_eq!(standpoint_stance::train::sentiment_target("Donald Trump"),
+///            "sentiment toward Donald Trump");
+/// ```
+pub fn sentiment_target(target: &str) -> String {
+    format!("sentiment toward {target}")
+}
+
+/// Marks a mix file as sentiment-labelled: every target becomes [`sentiment_target`] of
+/// itself and the file's name in manifests says so.
+///
+/// ```
+/// use standpoint_stance::{data::Example, train::{as_sentiment, MixFile}, Label};
+/// let e = Example { id: "1".into(), text: "Trump's campaign was outspent.".into(),
+///                   target: "Donald Trump".into(), label: Label::Against, seen: None,
+///                   context: String::new(), source_label: None };
+/// let mut f = MixFile { shown: "stance/newsmtsc/train.jsonl".into(), examples: vec![e],
+///                       weights: vec![1.0] };
+/// as_sentiment(&mut f);
+/// assert_eq!(f.examples[0].target, "sentiment toward Donald Trump");
+/// assert!(f.shown.ends_with("(as sentiment)"));
+/// ```
+pub fn as_sentiment(file: &mut MixFile) {
+    for e in &mut file.examples {
+        e.target = sentiment_target(&e.target);
+    }
+    file.shown = format!("{} (as sentiment)", file.shown);
+}
+
 /// The (text, target) pairs of examples.
 pub fn pairs(examples: &[Example]) -> Vec<(&str, &str)> {
     examples

@@ -19,15 +19,21 @@ use standpoint_stance::eval::DevScores;
 use standpoint_stance::set_threads;
 use standpoint_stance::train::shared_dir;
 use standpoint_stance::train::{
-    apply_teacher, augment_file, cross_manifest, mix_record, pairs, pairs_with_negatives, read_mix,
-    short_targets, teacher_key, unlabelled_examples,
+    apply_teacher, as_sentiment, augment_file, cross_manifest, mix_record, pairs,
+    pairs_with_negatives, read_mix, short_targets, teacher_key, unlabelled_examples,
 };
 use standpoint_stance::unlabelled::news_pairs;
 
 pub fn run(a: FinetuneArgs) -> Result<Outcome> {
     let threads = set_threads(a.model.threads);
     let shared = shared_dir(a.training.shared.as_deref());
-    let files = training_files(&a.training.data, &shared);
+    let mut files = training_files(&a.training.data, &shared);
+    // A file read as sentiment is not also read as stance (the default mix holds NewsMTSC).
+    let same = |x: &PathBuf, y: &PathBuf| match (x.canonicalize(), y.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => x == y,
+    };
+    files.retain(|f| !a.sentiment_data.iter().any(|s| same(f, s)));
     let enc_dir = encoder_dir(&a.model);
     let mut mix = read_mix(&files, &shared, a.hard_none_weight, &mut |e| {
         warn!("standpoint: {e}; skipped")
@@ -40,6 +46,18 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
             a.augment
         );
         mix.push(aug);
+    }
+    let sentiment = read_mix(&a.sentiment_data, &shared, a.hard_none_weight, &mut |e| {
+        warn!("standpoint: {e}; skipped")
+    })?;
+    for mut f in sentiment {
+        as_sentiment(&mut f);
+        warn!(
+            "standpoint: {} examples of {} read as sentiment toward their targets",
+            f.examples.len(),
+            f.shown
+        );
+        mix.push(f);
     }
     let record = mix_record(&mix);
     let set = pairs_with_negatives(mix, a.limit, a.negatives, a.training.seed);
@@ -59,7 +77,7 @@ pub fn run(a: FinetuneArgs) -> Result<Outcome> {
         "standpoint: fine-tuning on {n} examples + {} mismatched-target NONE pairs from {} file(s), \
          {threads} thread(s), seed {}, rank {}, {} epoch(s)",
         set.negatives.len(),
-        files.len(),
+        files.len() + a.sentiment_data.len(),
         a.training.seed,
         a.rank,
         a.epochs
